@@ -1,0 +1,39 @@
+# Neyman: the two commands are `make run` and `make test`; both install what they need first.
+SHELL := /bin/bash
+SWIFT ?= swift
+# Release build with @testable imports: numeric tests run 10-100x faster than in debug.
+SWIFT_RELEASE := -c release -Xswiftc -enable-testing
+APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev pkg-config
+
+.PHONY: deps build test run bench clean
+
+## deps: install the system libraries (GSL, OpenBLAS, libcerf, pkg-config) with apt-get when any is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing" >&2; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || { echo "deps: apt-get failed" >&2; exit 1; }; \
+	fi
+
+build: deps
+	$(SWIFT) build $(SWIFT_RELEASE)
+
+## test: the whole suite, release mode (the numeric tests need optimised code).
+test: deps
+	$(SWIFT) build $(SWIFT_RELEASE)
+	$(SWIFT) test $(SWIFT_RELEASE)
+
+## run: the worked example of the CLI, writing out/example/results.json.
+run: build
+	@bash docs/example/run-example.sh out/example
+
+## bench: Neyman side by side with pyhf & co. (creates .venv-bench on first use).
+bench: build
+	@bash bench/run.sh
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// Neyman: statistical inference for particle physics with classifiers as likelihood ratios.
+// See ../README.md and docs/ for the design; each module folder has a README saying what it holds.
+import PackageDescription
+
+let package = Package(
+    name: "Neyman",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "neyman", targets: ["neyman"]),
+        .library(name: "NeymanCore", targets: ["NeymanCore"]),
+        .library(name: "NeymanStats", targets: ["NeymanStats"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // System-library shims: module maps only. GSL is linked against OpenBLAS's cblas (never -lgslcblas),
+        // see Sources/CGSL/module.modulemap.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        .systemLibrary(name: "CCerf", path: "Sources/CCerf", pkgConfig: "libcerf"),
+        .target(
+            name: "NeymanCore",
+            dependencies: [
+                "CGSL", "CBLAS",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"]),
+        .executableTarget(
+            name: "neyman",
+            dependencies: [
+                "NeymanCore", "NeymanStats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NeymanCoreTests", dependencies: ["NeymanCore"]),
+        .testTarget(name: "NeymanStatsTests", dependencies: ["NeymanStats", "NeymanCore"]),
+        .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
