@@ -28,6 +28,7 @@ public final class RandomStream {
             fatalError("gsl_rng_alloc failed (out of memory)")
         }
         rng = r
+        GSLErrorHandling.ensureDisabled()
         gsl_rng_set(rng, UInt(RandomStream.gslSeed(seed: seed, task: task)))
     }
 

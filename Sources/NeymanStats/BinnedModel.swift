@@ -1,0 +1,228 @@
+import Foundation
+import NeymanCore
+
+/// A binned model in the HistFactory form used by pyhf and RooStats: samples with nominal yields per bin,
+/// modified by parameters, plus constraint terms for the nuisance parameters.
+///
+/// ```
+///   lambda_b(theta) = sum_s [ nominal_sb + sum_h Delta_h,sb(alpha_h) ] * prod_m f_m,sb(theta)
+///   -ln L = sum_b [ lambda_b - n_b ln lambda_b + ln Gamma(n_b + 1) ] + sum_c (constraint terms)
+/// ```
+/// Multiplicative modifiers `f`: `normfactor` (`mu`), `lumi`, `normsys` (interpolation code 4), and the per-bin
+/// `shapesys` / `staterror` / `shapefactor` gammas. Additive: `histosys` (interpolation code 4p).
+/// Constraints: Gaussian (`aux ~ N(theta, sigma)`) and Poisson (`aux ~ Pois(gamma tau)`, pyhf's `shapesys`
+/// with `tau = (b/delta_b)^2`).
+///
+/// The model is a specification; evaluate it with ``BinnedLikelihood`` on a ``BinnedData``. It is a value type
+/// and safe to share across threads.
+public struct BinnedModel: Sendable {
+    /// A modifier of one sample. Parameter indices refer to ``parameters``.
+    public enum Modifier: Sendable {
+        /// Free normalisation `f = theta` (pyhf `normfactor`).
+        case normfactor(parameter: Int)
+        /// Luminosity `f = theta` (constrained by a Gaussian in ``constraints``).
+        case lumi(parameter: Int)
+        /// Normalisation systematic, interpolation code 4 (see ``NormsysInterpolation``).
+        case normsys(parameter: Int, interpolation: NormsysInterpolation)
+        /// Shape systematic, interpolation code 4p, additive: per-bin `up` and `down` templates.
+        case histosys(parameter: Int, up: [Double], down: [Double])
+        /// A per-bin multiplicative gamma (`shapesys`, `staterror`, `shapefactor`): one parameter index per bin,
+        /// `nil` for bins it does not touch.
+        case perBin(parameters: [Int?])
+    }
+
+    /// A constraint term on one nuisance parameter, with its auxiliary measurement at ``auxIndex``.
+    public enum Constraint: Sendable {
+        /// `aux ~ N(theta, sigma^2)`: `-ln p = (theta - aux)^2 / (2 sigma^2) + ln(sigma sqrt(2 pi))`.
+        case gaussian(parameter: Int, auxIndex: Int, sigma: Double)
+        /// `aux ~ Pois(gamma tau)` (continuous): `-ln p = gamma tau - aux ln(gamma tau) + ln Gamma(aux + 1)`.
+        case poisson(parameter: Int, auxIndex: Int, tau: Double)
+
+        public var parameter: Int {
+            switch self { case .gaussian(let p, _, _), .poisson(let p, _, _): return p }
+        }
+        public var auxIndex: Int {
+            switch self { case .gaussian(_, let a, _), .poisson(_, let a, _): return a }
+        }
+    }
+
+    /// One sample (a process): its name, nominal yields per bin, and modifiers.
+    public struct Sample: Sendable {
+        public var name: String
+        public var nominal: [Double]
+        public var modifiers: [Modifier]
+
+        public init(name: String, nominal: [Double], modifiers: [Modifier]) {
+            self.name = name
+            self.nominal = nominal
+            self.modifiers = modifiers
+        }
+    }
+
+    /// A named block of consecutive bins (a channel / region).
+    public struct Channel: Sendable, Equatable {
+        public var name: String
+        public var bins: Range<Int>
+        public init(name: String, bins: Range<Int>) { self.name = name; self.bins = bins }
+    }
+
+    public let channels: [Channel]
+    public let samples: [Sample]
+    public let parameters: [Parameter]
+    public let poiIndex: Int
+    public let constraints: [Constraint]
+    /// The nominal auxiliary data (constraint centres), one per constraint, indexed by ``Constraint/auxIndex``.
+    public let nominalAuxiliary: [Double]
+
+    /// Total number of bins over all channels.
+    public var binCount: Int { channels.last?.bins.upperBound ?? 0 }
+
+    /// Builds a model and checks its consistency (lengths, indices, positive sigmas and taus).
+    public init(channels: [Channel], samples: [Sample], parameters: [Parameter], poiIndex: Int,
+                constraints: [Constraint], nominalAuxiliary: [Double]) throws {
+        let nBins = channels.last?.bins.upperBound ?? 0
+        guard nBins > 0 else { throw NeymanError.invalid("the model has no bins") }
+        guard parameters.indices.contains(poiIndex) else {
+            throw NeymanError.invalid("parameter of interest index \(poiIndex) out of range")
+        }
+        for s in samples {
+            guard s.nominal.count == nBins else {
+                throw NeymanError.invalid("sample '\(s.name)' has \(s.nominal.count) bins, the model has \(nBins)")
+            }
+            for m in s.modifiers {
+                switch m {
+                case .normfactor(let p), .lumi(let p), .normsys(let p, _):
+                    guard parameters.indices.contains(p) else { throw NeymanError.invalid("modifier parameter index \(p) out of range") }
+                case .histosys(let p, let up, let down):
+                    guard parameters.indices.contains(p), up.count == nBins, down.count == nBins else {
+                        throw NeymanError.invalid("histosys of sample '\(s.name)' is inconsistent")
+                    }
+                case .perBin(let ps):
+                    guard ps.count == nBins, ps.allSatisfy({ $0.map { parameters.indices.contains($0) } ?? true }) else {
+                        throw NeymanError.invalid("per-bin modifier of sample '\(s.name)' is inconsistent")
+                    }
+                }
+            }
+        }
+        for c in constraints {
+            guard parameters.indices.contains(c.parameter), nominalAuxiliary.indices.contains(c.auxIndex) else {
+                throw NeymanError.invalid("constraint indices out of range")
+            }
+            switch c {
+            case .gaussian(_, _, let sigma):
+                guard sigma > 0, sigma.isFinite else {
+                    throw NeymanError.invalid("Gaussian constraint width must be positive", parameter: parameters[c.parameter].name)
+                }
+            case .poisson(_, _, let tau):
+                guard tau > 0, tau.isFinite else {
+                    throw NeymanError.invalid("Poisson constraint tau must be positive", parameter: parameters[c.parameter].name)
+                }
+            }
+        }
+        self.channels = channels
+        self.samples = samples
+        self.parameters = parameters
+        self.poiIndex = poiIndex
+        self.constraints = constraints
+        self.nominalAuxiliary = nominalAuxiliary
+    }
+
+    /// The parameters' initial values (pyhf's `suggested_init`).
+    public var initialValues: [Double] { parameters.map(\.initial) }
+
+    /// The same model with the parameter of interest given new bounds (e.g. unbounded below for `q_mu`).
+    public func withPOIBounds(lower: Double, upper: Double) -> BinnedModel {
+        var pars = parameters
+        pars[poiIndex].lower = lower
+        pars[poiIndex].upper = upper
+        // Cannot fail: only bounds changed.
+        return (try? BinnedModel(channels: channels, samples: samples, parameters: pars, poiIndex: poiIndex,
+                                 constraints: constraints, nominalAuxiliary: nominalAuxiliary)) ?? self
+    }
+
+    // MARK: Expected data
+
+    /// `lambda_b(theta)` for every bin.
+    public func expectedMain(_ theta: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: binCount)
+        for s in samples {
+            for b in 0..<binCount {
+                var base = s.nominal[b]
+                var factor = 1.0
+                for m in s.modifiers {
+                    switch m {
+                    case .normfactor(let p), .lumi(let p): factor *= theta[p]
+                    case .normsys(let p, let interp): factor *= interp.factor(theta[p])
+                    case .histosys(let p, let up, let down):
+                        base += HistosysInterpolation.delta(theta[p], nominal: s.nominal[b], up: up[b], down: down[b])
+                    case .perBin(let ps): if let p = ps[b] { factor *= theta[p] }
+                    }
+                }
+                out[b] += base * factor
+            }
+        }
+        return out
+    }
+
+    /// Expected auxiliary data at `theta`: `theta` for Gaussian constraints, `gamma tau` for Poisson ones.
+    public func expectedAuxiliary(_ theta: [Double]) -> [Double] {
+        var aux = nominalAuxiliary
+        for c in constraints {
+            switch c {
+            case .gaussian(let p, let a, _): aux[a] = theta[p]
+            case .poisson(let p, let a, let tau): aux[a] = theta[p] * tau
+            }
+        }
+        return aux
+    }
+
+    /// The Asimov data set at `theta`: main and auxiliary data replaced by their expectations (CCGV section 3.2).
+    public func asimovData(_ theta: [Double]) -> BinnedData {
+        BinnedData(main: expectedMain(theta), auxiliary: expectedAuxiliary(theta))
+    }
+
+    /// A pseudo-experiment at `theta`: `n_b ~ Pois(lambda_b)`, and every auxiliary measurement fluctuated
+    /// (`N(theta, sigma)` for Gaussian constraints, `Pois(gamma tau)` for Poisson ones), as RooStats and pyhf do.
+    public func sample(_ theta: [Double], rng: RandomStream) -> BinnedData {
+        let lambda = expectedMain(theta)
+        var main = [Double](repeating: 0, count: lambda.count)
+        for b in 0..<lambda.count { main[b] = rng.poisson(mean: max(lambda[b], 0)) }
+        var aux = nominalAuxiliary
+        for c in constraints {
+            switch c {
+            case .gaussian(let p, let a, let sigma): aux[a] = rng.normal(mean: theta[p], sigma: sigma)
+            case .poisson(let p, let a, let tau): aux[a] = rng.poisson(mean: max(theta[p] * tau, 0))
+            }
+        }
+        return BinnedData(main: main, auxiliary: aux)
+    }
+
+    /// Checks observed data against the model: one count per bin, counts finite and `>= 0`, one auxiliary value
+    /// per constraint.
+    public func validate(_ data: BinnedData) throws {
+        guard data.main.count == binCount else {
+            throw NeymanError.invalid("the data have \(data.main.count) bins, the model has \(binCount)")
+        }
+        for (b, n) in data.main.enumerated() where !(n.isFinite && n >= 0) {
+            throw NeymanError.invalid("observed count \(n) in bin \(b) must be finite and >= 0")
+        }
+        guard data.auxiliary.count == nominalAuxiliary.count else {
+            throw NeymanError.invalid("the data have \(data.auxiliary.count) auxiliary values, the model has \(nominalAuxiliary.count)")
+        }
+    }
+}
+
+/// Observed (or pseudo-) data of a ``BinnedModel``: main-measurement counts per bin and the auxiliary
+/// measurements of the constraints (pyhf's `data = observations + model.config.auxdata`).
+public struct BinnedData: Sendable, Equatable {
+    public var main: [Double]
+    public var auxiliary: [Double]
+
+    public init(main: [Double], auxiliary: [Double]) {
+        self.main = main
+        self.auxiliary = auxiliary
+    }
+
+    /// Main then auxiliary, pyhf's flat layout.
+    public var flattened: [Double] { main + auxiliary }
+}

@@ -1,0 +1,352 @@
+@preconcurrency import CGSL
+import Foundation
+import NeymanCore
+
+/// Settings of ``Minimizer``.
+public struct MinimizerOptions: Sendable {
+    /// Convergence: the estimated distance to the minimum, `EDM = g^T H^-1 g / 2` (in units of `-ln L`), must fall
+    /// below this. `1e-10` makes `-2 ln lambda` accurate to about `1e-9`, well inside what CLs needs.
+    public var edmTolerance: Double = 1e-10
+    /// Iteration limit of each BFGS or simplex run.
+    public var maxIterations: Int = 2000
+    /// Compute the covariance matrix (inverse Hessian of `-ln L` in the parameters themselves) at the minimum.
+    public var computeCovariance: Bool = true
+    /// First trial step of BFGS, in internal (transformed) units.
+    public var initialStep: Double = 0.1
+
+    public init(edmTolerance: Double = 1e-10, maxIterations: Int = 2000, computeCovariance: Bool = true) {
+        self.edmTolerance = edmTolerance
+        self.maxIterations = maxIterations
+        self.computeCovariance = computeCovariance
+    }
+
+    /// No covariance: for the many fits inside toys and scans, where only the minimum is used.
+    public static var fast: MinimizerOptions { MinimizerOptions(computeCovariance: false) }
+}
+
+/// The outcome of one minimisation. A fit that did not converge says so in ``converged`` and ``status``;
+/// its numbers are the best point found, never presented as a minimum.
+public struct FitResult: Sendable {
+    /// Parameter names, in order.
+    public let names: [String]
+    /// Best-fit values (fixed parameters at their fixed values).
+    public let values: [Double]
+    /// `sqrt` of the covariance diagonal; 0 for fixed parameters; NaN when no valid covariance was computed.
+    public let uncertainties: [Double]
+    /// Row-major `n x n` covariance (zero rows and columns for fixed parameters), or `nil` if not computed or the
+    /// Hessian was not positive definite.
+    public let covariance: [Double]?
+    /// `-ln L` at the minimum.
+    public let nll: Double
+    /// Estimated distance to the minimum at the end (`g^T H^-1 g / 2`).
+    public let edm: Double
+    /// True when the EDM criterion was met.
+    public let converged: Bool
+    /// What happened: `"ok"`, or which stages ran and why the result is not trusted.
+    public let status: String
+    /// Number of likelihood evaluations.
+    public let evaluations: Int
+
+    /// `2 (-ln L)`: pyhf's `twice_nll`.
+    public var twiceNLL: Double { 2 * nll }
+
+    /// The value of parameter `name`, if present.
+    public func value(_ name: String) -> Double? { names.firstIndex(of: name).map { values[$0] } }
+    /// The uncertainty of parameter `name`, if present.
+    public func uncertainty(_ name: String) -> Double? { names.firstIndex(of: name).map { uncertainties[$0] } }
+    /// Covariance element for parameters `i`, `j`.
+    public func covariance(_ i: Int, _ j: Int) -> Double? { covariance.map { $0[i * names.count + j] } }
+}
+
+/// Maximum-likelihood fits: minimises `-ln L` with GSL's `vector_bfgs2` on analytic gradients, with bounds by the
+/// smooth MINUIT transform (``BoundTransform``), a Newton polish on a finite-difference Hessian of the analytic
+/// gradient, and fallbacks before it gives up:
+///
+/// 1. BFGS (`gsl_multimin_fdfminimizer_vector_bfgs2`) from the start point, then up to 3 Newton steps; converged
+///    if `EDM < edmTolerance`.
+/// 2. Otherwise Nelder-Mead (`gsl_multimin_fminimizer_nmsimplex2`) from the best point so far, then BFGS + Newton again.
+/// 3. Otherwise BFGS from the centre of each bounded parameter's range (its start for unbounded ones).
+///
+/// The best point over all attempts is returned; ``FitResult/converged`` is false if none met the EDM criterion.
+/// The covariance is the inverse of the Hessian of `-ln L` with respect to the parameters themselves (central
+/// differences of the analytic gradient, one-sided within a step of a bound), i.e. Hesse errors at `errordef = 0.5`
+/// on `-ln L` (= `errordef = 1` on `twice_nll`).
+public struct Minimizer: Sendable {
+    public var options: MinimizerOptions
+
+    public init(options: MinimizerOptions = MinimizerOptions()) {
+        self.options = options
+    }
+
+    /// Minimise `likelihood` starting from `start` (default: the parameters' initial values), holding the parameters
+    /// in `fixed` (index -> value) and those marked ``Parameter/isFixed`` constant.
+    public func minimize(_ likelihood: any Likelihood, start: [Double]? = nil, fixed: [Int: Double] = [:]) -> FitResult {
+        GSLErrorHandling.ensureDisabled()
+        let pars = likelihood.parameters
+        let n = pars.count
+        var x0 = start ?? pars.map(\.initial)
+        if x0.count != n { x0 = pars.map(\.initial) }
+        for k in 0..<n {
+            if let v = fixed[k] { x0[k] = v } else { x0[k] = min(max(x0[k], pars[k].lower), pars[k].upper) }
+        }
+        let free = (0..<n).filter { fixed[$0] == nil && !pars[$0].isFixed }
+        if free.isEmpty {
+            let f = likelihood.negativeLogLikelihood(x0)
+            return FitResult(names: pars.map(\.name), values: x0, uncertainties: [Double](repeating: 0, count: n),
+                             covariance: options.computeCovariance ? [Double](repeating: 0, count: n * n) : nil,
+                             nll: f, edm: 0, converged: f.isFinite, status: f.isFinite ? "ok" : "likelihood is not finite",
+                             evaluations: 1)
+        }
+        let ctx = MinimizationContext(likelihood: likelihood, template: x0, free: free,
+                                      transforms: free.map { BoundTransform(lower: pars[$0].lower, upper: pars[$0].upper) })
+        let u0 = free.indices.map { ctx.transforms[$0].internalValue(x0[free[$0]]) }
+
+        var best = runBFGSWithPolish(ctx, from: u0)
+        var stages = ["bfgs2"]
+        if !best.converged {
+            let simplexU = runSimplex(ctx, from: best.u)
+            let second = runBFGSWithPolish(ctx, from: simplexU)
+            stages.append("simplex+bfgs2")
+            if second.converged || second.f < best.f { best = second }
+        }
+        if !best.converged {
+            let centre = free.indices.map { i -> Double in
+                let t = ctx.transforms[i]
+                if t.hasLower && t.hasUpper { return 0 }  // sin(0): the middle of the range
+                return u0[i]
+            }
+            let third = runBFGSWithPolish(ctx, from: centre)
+            stages.append("bfgs2 from range centre")
+            if third.converged || third.f < best.f { best = third }
+        }
+
+        let xBest = ctx.external(best.u)
+        var covariance: [Double]? = nil
+        var uncertainties = [Double](repeating: 0, count: n)
+        var status = best.converged ? "ok" : "not converged (EDM \(best.edm) after \(stages.joined(separator: ", ")))"
+        if options.computeCovariance {
+            if let cov = externalCovariance(ctx, at: xBest) {
+                covariance = cov
+                for k in 0..<n { uncertainties[k] = cov[k * n + k].squareRoot() }
+            } else {
+                for k in free { uncertainties[k] = .nan }
+                if best.converged { status = "ok; Hessian not positive definite, no covariance" }
+            }
+        } else {
+            for k in free { uncertainties[k] = .nan }
+        }
+        return FitResult(names: pars.map(\.name), values: xBest, uncertainties: uncertainties, covariance: covariance,
+                         nll: best.f, edm: best.edm, converged: best.converged, status: status, evaluations: ctx.evaluations)
+    }
+
+    // MARK: - Stages
+
+    struct Attempt {
+        var u: [Double]
+        var f: Double
+        var edm: Double
+        var converged: Bool
+    }
+
+    private func runBFGSWithPolish(_ ctx: MinimizationContext, from u0: [Double]) -> Attempt {
+        let m = u0.count
+        var u = u0
+        guard let s = gsl_multimin_fdfminimizer_alloc(neyman_gsl_multimin_bfgs2(), m) else {
+            return Attempt(u: u0, f: .infinity, edm: .infinity, converged: false)
+        }
+        defer { gsl_multimin_fdfminimizer_free(s) }
+        var function = gsl_multimin_function_fdf(
+            f: { v, p in MinimizationContext.from(p).value(v!) },
+            df: { v, p, g in MinimizationContext.from(p).gradient(v!, g!) },
+            fdf: { v, p, f, g in f!.pointee = MinimizationContext.from(p).valueAndGradient(v!, g!) },
+            n: m, params: Unmanaged.passUnretained(ctx).toOpaque())
+        let uvec = gsl_vector_alloc(m)!
+        defer { gsl_vector_free(uvec) }
+        for i in 0..<m { gsl_vector_set(uvec, i, u0[i]) }
+        if gsl_multimin_fdfminimizer_set(s, &function, uvec, options.initialStep, 0.1) == 0 {
+            var iter = 0
+            while iter < options.maxIterations {
+                iter += 1
+                let status = gsl_multimin_fdfminimizer_iterate(s)
+                if status != 0 { break }  // GSL_ENOPROG: no further progress possible along the line
+                let fNow = s.pointee.f
+                let gtol = 1e-12 * max(1, abs(fNow))
+                if gsl_multimin_test_gradient(s.pointee.gradient, gtol) == GSL_SUCCESS { break }
+            }
+            for i in 0..<m { u[i] = gsl_vector_get(s.pointee.x, i) }
+        }
+        return newtonPolish(ctx, from: u)
+    }
+
+    /// Up to three Newton steps on the finite-difference Hessian (in internal coordinates) of the analytic
+    /// gradient; returns the final point with its EDM.
+    private func newtonPolish(_ ctx: MinimizationContext, from start: [Double]) -> Attempt {
+        let m = start.count
+        var u = start
+        var g = [Double](repeating: 0, count: m)
+        var f = ctx.valueAndGradient(u, &g)
+        var edm = Double.infinity
+        for _ in 0..<4 {
+            guard f.isFinite, let h = internalHessian(ctx, at: u), let step = SymmetricMatrix.solve(h, g.map { -$0 }, n: m) else {
+                edm = .infinity
+                break
+            }
+            edm = 0
+            for i in 0..<m { edm -= 0.5 * g[i] * step[i] }
+            if edm < options.edmTolerance * 1e-3 { break }
+            var trial = u
+            for i in 0..<m { trial[i] += step[i] }
+            var gt = [Double](repeating: 0, count: m)
+            let ft = ctx.valueAndGradient(trial, &gt)
+            if ft.isFinite && ft <= f {
+                u = trial; f = ft; g = gt
+            } else {
+                break
+            }
+        }
+        if edm.isFinite, let h = internalHessian(ctx, at: u), let step = SymmetricMatrix.solve(h, g.map { -$0 }, n: m) {
+            edm = 0
+            for i in 0..<m { edm -= 0.5 * g[i] * step[i] }
+        } else {
+            edm = .infinity
+        }
+        return Attempt(u: u, f: f, edm: edm, converged: f.isFinite && edm < options.edmTolerance)
+    }
+
+    private func runSimplex(_ ctx: MinimizationContext, from u0: [Double]) -> [Double] {
+        let m = u0.count
+        guard let s = gsl_multimin_fminimizer_alloc(neyman_gsl_multimin_nmsimplex2(), m) else { return u0 }
+        defer { gsl_multimin_fminimizer_free(s) }
+        var function = gsl_multimin_function(f: { v, p in MinimizationContext.from(p).value(v!) },
+                                             n: m, params: Unmanaged.passUnretained(ctx).toOpaque())
+        let uvec = gsl_vector_alloc(m)!
+        let step = gsl_vector_alloc(m)!
+        defer { gsl_vector_free(uvec); gsl_vector_free(step) }
+        for i in 0..<m { gsl_vector_set(uvec, i, u0[i]); gsl_vector_set(step, i, 0.2) }
+        var u = u0
+        if gsl_multimin_fminimizer_set(s, &function, uvec, step) == 0 {
+            for _ in 0..<(options.maxIterations * 5) {
+                if gsl_multimin_fminimizer_iterate(s) != 0 { break }
+                if gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-10) == GSL_SUCCESS { break }
+            }
+            for i in 0..<m { u[i] = gsl_vector_get(s.pointee.x, i) }
+        }
+        return u
+    }
+
+    // MARK: - Hessians
+
+    /// Hessian of `-ln L` in internal coordinates by central differences of the internal gradient.
+    private func internalHessian(_ ctx: MinimizationContext, at u: [Double]) -> [Double]? {
+        let m = u.count
+        var h = [Double](repeating: 0, count: m * m)
+        var up = u
+        var gp = [Double](repeating: 0, count: m)
+        var gm = [Double](repeating: 0, count: m)
+        for j in 0..<m {
+            let step = 1e-5 * max(1, abs(u[j]))
+            up[j] = u[j] + step
+            _ = ctx.valueAndGradient(up, &gp)
+            up[j] = u[j] - step
+            _ = ctx.valueAndGradient(up, &gm)
+            up[j] = u[j]
+            for i in 0..<m { h[i * m + j] = (gp[i] - gm[i]) / (2 * step) }
+        }
+        guard h.allSatisfy({ $0.isFinite }) else { return nil }
+        return SymmetricMatrix.symmetrized(h, n: m)
+    }
+
+    /// Covariance in external coordinates: the inverse of the finite-difference Hessian of the analytic gradient,
+    /// embedded in an `n x n` matrix with zeros for fixed parameters.
+    private func externalCovariance(_ ctx: MinimizationContext, at x: [Double]) -> [Double]? {
+        let free = ctx.free
+        let m = free.count
+        let n = x.count
+        let pars = ctx.likelihood.parameters
+        var h = [Double](repeating: 0, count: m * m)
+        var xs = x
+        var gp = [Double](repeating: 0, count: n)
+        var gm = [Double](repeating: 0, count: n)
+        for (j, k) in free.enumerated() {
+            let step = 1e-5 * max(1e-2, abs(x[k]))
+            let hi = min(x[k] + step, pars[k].upper)
+            let lo = max(x[k] - step, pars[k].lower)
+            guard hi > lo else { return nil }
+            xs[k] = hi
+            _ = ctx.likelihood.negativeLogLikelihood(xs, gradient: &gp)
+            xs[k] = lo
+            _ = ctx.likelihood.negativeLogLikelihood(xs, gradient: &gm)
+            xs[k] = x[k]
+            for (i, kk) in free.enumerated() { h[i * m + j] = (gp[kk] - gm[kk]) / (hi - lo) }
+        }
+        ctx.evaluations += 2 * m
+        let hs = SymmetricMatrix.symmetrized(h, n: m)
+        guard let inv = SymmetricMatrix.inverse(hs, n: m) else { return nil }
+        var cov = [Double](repeating: 0, count: n * n)
+        for (i, ki) in free.enumerated() { for (j, kj) in free.enumerated() { cov[ki * n + kj] = inv[i * m + j] } }
+        for k in free where !(cov[k * n + k] > 0) { return nil }
+        return cov
+    }
+}
+
+/// The state GSL's C callbacks reach through their `void *params`: the likelihood, the free-parameter map and
+/// reusable buffers (no allocation per evaluation).
+final class MinimizationContext {
+    let likelihood: any Likelihood
+    let free: [Int]
+    let transforms: [BoundTransform]
+    var x: [Double]
+    var gradientExternal: [Double]
+    var evaluations = 0
+
+    init(likelihood: any Likelihood, template: [Double], free: [Int], transforms: [BoundTransform]) {
+        self.likelihood = likelihood
+        self.free = free
+        self.transforms = transforms
+        self.x = template
+        self.gradientExternal = [Double](repeating: 0, count: template.count)
+    }
+
+    static func from(_ p: UnsafeMutableRawPointer?) -> MinimizationContext {
+        Unmanaged<MinimizationContext>.fromOpaque(p!).takeUnretainedValue()
+    }
+
+    /// Values of `-ln L` that are NaN (outside a likelihood's domain) become a huge finite number, so that line
+    /// searches back off instead of propagating NaN.
+    @inline(__always) static func sanitize(_ f: Double) -> Double { f.isNaN || f == .infinity ? 1e300 : f }
+
+    func external(_ u: [Double]) -> [Double] {
+        var out = x
+        for (i, k) in free.enumerated() { out[k] = transforms[i].external(u[i]) }
+        return out
+    }
+
+    func value(_ v: UnsafePointer<gsl_vector>) -> Double {
+        for (i, k) in free.enumerated() { x[k] = transforms[i].external(gsl_vector_get(v, i)) }
+        evaluations += 1
+        return Self.sanitize(likelihood.negativeLogLikelihood(x))
+    }
+
+    func gradient(_ v: UnsafePointer<gsl_vector>, _ g: UnsafeMutablePointer<gsl_vector>) {
+        _ = valueAndGradient(v, g)
+    }
+
+    func valueAndGradient(_ v: UnsafePointer<gsl_vector>, _ g: UnsafeMutablePointer<gsl_vector>) -> Double {
+        for (i, k) in free.enumerated() { x[k] = transforms[i].external(gsl_vector_get(v, i)) }
+        evaluations += 1
+        let f = likelihood.negativeLogLikelihood(x, gradient: &gradientExternal)
+        for (i, k) in free.enumerated() {
+            let d = gradientExternal[k] * transforms[i].derivative(gsl_vector_get(v, i))
+            gsl_vector_set(g, i, d.isFinite ? d : 0)
+        }
+        return Self.sanitize(f)
+    }
+
+    func valueAndGradient(_ u: [Double], _ g: inout [Double]) -> Double {
+        for (i, k) in free.enumerated() { x[k] = transforms[i].external(u[i]) }
+        evaluations += 1
+        let f = likelihood.negativeLogLikelihood(x, gradient: &gradientExternal)
+        for (i, k) in free.enumerated() { g[i] = gradientExternal[k] * transforms[i].derivative(u[i]) }
+        return f.isNaN ? .infinity : f
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import NeymanCore
+
+/// Discovery significance from `q0` (CCGV eqs. 12, 52-53): `p0 = 1 - Phi(sqrt(q0))`, `Z = sqrt(q0)` in the
+/// asymptotic approximation; `p0 = #{q0_b >= q0_obs} / N`, `Z = Phi^-1(1 - p0)` from background-only toys.
+public struct SignificanceResult: Sendable {
+    public let q0: Double
+    public let p0: Double
+    public let z: Double
+    /// The median expected significance under `mu = 1` (asymptotic: `sqrt(q0)` on the Asimov data at `mu = 1`).
+    public let expectedZ: Double?
+    public let calculator: String
+    public let toys: Int
+    /// Toys: binomial standard error of `p0`.
+    public let p0Error: Double?
+    public let fitsConverged: Bool
+}
+
+public enum Significance {
+    /// Asymptotic discovery significance of `data` under `model`.
+    public static func asymptotic<M: StatisticalModel>(model: M, data: M.Data, minimizer: Minimizer = Minimizer()) throws -> SignificanceResult {
+        let profile = ProfileLikelihood(model: model, minimizer: minimizer)
+        let observed = try profile.evaluate(.q0, mu: 0, data: data)
+        let nuisance = try profile.conditionalFit(mu: 1, data)
+        let asimov = try model.asimovData(nuisance.values)
+        let expected = try profile.evaluate(.q0, mu: 0, data: asimov)
+        let z = observed.value.squareRoot()
+        return SignificanceResult(q0: observed.value, p0: Normal.survival(z), z: z, expectedZ: expected.value.squareRoot(),
+                                  calculator: "asymptotic", toys: 0, p0Error: nil,
+                                  fitsConverged: observed.converged && expected.converged && nuisance.converged)
+    }
+
+    /// Toy-based discovery significance: background-only pseudo-experiments at `theta_hat_hat(0)`; pseudo-experiment
+    /// `i` draws from `RandomStream(seed, task: i)`.
+    public static func toys<M: StatisticalModel>(model: M, data: M.Data, toys: Int, seed: UInt64, threads: Int? = nil,
+                                                  quiet: Bool = true) throws -> SignificanceResult {
+        guard toys > 0 else { throw NeymanError.invalid("the number of toys must be positive, got \(toys)", parameter: "toys") }
+        let profile = ProfileLikelihood(model: model, minimizer: Minimizer())
+        let fast = ProfileLikelihood(model: model, minimizer: Minimizer(options: .fast))
+        let observed = try profile.evaluate(.q0, mu: 0, data: data)
+        let bFit = try profile.conditionalFit(mu: 0, data)
+        guard bFit.converged else { throw NeymanError.numericalFailure("background-only fit did not converge: \(bFit.status)") }
+        let theta = bFit.values
+        let progress = ProgressDisplay("toys (mu = 0)", total: toys, quiet: quiet)
+        defer { progress.finish() }
+        let q: [(Double, Bool)] = try deterministicParallelMap(count: toys, threads: threads, progress: progress) { i in
+            let d = try model.sample(theta, rng: RandomStream(seed: seed, task: UInt64(i)))
+            let v = try fast.evaluate(.q0, mu: 0, data: d, start: theta)
+            return (v.value, v.converged)
+        }
+        let n = Double(toys)
+        let count = q.filter { $0.0 >= observed.value }.count
+        let p0 = Double(count) / n
+        return SignificanceResult(q0: observed.value, p0: p0, z: Normal.upperQuantile(p0), expectedZ: nil, calculator: "toys",
+                                  toys: toys, p0Error: (p0 * (1 - p0) / n).squareRoot(),
+                                  fitsConverged: observed.converged && q.allSatisfy { $0.1 })
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `neyman <verb>`: statistical inference for particle physics with classifiers as likelihood ratios.
+struct NeymanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neyman",
+        abstract: "Statistical inference for particle physics: fits, profile likelihood, CLs, upper limits.",
+        discussion: """
+        Every verb that computes numbers accepts --format json and then prints exactly one JSON object on stdout;
+        logs and progress go to stderr. Bad input exits with status 2 and a one-line message.
+        """,
+        version: "0.1.0",
+        subcommands: [ClsCommand.self, UpperLimitCommand.self, SignificanceCommand.self, FitCommand.self]
+    )
+}

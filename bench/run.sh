@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# make bench: Neyman side by side with its Python peers, in one go, on this machine.
+# Prints the table and writes it to docs/benchmarks.md. See bench/README.md.
+#
+# Environment:
+#   BENCH_TOYS=N           toys for the toy-based CLs rows (default 10000; pyhf does ~20-60 toys/s)
+#   BENCH_PEER_THREADS=N   set OMP_NUM_THREADS/OPENBLAS_NUM_THREADS=N for the Python peers
+#                          (default: unset; measured no difference on this 2-core machine, see README)
+#   BENCH_ASYM_CALLS=K     in-process pyhf asymptotic calls to average over (default 200)
+#   BENCH_ASYM_INVOCATIONS=M  neyman asymptotic invocations per batch (default 20; 3 batches, median)
+#   BENCH_NEYMAN=path      the neyman binary (default .build/release/neyman)
+#   BENCH_DOC=path         where to write the table (default docs/benchmarks.md; "-" = do not write)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+VENV="$ROOT/.venv-bench"
+REQ="$ROOT/bench/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+want_hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
+have_hash="$(cat "$STAMP" 2>/dev/null || true)"
+
+if [ ! -x "$VENV/bin/python" ] || [ "$want_hash" != "$have_hash" ]; then
+  if [ -d "$VENV" ]; then
+    echo "bench: bench/requirements.txt changed; recreating .venv-bench" >&2
+    rm -rf "$VENV"
+  else
+    echo "bench: creating .venv-bench (first use; pip installs from PyPI, a minute or two)" >&2
+  fi
+  python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q -r "$REQ" || { echo "bench: pip install failed" >&2; rm -rf "$VENV"; exit 1; }
+  echo "$want_hash" > "$STAMP"
+fi
+
+export BENCH_ROOT="$ROOT" BENCH_VENV_PY="$VENV/bin/python"
+# The driver only needs the standard library; the peers run in the venv.
+exec python3 - <<'PY'
+import datetime, json, os, platform, shlex, statistics, subprocess, sys, time
+
+ROOT = os.environ["BENCH_ROOT"]
+VPY = os.environ["BENCH_VENV_PY"]
+NEYMAN = os.environ.get("BENCH_NEYMAN") or os.path.join(ROOT, ".build", "release", "neyman")
+TOYS = int(os.environ.get("BENCH_TOYS", "10000"))
+ASYM_CALLS = int(os.environ.get("BENCH_ASYM_CALLS", "200"))
+ASYM_INV = int(os.environ.get("BENCH_ASYM_INVOCATIONS", "20"))
+PEER_THREADS = os.environ.get("BENCH_PEER_THREADS", "").strip()
+DOC = os.environ.get("BENCH_DOC", os.path.join(ROOT, "docs", "benchmarks.md"))
+SEED = 7
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+def run(cmd, check=True):
+    """Run cmd, return (seconds of the whole command, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    dt = time.perf_counter() - t0
+    if check and p.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-2000:]}")
+    return dt, p.stdout
+
+def last_json(out):
+    """The JSON object a tool printed: the whole output, else its last line that is one."""
+    try:
+        return json.loads(out)
+    except ValueError:
+        pass
+    for line in reversed(out.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+    raise ValueError(f"no JSON object in output: {out[:300]!r}")
+
+# --- peer command prefix: OpenBLAS at its best (see the machine notes) --------------------
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this machine for old OpenBLAS builds;
+# they slow a current numpy, so they are unset for the peer's command alone.
+PEER = ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE"]
+if PEER_THREADS:
+    PEER += [f"OMP_NUM_THREADS={PEER_THREADS}", f"OPENBLAS_NUM_THREADS={PEER_THREADS}"]
+PEER.append(VPY)
+
+# --- Neyman ---------------------------------------------------------------------------------
+MODEL = ["--n", "51,48", "--s", "12,11", "--b", "50,52", "--b-uncertainty", "3,7",
+         "--mu", "1", "--test-stat", "qtilde"]
+
+def neyman_cmd(calc, threads=None, toys=None):
+    cmd = [NEYMAN, "cls", *MODEL, "--calculator", calc]
+    if toys is not None:
+        cmd += ["--toys", str(toys), "--seed", str(SEED)]
+    if threads is not None:
+        cmd += ["--threads", str(threads)]
+    return cmd + ["--format", "json", "--quiet"]
+
+neyman_ok, neyman_why = False, "not built"  # shown as "neyman: not built"
+if os.access(NEYMAN, os.X_OK):
+    try:
+        run(neyman_cmd("asymptotic"))            # warm-up: loads the binary and its libraries
+        _, out = run(neyman_cmd("asymptotic"))
+        j = last_json(out)
+        float(j["cls"])
+        neyman_ok = True
+    except Exception as e:  # noqa: BLE001 - report any failure, run the peer side anyway
+        neyman_why = "not built (it ran but failed: see the log)"
+        log(f"neyman failed, running the peer side only: {e}")
+else:
+    log(f"{os.path.relpath(NEYMAN, ROOT)} not found: running the peer side only ('neyman: not built')")
+
+def neyman_toys(threads):
+    cmd = neyman_cmd("toys", threads=threads, toys=TOYS)
+    log(f"neyman toys, {TOYS} toys, --threads {threads}")
+    times = []
+    dt, out = run(cmd)
+    times.append(dt)
+    if dt < 60:  # fast: the first run is the warm-up, then the median of 3
+        times = []
+        for _ in range(3):
+            dt, out = run(cmd)
+            times.append(dt)
+    return statistics.median(times), len(times), last_json(out)
+
+def neyman_asym():
+    cmd = neyman_cmd("asymptotic")
+    log(f"neyman asymptotic, 3 batches of {ASYM_INV} invocations")
+    per = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(ASYM_INV):
+            _, out = run(cmd)
+        per.append((time.perf_counter() - t0) / ASYM_INV)
+    return statistics.median(per), last_json(out)
+
+# --- run ------------------------------------------------------------------------------------
+res = {}
+if neyman_ok:
+    try:
+        res["n_t2"] = neyman_toys(2)
+        res["n_t1"] = neyman_toys(1)
+        res["n_asym"] = neyman_asym()
+    except Exception as e:  # noqa: BLE001
+        neyman_ok, neyman_why = False, "not built (it ran but failed: see the log)"
+        res = {}
+        log(f"neyman failed, running the peer side only: {e}")
+
+log(f"pyhf asymptotic, {ASYM_CALLS} calls in one process")
+_, out = run(PEER + ["bench/pyhf_asymptotic.py", "--calls", str(ASYM_CALLS)])
+p_asym = last_json(out)
+est = TOYS / 22.0
+log(f"pyhf toys, {TOYS} toys, one process (about {est:.0f} s at ~22 toys/s on a 2 GHz core)")
+_, out = run(PEER + ["bench/pyhf_toys.py", "--toys", str(TOYS), "--seed", str(SEED)])
+p_toys = last_json(out)
+
+# --- table ----------------------------------------------------------------------------------
+def fmt_t(s):
+    if s is None:
+        return f"neyman: {neyman_why}"
+    if s >= 1:
+        return f"{s:.2f} s"
+    return f"{s * 1e3:.2f} ms"
+
+def ratio(peer, ney):
+    if not (ney and peer):
+        return "-"
+    r = peer / ney
+    return f"{r:.0f}x" if r >= 100 else (f"{r:.1f}x" if r >= 1 else f"{r:.2f}x")
+
+def toy_err(j, n):
+    """Rough binomial error of CLs = CLsb/CLb from n toys per hypothesis."""
+    try:
+        sb, b, cls = float(j["clsb"]), float(j["clb"]), float(j["cls"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if sb <= 0 or b <= 0:
+        return None
+    esb = (sb * (1 - sb) / n) ** 0.5
+    eb = (b * (1 - b) / n) ** 0.5
+    return cls * ((esb / sb) ** 2 + (eb / b) ** 2) ** 0.5
+
+def fmt_cls(j, n=None):
+    if j is None:
+        return "-"
+    s = f"{float(j['cls']):.4f}" if n is not None else f"{float(j['cls']):.6f}"
+    if n is not None:
+        e = toy_err(j, n)
+        if e is not None:
+            s += f" ± {e:.4f}"
+    return s
+
+def fmt_band(j):
+    return "[" + ", ".join(f"{float(x):.4f}" for x in j["cls_expected"]) + "]" if j else "-"
+
+rows = []
+for key, thr in (("n_t2", 2), ("n_t1", 1)):
+    t, nruns, j = res.get(key, (None, 0, None))
+    how = "" if not nruns else (f" (median of {nruns})" if nruns > 1 else " (1 run)")
+    rows.append((f"toy-based CLs, {TOYS:,} toys; Neyman --threads {thr}{how}, pyhf 1 process",
+                 fmt_t(t), fmt_t(p_toys["seconds"]), ratio(p_toys["seconds"], t),
+                 fmt_cls(j, TOYS), fmt_cls(p_toys, TOYS)))
+t, j = res.get("n_asym", (None, None))
+rows.append(("asymptotic hypotest, per call (Neyman: whole process, see note)",
+             fmt_t(t), fmt_t(p_asym["seconds_per_call"]), ratio(p_asym["seconds_per_call"], t),
+             fmt_cls(j), fmt_cls(p_asym)))
+
+hdr = ("job", "Neyman", "pyhf 0.7.6", "ratio (pyhf/Neyman)", "CLs Neyman", "CLs pyhf")
+table = ["| " + " | ".join(hdr) + " |", "|" + "---|" * len(hdr)]
+table += ["| " + " | ".join(r) + " |" for r in rows]
+
+# --- environment ----------------------------------------------------------------------------
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=ROOT).stdout.strip()
+    except Exception:  # noqa: BLE001
+        return ""
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mhz = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("cpu MHz")), "?")
+mem_kb = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+pkgs = sh([VPY, "-c", "import importlib.metadata as m; print(' '.join(f'{p}=={m.version(p)}' for p in ('pyhf','numpy','scipy')))"])
+blas = p_toys.get("blas") or []
+blas_s = "; ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('architecture')}, {b.get('num_threads')} threads)" for b in blas) or "?"
+swift_v = (sh(["swift", "--version"]).splitlines() or ["?"])[0]
+commit = sh(["git", "rev-parse", "--short", "HEAD"]) or "?"
+if sh(["git", "status", "--porcelain", "--untracked-files=no"]):
+    commit += " (with uncommitted changes)"
+neyman_v = (sh([NEYMAN, "--version"]) if neyman_ok else "") or f"commit {commit}"
+peer_env = "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; " + (
+    f"OMP_NUM_THREADS=OPENBLAS_NUM_THREADS={PEER_THREADS}" if PEER_THREADS else "thread counts left at OpenBLAS's default (1 thread measured no faster here: bench/README.md)")
+now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+a_diff = ""
+if res.get("n_asym"):
+    d = abs(float(res["n_asym"][1]["cls"]) - float(p_asym["cls"]))
+    a_diff = f" Asymptotic CLs differ by {d:.1e}."
+
+toys_note = "" if TOYS == 10000 else f" **Quick run: BENCH_TOYS={TOYS}, not the 10,000-toy headline.**"
+lines = [
+    "# Benchmarks: Neyman vs pyhf",
+    "",
+    f"Generated by `make bench` (bench/run.sh) on {now}. Do not edit by hand: run `make bench` again.{toys_note}",
+    "",
+    "Model: the pyhf README two-bin model, `uncorrelated_background(signal=[12, 11], bkg=[50, 52], "
+    "bkg_uncertainty=[3, 7])`, observed [51, 48], hypothesis mu = 1, test statistic q~mu.",
+    "",
+    *table,
+    "",
+    "Ratio = pyhf time / Neyman time (above 1: Neyman is faster). CLs from toys carries a rough binomial error "
+    "(± from CLs+b and CLb with the toy count per hypothesis); the two tools draw different random streams, "
+    "so their toy CLs agree only within that error." + a_diff,
+    "",
+    "Notes:",
+    f"- Neyman times are of its whole command (process start, parsing, output included), seed {SEED}; the fast "
+    "ones are the median of 3 runs after a warm-up.",
+    f"- pyhf toys: the wall time of the one `pyhf.infer.hypotest(..., calctype=\"toybased\", ntoys={TOYS}, "
+    "return_expected_set=True)` call (numpy backend, default scipy optimizer, progress bar off, after a 5-toy "
+    f"warm-up); imports and model building excluded. pyhf ran at {p_toys['toys_per_second']:.1f} toys/s.",
+    f"- Asymptotic per call: pyhf is the mean of {p_asym['calls']} `hypotest` calls in one process (no start-up cost); "
+    f"Neyman is the median over 3 batches of {ASYM_INV} invocations of `neyman cls --calculator asymptotic`, "
+    "each batch's time divided by the count, so **process start-up is included** on the Neyman side only.",
+    f"- Expected CLs band [-2σ..+2σ]: Neyman toys {fmt_band(res.get('n_t2', (0, 0, None))[2])}, "
+    f"pyhf toys {fmt_band(p_toys)}; asymptotic Neyman {fmt_band(res.get('n_asym', (0, None))[1])}, "
+    f"pyhf {fmt_band(p_asym)}.",
+    "",
+    "Machine and versions:",
+    f"- `nproc`: {sh(['nproc'])}; CPU: {cpu} ({mhz} MHz); memory {mem_kb / 2**20:.1f} GiB; "
+    f"{platform.system()} {platform.release()}",
+    f"- Neyman: {neyman_v}; {swift_v}",
+    f"- Peer: {pkgs}; Python {sh([VPY, '-c', 'import platform; print(platform.python_version())'])}; "
+    f"BLAS: {blas_s}",
+    f"- Peer environment: {peer_env}.",
+    "",
+]
+text = "\n".join(lines)
+print()
+print(text)
+if DOC and DOC != "-":
+    os.makedirs(os.path.dirname(DOC) or ".", exist_ok=True)
+    tmp = DOC + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, DOC)
+    log(f"wrote {os.path.relpath(DOC, ROOT)}")
+PY
