@@ -73,6 +73,8 @@ public struct BinnedModel: Sendable {
     public let constraints: [Constraint]
     /// The nominal auxiliary data (constraint centres), one per constraint, indexed by ``Constraint/auxIndex``.
     public let nominalAuxiliary: [Double]
+    /// The flat tables the likelihood evaluates (built once per model, shared by every likelihood of it).
+    let compiled: CompiledBinnedModel
 
     /// Total number of bins over all channels.
     public var binCount: Int { channels.last?.bins.upperBound ?? 0 }
@@ -125,6 +127,7 @@ public struct BinnedModel: Sendable {
         self.poiIndex = poiIndex
         self.constraints = constraints
         self.nominalAuxiliary = nominalAuxiliary
+        self.compiled = CompiledBinnedModel(channels: channels, samples: samples, constraints: constraints)
     }
 
     /// The parameters' initial values (pyhf's `suggested_init`).

@@ -170,7 +170,7 @@ public struct Minimizer: Sendable {
                 let status = gsl_multimin_fdfminimizer_iterate(s)
                 if status != 0 { break }  // GSL_ENOPROG: no further progress possible along the line
                 let fNow = s.pointee.f
-                let gtol = 1e-12 * max(1, abs(fNow))
+                let gtol = 1e-6 * max(1, abs(fNow)).squareRoot()
                 if gsl_multimin_test_gradient(s.pointee.gradient, gtol) == GSL_SUCCESS { break }
             }
             for i in 0..<m { u[i] = gsl_vector_get(s.pointee.x, i) }
@@ -178,37 +178,33 @@ public struct Minimizer: Sendable {
         return newtonPolish(ctx, from: u)
     }
 
-    /// Up to three Newton steps on the finite-difference Hessian (in internal coordinates) of the analytic
-    /// gradient; returns the final point with its EDM.
+    /// Newton steps on one finite-difference Hessian (internal coordinates) of the analytic gradient, taken while
+    /// they lower `-ln L` (at most four); returns the final point and its EDM `g^T H^-1 g / 2` with that Hessian.
     private func newtonPolish(_ ctx: MinimizationContext, from start: [Double]) -> Attempt {
         let m = start.count
         var u = start
         var g = [Double](repeating: 0, count: m)
         var f = ctx.valueAndGradient(u, &g)
+        guard f.isFinite, let h = internalHessian(ctx, at: u) else {
+            return Attempt(u: u, f: f, edm: .infinity, converged: false)
+        }
+        var gt = [Double](repeating: 0, count: m)
         var edm = Double.infinity
-        for _ in 0..<4 {
-            guard f.isFinite, let h = internalHessian(ctx, at: u), let step = SymmetricMatrix.solve(h, g.map { -$0 }, n: m) else {
-                edm = .infinity
-                break
-            }
+        for _ in 0..<5 {
+            guard let step = SymmetricMatrix.solve(h, g.map { -$0 }, n: m) else { edm = .infinity; break }
             edm = 0
             for i in 0..<m { edm -= 0.5 * g[i] * step[i] }
-            if edm < options.edmTolerance * 1e-3 { break }
+            if edm < options.edmTolerance * 1e-2 { break }
             var trial = u
             for i in 0..<m { trial[i] += step[i] }
-            var gt = [Double](repeating: 0, count: m)
             let ft = ctx.valueAndGradient(trial, &gt)
-            if ft.isFinite && ft <= f {
-                u = trial; f = ft; g = gt
-            } else {
-                break
-            }
+            guard ft.isFinite && ft <= f else { break }
+            u = trial; f = ft; swap(&g, &gt)
+            edm = .infinity
         }
-        if edm.isFinite, let h = internalHessian(ctx, at: u), let step = SymmetricMatrix.solve(h, g.map { -$0 }, n: m) {
+        if edm == .infinity, let step = SymmetricMatrix.solve(h, g.map { -$0 }, n: m) {
             edm = 0
             for i in 0..<m { edm -= 0.5 * g[i] * step[i] }
-        } else {
-            edm = .infinity
         }
         return Attempt(u: u, f: f, edm: edm, converged: f.isFinite && edm < options.edmTolerance)
     }
