@@ -186,9 +186,11 @@ public enum CSVReader {
         }
 
         // MARK: Data rows
-        let estimatedRows = countNewlines(p + pos, n - pos) + 1
-        var out = [[Double]](repeating: [], count: outNames.count)
-        for k in out.indices { out[k].reserveCapacity(estimatedRows) }
+        // Every data row but the last ends with a line end, so this bounds the row count: the values go straight
+        // into preallocated buffers, one per output column.
+        let maxRows = countNewlines(p + pos, n - pos) + 1
+        let buffers = (0..<outNames.count).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: maxRows) }
+        defer { for b in buffers { b.deallocate() } }
         var rows = 0
 
         while pos < n {
@@ -216,9 +218,8 @@ public enum CSVReader {
                 }
                 let k = slot[cell]
                 if k >= 0 {
-                    let v = try parseCell(p, n, &pos, &line, file: file, row: row, column: names[cell],
-                                          allowNonFinite: allowNonFinite)
-                    out[k].append(v)
+                    buffers[k][rows] = try parseCell(p, n, &pos, &line, file: file, row: row, names: names,
+                                                     cell: cell, allowNonFinite: allowNonFinite)
                 } else {
                     if p[pos] == quote { try skipQuoted(p, n, &pos, &line, file: file, row: row) }
                     while pos < n && p[pos] != comma && p[pos] != lf && p[pos] != cr { pos += 1 }
@@ -237,18 +238,20 @@ public enum CSVReader {
         if rows == 0 {
             throw NeymanError.invalid("no data rows (the file has a header only)", file: file)
         }
-        return Dataset(uncheckedNames: outNames, columns: out, weights: nil, count: rows)
+        let columns = buffers.map { Array(UnsafeBufferPointer(start: $0, count: rows)) }
+        return Dataset(uncheckedNames: outNames, columns: columns, weights: nil, count: rows)
     }
 
     /// Parse one numeric cell starting at `pos` (blanks before it already skipped); leaves `pos` on the delimiter
     /// (a comma, a line end, or the end of the buffer).
     @inline(__always)
     private static func parseCell(_ p: UnsafePointer<UInt8>, _ n: Int, _ pos: inout Int, _ line: inout Int,
-                                  file: String?, row: Int, column: String, allowNonFinite: Bool) throws -> Double {
+                                  file: String?, row: Int, names: [String], cell: Int,
+                                  allowNonFinite: Bool) throws -> Double {
         let start = pos
         var value: Double
         if p[start] == quote {
-            value = try parseQuotedCell(p, n, &pos, &line, file: file, row: row, column: column)
+            value = try parseQuotedCell(p, n, &pos, &line, file: file, row: row, column: names[cell])
         } else {
             var parsed = fastDecimal(p, start)
             if let (_, e) = parsed, !endsCell(p, n, e) { parsed = nil }
@@ -256,7 +259,7 @@ public enum CSVReader {
             guard let (v, e) = parsed, endsCell(p, n, e) else {
                 let shown = cellText(p, n, start)
                 throw NeymanError.invalid(shown.isEmpty ? "empty cell" : "non-numeric cell '\(shown)'",
-                                          file: file, row: row, column: column)
+                                          file: file, row: row, column: names[cell])
             }
             value = v
             pos = e
@@ -264,8 +267,8 @@ public enum CSVReader {
         }
         if !allowNonFinite && !value.isFinite {
             throw NeymanError.invalid(
-                "non-finite value '\(cellText(p, n, start))' (NaN and infinities are rejected unless allowNonFinite is set)",
-                file: file, row: row, column: column)
+                "non-finite value '\(cellText(p, n, start))' (NaN and infinities are rejected unless "
+                    + "allowNonFinite is set)", file: file, row: row, column: names[cell])
         }
         return value
     }
@@ -383,7 +386,11 @@ public enum CSVReader {
         var v: Double
         if mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             v = Double(mantissa)
-            if exponent > 0 { v *= exactPowersOfTen[exponent] } else if exponent < 0 { v /= exactPowersOfTen[-exponent] }
+            if exponent > 0 {
+                v *= exactPowersOfTen[exponent]
+            } else if exponent < 0 {
+                v /= exactPowersOfTen[-exponent]
+            }
         } else {
             v = eiselLemire(mantissa, exponent)
         }
@@ -495,7 +502,12 @@ public enum CSVReader {
     /// Consume one line end (`\n`, `\r\n` or `\r`) if `pos` is on one, and count the line.
     @inline(__always)
     private static func endLine(_ p: UnsafePointer<UInt8>, _ n: Int, _ pos: inout Int, _ line: inout Int) {
-        if pos < n && p[pos] == cr { pos += 1; if pos < n && p[pos] == lf { pos += 1 } } else if pos < n && p[pos] == lf { pos += 1 }
+        if pos < n && p[pos] == cr {
+            pos += 1
+            if pos < n && p[pos] == lf { pos += 1 }
+        } else if pos < n && p[pos] == lf {
+            pos += 1
+        }
         line += 1
     }
 

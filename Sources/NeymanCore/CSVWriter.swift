@@ -25,7 +25,9 @@ public enum CSVWriter {
         var seen = Set<String>()
         for (name, values) in columns {
             if name.isEmpty { throw NeymanError.invalid("a column name is empty") }
-            if !seen.insert(name).inserted { throw NeymanError.invalid("duplicate column name '\(name)'", column: name) }
+            if !seen.insert(name).inserted {
+                throw NeymanError.invalid("duplicate column name '\(name)'", column: name)
+            }
             if values.count != first.1.count {
                 throw NeymanError.invalid(
                     "ragged columns: '\(name)' has \(values.count) values but '\(first.0)' has \(first.1.count)",

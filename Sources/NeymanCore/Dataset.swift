@@ -15,7 +15,7 @@ import Foundation
 /// - `weights`, when present, has exactly ``count`` values.
 ///
 /// Values are not checked for finiteness here; the readers (``CSVReader``, ``NPYFormat``, ``NPZArchive`` via
-/// ``load(path:allowNonFinite:)``) reject NaN and infinities unless asked not to.
+/// ``load(path:columns:allowNonFinite:)``) reject NaN and infinities unless asked not to.
 ///
 /// Weights are never inferred from a column's name: a column called `weight` stays a column until
 /// ``withWeights(fromColumn:removingColumn:)`` makes it the weights.
@@ -53,7 +53,8 @@ public struct Dataset: Sendable, Equatable {
             }
         }
         if let w = weights, w.count != n {
-            throw NeymanError.invalid("weights have \(w.count) values but the columns have \(n) rows", column: "weights")
+            throw NeymanError.invalid("weights have \(w.count) values but the columns have \(n) rows",
+                                      column: "weights")
         }
         self.columnNames = columns.map(\.0)
         self.storage = columns.map(\.1)
@@ -175,72 +176,86 @@ public struct Dataset: Sendable, Equatable {
     /// | extension | reader | columns |
     /// |---|---|---|
     /// | `.csv` | ``CSVReader/read(path:columns:allowNonFinite:)`` | one per header name |
-    /// | `.npy` | ``NPYFormat/read(path:)`` | a 1-D array is one column named after the file stem (`mu.npy` -> `mu`); a 2-D array of shape `(n, k)` gives `k` columns `x0` ... `x{k-1}` of `n` rows |
-    /// | `.npz` | ``NPZArchive/read(path:)`` | one column per member (name without `.npy`), in archive order; every member must be 1-D and all of the same length |
+    /// | `.npy` | ``NPYFormat/read(path:)`` | 1-D: one column named after the file stem (`mu.npy` -> `mu`); |
+    /// |        |                           | 2-D of shape `(n, k)`: `k` columns `x0` ... `x{k-1}` of `n` rows |
+    /// | `.npz` | ``NPZArchive/read(path:)`` | one per member (name without `.npy`), in archive order; each |
+    /// |        |                            | member used must be 1-D, and all of the same length |
     ///
     /// No column is treated as weights (not even one named `weight` or `weights`); use
     /// ``withWeights(fromColumn:removingColumn:)``.
     ///
-    /// - Parameter allowNonFinite: accept NaN and infinite values; by default they are an error that names the file,
-    ///   the column and the row (CSV) or element index (NPY/NPZ).
-    /// - Throws: ``NeymanError`` naming `path`: an unknown extension, an unreadable file, or any error of the readers.
-    public static func load(path: String, allowNonFinite: Bool = false) throws -> Dataset {
+    /// - Parameters:
+    ///   - columns: keep only these columns, in this order (`nil`: all). Only the kept columns are checked for
+    ///     numbers (CSV), finiteness, shape and length (NPZ), so other columns may hold text or other shapes.
+    ///   - allowNonFinite: accept NaN and infinite values; by default they are an error that names the file, the
+    ///     column and the row (CSV) or the 0-based element index (NPY/NPZ).
+    /// - Throws: ``NeymanError`` naming `path`: an unknown extension, an unreadable file, a requested column that
+    ///   does not exist (listing those that do), or any error of the readers.
+    public static func load(path: String, columns: [String]? = nil, allowNonFinite: Bool = false) throws -> Dataset {
         let url = URL(fileURLWithPath: path)
+        var arrays: [(String, NPYArray)]
         switch url.pathExtension.lowercased() {
         case "csv":
-            return try CSVReader.read(path: path, allowNonFinite: allowNonFinite)
+            return try CSVReader.read(path: path, columns: columns, allowNonFinite: allowNonFinite)
         case "npy":
             let array = try NPYFormat.read(path: path)
             let stem = url.deletingPathExtension().lastPathComponent
-            return try fromArrays([(stem, array)], path: path, allowNonFinite: allowNonFinite, splitMatrix: true)
+            if array.shape.count == 2 {
+                let (n, k) = (array.shape[0], array.shape[1])
+                arrays = (0..<k).map { j in ("x\(j)", NPYArray((0..<n).map { i in array.values[i * k + j] })) }
+            } else {
+                arrays = [(stem, array)]
+            }
         case "npz":
-            let members = try NPZArchive.read(path: path)
-            if members.isEmpty { throw NeymanError.invalid("the archive holds no .npy members", file: path) }
-            return try fromArrays(members, path: path, allowNonFinite: allowNonFinite, splitMatrix: false)
+            arrays = try NPZArchive.read(path: path)
+            if arrays.isEmpty { throw NeymanError.invalid("the archive holds no .npy members", file: path) }
         default:
             let ext = url.pathExtension.isEmpty ? "(none)" : ".\(url.pathExtension)"
             throw NeymanError.invalid("unsupported file extension \(ext); expected .csv, .npy or .npz", file: path)
         }
-    }
-
-    /// Build columns from named arrays (NPY or NPZ members).
-    private static func fromArrays(_ arrays: [(String, NPYArray)], path: String, allowNonFinite: Bool,
-                                   splitMatrix: Bool) throws -> Dataset {
-        var cols: [(String, [Double])] = []
-        for (name, array) in arrays {
-            if array.shape.count == 1 {
-                cols.append((name, array.values))
-            } else if splitMatrix && array.shape.count == 2 {
-                let (n, k) = (array.shape[0], array.shape[1])
-                for j in 0..<k {
-                    var col = [Double](repeating: 0, count: n)
-                    for i in 0..<n { col[i] = array.values[i * k + j] }
-                    cols.append(("x\(j)", col))
+        if let columns {
+            var seen = Set<String>()
+            arrays = try columns.map { want in
+                guard let found = arrays.first(where: { $0.0 == want }) else {
+                    let available = arrays.map { "'\($0.0)'" }.joined(separator: ", ")
+                    throw NeymanError.invalid("no column named '\(want)'; available columns: \(available)",
+                                              file: path, column: want)
                 }
-            } else {
-                throw NeymanError.invalid(
-                    "array '\(name)' has shape \(NPYFormat.shapeDescription(array.shape)); a dataset column must be 1-D",
-                    file: path, column: name)
+                if !seen.insert(want).inserted {
+                    throw NeymanError.invalid("column '\(want)' is requested twice", file: path, column: want)
+                }
+                return found
             }
         }
-        if let (first, firstValues) = cols.first {
-            for (name, values) in cols where values.count != firstValues.count {
+        return try fromArrays(arrays, path: path, allowNonFinite: allowNonFinite)
+    }
+
+    /// Build columns from named 1-D arrays (NPY or NPZ members), checking shape, length and finiteness.
+    private static func fromArrays(_ arrays: [(String, NPYArray)], path: String,
+                                   allowNonFinite: Bool) throws -> Dataset {
+        for (name, array) in arrays where array.shape.count != 1 {
+            throw NeymanError.invalid(
+                "member '\(name)' has shape \(NPYFormat.shapeDescription(array.shape)); a dataset column must be 1-D",
+                file: path, column: name)
+        }
+        if let (first, firstArray) = arrays.first {
+            for (name, array) in arrays where array.count != firstArray.count {
                 throw NeymanError.invalid(
-                    "member '\(name)' has \(values.count) values but '\(first)' has \(firstValues.count)",
+                    "member '\(name)' has \(array.count) values but '\(first)' has \(firstArray.count)",
                     file: path, column: name)
             }
         }
         if !allowNonFinite {
-            for (name, values) in cols {
-                if let i = values.firstIndex(where: { !$0.isFinite }) {
+            for (name, array) in arrays {
+                if let i = array.values.firstIndex(where: { !$0.isFinite }) {
                     throw NeymanError.invalid(
-                        "non-finite value \(values[i]) at element index \(i) (0-based); pass allowNonFinite to accept it",
-                        file: path, column: name)
+                        "non-finite value \(array.values[i]) at element index \(i) (0-based); "
+                            + "pass allowNonFinite to accept it", file: path, column: name)
                 }
             }
         }
         do {
-            return try Dataset(columns: cols)
+            return try Dataset(columns: arrays.map { ($0.0, $0.1.values) })
         } catch let e as NeymanError {
             throw e.inFile(path)
         }

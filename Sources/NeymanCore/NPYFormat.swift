@@ -164,9 +164,12 @@ public enum NPYFormat {
         default:
             throw fail("unsupported .npy format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)")
         }
-        guard minor == 0 else { throw fail("unsupported .npy format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)") }
+        guard minor == 0 else {
+            throw fail("unsupported .npy format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)")
+        }
         guard headerStart + headerLength <= n else {
-            throw fail("truncated .npy header: it declares \(headerLength) bytes but the file has \(n - headerStart) after the prefix")
+            throw fail("truncated .npy header: it declares \(headerLength) bytes but the file has "
+                       + "\(n - headerStart) after the prefix")
         }
         let headerBytes = raw[headerStart..<(headerStart + headerLength)]
         let headerText: String
@@ -190,7 +193,8 @@ public enum NPYFormat {
                        + "needs \(overflow ? "more than Int.max" : String(needed)) bytes but the file has \(available)")
         }
         if needed < available {
-            throw fail("\(available - needed) unexpected bytes after the data of shape \(shapeDescription(header.shape))")
+            throw fail("\(available - needed) unexpected bytes after the data of shape "
+                       + shapeDescription(header.shape))
         }
         let values = convert(UnsafeRawBufferPointer(rebasing: raw[dataStart..<(dataStart + needed)]),
                              count: count, dtype: header.dtype)
@@ -234,7 +238,8 @@ public enum NPYFormat {
         do {
             literal = try parser.parseDocument()
         } catch let reason as PythonLiteralParser.Failure {
-            throw fail("malformed .npy header (\(reason.message)): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+            let shown = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw fail("malformed .npy header (\(reason.message)): \(shown)")
         }
         guard case .dict(let entries) = literal else { throw fail("the .npy header is not a dict: \(text)") }
         func value(_ key: String) throws -> PythonLiteral {
@@ -249,7 +254,8 @@ public enum NPYFormat {
             if let t = NPYDType(descr: descr) {
                 dtype = t
             } else if descr.hasPrefix(">") {
-                throw fail("big-endian dtype '\(descr)' is not supported; convert with numpy's astype('<\(descr.dropFirst())')")
+                throw fail("big-endian dtype '\(descr)' is not supported; "
+                           + "convert with numpy's astype('<\(descr.dropFirst())')")
             } else {
                 let supported = NPYDType.allCases.map(\.rawValue).joined(separator: ", ")
                 throw fail("unsupported dtype '\(descr)' (supported: \(supported))")
@@ -268,7 +274,9 @@ public enum NPYFormat {
         }
         var shape: [Int] = []
         for d in dims {
-            guard case .int(let k) = d, k >= 0 else { throw fail("the .npy header's 'shape' has a non-integer or negative entry") }
+            guard case .int(let k) = d, k >= 0 else {
+                throw fail("the .npy header's 'shape' has a non-integer or negative entry")
+            }
             shape.append(k)
         }
         guard shape.count == 1 || shape.count == 2 else {
@@ -428,7 +436,9 @@ struct PythonLiteralParser {
                 entries.append((key, try parseValue()))
                 skipSpace()
                 if i < chars.count && chars[i] == "," { i += 1; continue }
-                guard i < chars.count, chars[i] == "}" else { throw Failure(message: "expected ',' or '}' at offset \(i)") }
+                guard i < chars.count, chars[i] == "}" else {
+                    throw Failure(message: "expected ',' or '}' at offset \(i)")
+                }
                 i += 1
                 return .dict(entries)
             }

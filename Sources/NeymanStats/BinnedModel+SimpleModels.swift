@@ -60,7 +60,8 @@ extension BinnedModel {
             let rel = uncertainty[i] / background[i]
             switch constraint {
             case .poisson:
-                let tau = 1 / (rel * rel)
+                // pyhf: tau = b^2 / delta_b^2, computed in this order so the auxiliary data are bit-identical.
+                let tau = (background[i] * background[i]) / (uncertainty[i] * uncertainty[i])
                 constraints.append(.poisson(parameter: i + 1, auxIndex: i, tau: tau))
                 aux.append(tau)
             case .gaussian:

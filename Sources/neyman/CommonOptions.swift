@@ -26,17 +26,24 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
-/// The binned counting model shared by `cls`, `upper-limit`, `significance` and `fit`: pyhf's
-/// `simplemodels.uncorrelated_background`, one value per bin, comma-separated.
+/// The binned model shared by `cls`, `upper-limit`, `significance` and `fit`: either pyhf's
+/// `simplemodels.uncorrelated_background` given per bin on the command line (comma-separated), or a pyhf JSON
+/// workspace (`--workspace`).
 struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("n"), help: "Observed counts per bin, comma-separated (e.g. 51,48).")
-    var observed: String
+    var observed: String?
 
     @Option(name: .customLong("s"), help: "Expected signal per bin at mu = 1.")
-    var signal: String
+    var signal: String?
 
     @Option(name: .customLong("b"), help: "Expected background per bin.")
-    var background: String
+    var background: String?
+
+    @Option(help: "A pyhf JSON workspace (HistFactory) instead of --n/--s/--b.")
+    var workspace: String?
+
+    @Option(help: "The measurement of the workspace to use (default: the first).")
+    var measurement: String?
 
     @Option(name: .customLong("b-uncertainty"), help: "Absolute background uncertainty per bin; omit for a background known exactly.")
     var backgroundUncertainty: String?
@@ -62,6 +69,25 @@ struct ModelOptions: ParsableArguments {
 
     /// The model and the observed data.
     func build() throws -> (BinnedModel, BinnedData) {
+        if let workspace {
+            guard observed == nil, signal == nil, background == nil, backgroundUncertainty == nil else {
+                throw NeymanError.invalid("give either --workspace or --n/--s/--b, not both", parameter: "workspace")
+            }
+            let ws = try HistFactoryWorkspace.load(path: workspace, measurement: measurement)
+            var model = ws.model
+            if muBounds != "0,10" {
+                let bounds = try Self.numbers(muBounds, option: "mu-bounds")
+                guard bounds.count == 2, bounds[0] < bounds[1] else {
+                    throw NeymanError.invalid("give two increasing values LO,HI", parameter: "mu-bounds")
+                }
+                model = model.withPOIBounds(lower: bounds[0], upper: bounds[1])
+            }
+            return (model, ws.data)
+        }
+        guard let observed, let signal, let background else {
+            let missing = [("n", observed), ("s", signal), ("b", background)].filter { $0.1 == nil }.map { "--\($0.0)" }
+            throw NeymanError.invalid("missing \(missing.joined(separator: ", ")) (or give --workspace FILE)", parameter: missing.first.map { String($0.dropFirst(2)) } ?? "n")
+        }
         let n = try Self.numbers(observed, option: "n")
         let s = try Self.numbers(signal, option: "s")
         let b = try Self.numbers(background, option: "b")

@@ -11,7 +11,7 @@ struct CSVWriterTests {
             ("x", [1, -0.5, 1e-5]),
             ("a,b", [0.1, 1e300, -0.0]),
             ("say \"hi\"", [.nan, .infinity, -.infinity]),
-            (" padded", [123456789, 5e-324, 2]),
+            (" padded", [123456789, .leastNonzeroMagnitude, 2]),
         ])
         let expected = """
             x,"a,b","say ""hi""\",\" padded"

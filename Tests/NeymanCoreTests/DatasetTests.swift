@@ -155,6 +155,38 @@ struct DatasetTests {
         #expect(e4?.location == ErrorLocation(file: csv, row: 3, column: "x"))
     }
 
+    @Test("load(columns:) keeps the named columns in order; only those are checked")
+    func loadSelectedColumns() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try writeFixture("id,x,y\nevt-1,1,2\nevt-2,3,nan\n", to: dir.file("t.csv"))
+        let csv = try Dataset.load(path: dir.file("t.csv"), columns: ["x"])
+        #expect(csv.columnNames == ["x"])
+        #expect(try csv.column("x") == [1, 3])
+
+        let z = dir.file("z.npz")
+        try NPZArchive.write([
+            ("image", try NPYArray(shape: [2, 2], values: [1, 2, 3, 4])),
+            ("s", NPYArray([0.5, 0.25, 0.125])),
+            ("label", NPYArray([1, 0, 1])),
+            ("meta", NPYArray([7])),
+        ], to: z)
+        let npz = try Dataset.load(path: z, columns: ["label", "s"])
+        #expect(npz.columnNames == ["label", "s"])
+        #expect(try npz.column("s") == [0.5, 0.25, 0.125])
+        let missing = #expect(throws: NeymanError.self) { try Dataset.load(path: z, columns: ["q"]) }
+        #expect(missing?.location == ErrorLocation(file: z, column: "q"))
+        #expect(missing?.message == "no column named 'q'; available columns: 'image', 's', 'label', 'meta'")
+        let all = #expect(throws: NeymanError.self) { try Dataset.load(path: z) }
+        #expect(all?.location == ErrorLocation(file: z, column: "image"))
+        #expect(all?.message == "member 'image' has shape (2, 2); a dataset column must be 1-D")
+
+        try NPYFormat.write(try NPYArray(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]), to: dir.file("m.npy"))
+        let picked = try Dataset.load(path: dir.file("m.npy"), columns: ["x2", "x0"])
+        #expect(picked.columnNames == ["x2", "x0"])
+        #expect(try picked.columns(["x2", "x0"]) == [[3, 6], [1, 4]])
+    }
+
     @Test("write(csv:) and write(npz:) round-trip, weights as a named column")
     func writeAndLoad() throws {
         let dir = try TemporaryDirectory()

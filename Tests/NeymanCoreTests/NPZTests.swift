@@ -8,32 +8,34 @@ struct NPZTests {
     /// `numpy.savez(f, a=np.array([1.0, 2.0, 3.0]), b=np.array([4, 5, 6], dtype='<i8'))` (NumPy 2.4, stored ZIP64
     /// members).
     static let numpySavez = """
-        UEsDBC0AAAAAAAAAIQAqwR1E//////////8FABQAYS5ucHkBABAAmAAAAAAAAACYAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxmOCcsICdm\
-        b3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg\
-        ICAgICAgICAgICAgICAKAAAAAAAA8D8AAAAAAAAAQAAAAAAAAAhAUEsDBC0AAAAAAAAAIQDVnG/T//////////8FABQAYi5ucHkBABAAmAAAAAAA\
-        AACYAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxpOCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAg\
-        ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKBAAAAAAAAAAFAAAAAAAAAAYAAAAAAAAAUEsBAi0D\
-        LQAAAAAAAAAhACrBHUSYAAAAmAAAAAUAAAAAAAAAAAAAAIABAAAAAGEubnB5UEsBAi0DLQAAAAAAAAAhANWcb9OYAAAAmAAAAAUAAAAAAAAAAAAA\
-        AIABzwAAAGIubnB5UEsFBgAAAAACAAIAZgAAAJ4BAAAAAA==
+        UEsDBC0AAAAAAAAAIQAqwR1E//////////8FABQAYS5ucHkBABAAmAAAAAAAAACYAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzog\
+        JzxmOCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAg\
+        ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKAAAAAAAA8D8AAAAAAAAAQAAAAAAAAAhAUEsDBC0AAAAAAAAAIQDVnG/T\
+        //////////8FABQAYi5ucHkBABAAmAAAAAAAAACYAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxpOCcsICdmb3J0cmFuX29y\
+        ZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg\
+        ICAgICAgICAgICAgICAKBAAAAAAAAAAFAAAAAAAAAAYAAAAAAAAAUEsBAi0DLQAAAAAAAAAhACrBHUSYAAAAmAAAAAUAAAAAAAAA\
+        AAAAAIABAAAAAGEubnB5UEsBAi0DLQAAAAAAAAAhANWcb9OYAAAAmAAAAAUAAAAAAAAAAAAAAIABzwAAAGIubnB5UEsFBgAAAAAC\
+        AAIAZgAAAJ4BAAAAAA==
         """
 
     /// `numpy.savez_compressed(f, x=np.array([0.5, 0.25]), weight=np.array([1.0, 2.0]))` (deflated members).
     static let numpySavezCompressed = """
-        UEsDBC0AAAAIAAAAIQA+c4bZ//////////8FABQAeC5ucHkBABAAkAAAAAAAAABNAAAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loG6TZqGuo6Ce\
-        ll9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GkY6mjoKtQoUAC4GMHhgD6Ev2AMAUEsDBC0AAAAIAAAAIQBkW6q///////////8KABQAd2VpZ2h0\
-        Lm5weQEAEACQAAAAAAAAAEwAAAAAAAAAm+wX6hsQychQxlCtnpJanFykbqWgbpNmoa6joJ6WX1RSlJgXn1+UkgoSd0vMKU4FihdnJBakAvkaRjqa\
-        Ogq1ChQALgYw+GAPoRkcAFBLAQItAy0AAAAIAAAAIQA+c4bZTQAAAJAAAAAFAAAAAAAAAAAAAACAAQAAAAB4Lm5weVBLAQItAy0AAAAIAAAAIQBk\
-        W6q/TAAAAJAAAAAKAAAAAAAAAAAAAACAAYQAAAB3ZWlnaHQubnB5UEsFBgAAAAACAAIAawAAAAwBAAAAAA==
+        UEsDBC0AAAAIAAAAIQA+c4bZ//////////8FABQAeC5ucHkBABAAkAAAAAAAAABNAAAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6l\
+        oG6TZqGuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GkY6mjoKtQoUAC4GMHhgD6Ev2AMAUEsDBC0AAAAIAAAAIQBkW6q/\
+        //////////8KABQAd2VpZ2h0Lm5weQEAEACQAAAAAAAAAEwAAAAAAAAAm+wX6hsQychQxlCtnpJanFykbqWgbpNmoa6joJ6WX1RS\
+        lJgXn1+UkgoSd0vMKU4FihdnJBakAvkaRjqaOgq1ChQALgYw+GAPoRkcAFBLAQItAy0AAAAIAAAAIQA+c4bZTQAAAJAAAAAFAAAA\
+        AAAAAAAAAACAAQAAAAB4Lm5weVBLAQItAy0AAAAIAAAAIQBkW6q/TAAAAJAAAAAKAAAAAAAAAAAAAACAAYQAAAB3ZWlnaHQubnB5\
+        UEsFBgAAAAACAAIAawAAAAwBAAAAAA==
         """
 
     /// A ZIP written by Python's zipfile: `pt.npy` ([7.0, 8.0]), `notes.txt` and a directory `sub/`.
     static let mixedZip = """
-        UEsDBBQAAAAAAHtheV09nuookAAAAJAAAAAGAAAAcHQubnB5k05VTVBZAQB2AHsnZGVzY3InOiAnPGY4JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxz\
-        ZSwgJ3NoYXBlJzogKDIsKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAA\
-        AAAcQAAAAAAAACBAUEsDBBQAAAAAAHtheV3HN4OjDAAAAAwAAAAJAAAAbm90ZXMudHh0bm90IGFuIGFycmF5UEsDBBQAAAAAAHtheV0AAAAAAAAA\
-        AAAAAAAEAAAAc3ViL1BLAQIUAxQAAAAAAHtheV09nuookAAAAJAAAAAGAAAAAAAAAAAAAACAAQAAAABwdC5ucHlQSwECFAMUAAAAAAB7YXldxzeD\
-        owwAAAAMAAAACQAAAAAAAAAAAAAAgAG0AAAAbm90ZXMudHh0UEsBAhQDFAAAAAAAe2F5XQAAAAAAAAAAAAAAAAQAAAAAAAAAAAAQAP1B5wAAAHN1\
-        Yi9QSwUGAAAAAAMAAwCdAAAACQEAAAAA
+        UEsDBBQAAAAAAHtheV09nuookAAAAJAAAAAGAAAAcHQubnB5k05VTVBZAQB2AHsnZGVzY3InOiAnPGY4JywgJ2ZvcnRyYW5fb3Jk\
+        ZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg\
+        ICAgICAgICAgICAgIAoAAAAAAAAcQAAAAAAAACBAUEsDBBQAAAAAAHtheV3HN4OjDAAAAAwAAAAJAAAAbm90ZXMudHh0bm90IGFu\
+        IGFycmF5UEsDBBQAAAAAAHtheV0AAAAAAAAAAAAAAAAEAAAAc3ViL1BLAQIUAxQAAAAAAHtheV09nuookAAAAJAAAAAGAAAAAAAA\
+        AAAAAACAAQAAAABwdC5ucHlQSwECFAMUAAAAAAB7YXldxzeDowwAAAAMAAAACQAAAAAAAAAAAAAAgAG0AAAAbm90ZXMudHh0UEsB\
+        AhQDFAAAAAAAe2F5XQAAAAAAAAAAAAAAAAQAAAAAAAAAAAAQAP1B5wAAAHN1Yi9QSwUGAAAAAAMAAwCdAAAACQEAAAAA
         """
 
     static func bytes(_ base64: String) throws -> Data {
@@ -69,7 +71,7 @@ struct NPZTests {
             ("zeta", NPYArray((0..<1000).map { _ in rng.normal() })),
             ("alpha", try NPYArray(shape: [4, 3], values: (0..<12).map(Double.init))),
             ("empty", NPYArray([])),
-            ("sub/nested", NPYArray([-0.0, 5e-324])),
+            ("sub/nested", NPYArray([-0.0, .leastNonzeroMagnitude])),
         ]
         for compressed in [false, true] {
             let path = dir.file(compressed ? "c.npz" : "s.npz")
@@ -107,9 +109,10 @@ struct NPZTests {
 
     /// A ZIP written by Python's zipfile whose member `x.npy` declares shape (3,) but holds only two doubles.
     static let truncatedMember = """
-        UEsDBBQAAAAAAKtheV2aj9W5kAAAAJAAAAAFAAAAeC5ucHmTTlVNUFkBAHYAeydkZXNjcic6ICc8ZjgnLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNl\
-        LCAnc2hhcGUnOiAoMywpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgCgAAAAAA\
-        APA/AAAAAAAAAEBQSwECFAMUAAAAAACrYXldmo/VuZAAAACQAAAABQAAAAAAAAAAAAAAgAEAAAAAeC5ucHlQSwUGAAAAAAEAAQAzAAAAswAAAAAA
+        UEsDBBQAAAAAAKtheV2aj9W5kAAAAJAAAAAFAAAAeC5ucHmTTlVNUFkBAHYAeydkZXNjcic6ICc8ZjgnLCAnZm9ydHJhbl9vcmRl\
+        cic6IEZhbHNlLCAnc2hhcGUnOiAoMywpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg\
+        ICAgICAgICAgICAgCgAAAAAAAPA/AAAAAAAAAEBQSwECFAMUAAAAAACrYXldmo/VuZAAAACQAAAABQAAAAAAAAAAAAAAgAEAAAAA\
+        eC5ucHlQSwUGAAAAAAEAAQAzAAAAswAAAAAA
         """
 
     @Test("errors name the file and the member")
@@ -130,7 +133,8 @@ struct NPZTests {
         try writeFixture(Array(try Self.bytes(Self.truncatedMember)), to: truncated)
         let e2 = #expect(throws: NeymanError.self) { try NPZArchive.read(path: truncated) }
         #expect(e2?.location == ErrorLocation(file: truncated, column: "x"))
-        #expect(e2?.message == "member 'x.npy': truncated .npy data: shape (3,) of <f8 needs 24 bytes but the file has 16")
+        #expect(e2?.message
+            == "member 'x.npy': truncated .npy data: shape (3,) of <f8 needs 24 bytes but the file has 16")
 
         // Flip one data byte of a stored member: the CRC-32 check catches it.
         var corrupted = Array(try NPZArchive.encode([("x", NPYArray([1, 2, 3]))]))
