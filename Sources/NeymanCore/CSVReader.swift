@@ -34,11 +34,12 @@ import Darwin
 /// row 2, and a message can be checked by opening the file in an editor or a spreadsheet. (A quoted header name
 /// that spans several lines shifts the rows after it, exactly as it shifts the editor's line numbers.)
 ///
-/// Speed: the file is read in one piece and parsed in place (no per-cell strings). Plain decimals with at most 19
-/// significant digits and a small exponent are converted exactly by Clinger's fast path (one multiplication or
-/// division by an exact power of ten, which IEEE rounding makes correct); anything else goes to Swift's
-/// `Double(_:)` (locale-independent, also correctly rounded). A 10^6 x 5 file parses in a fraction of a second
-/// in a release build.
+/// Speed: the file is read in one piece and parsed in place (no per-cell strings), into preallocated columns.
+/// Plain decimals with at most 19 significant digits (everything ``CSVWriter``, `%.17g` or `%f` produce) are
+/// converted in place, correctly rounded: by Clinger's fast path when the mantissa and the power of ten are both
+/// exact Doubles, else by the Eisel-Lemire algorithm. Anything else (longer mantissas, `nan`, `inf`, hex) goes to
+/// Swift's `Double(_:)`, locale-independent and also correctly rounded. A 10^6 x 5 file of full-precision numbers
+/// (97 MB) parses in about half a second on one core in a release build.
 public enum CSVReader {
 
     /// Read the CSV file at `path`.
