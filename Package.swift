@@ -26,9 +26,10 @@ let package = Package(
             dependencies: [
                 "CGSL", "CBLAS",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
-        .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"]),
+        .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"], exclude: ["README.md"]),
         .executableTarget(
             name: "neyman",
             dependencies: [
@@ -36,7 +37,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "NeymanCoreTests", dependencies: ["NeymanCore"]),
+        .testTarget(name: "NeymanCoreTests", dependencies: ["NeymanCore", "CBLAS"]),
         .testTarget(name: "NeymanStatsTests", dependencies: ["NeymanStats", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
     ],

@@ -193,11 +193,12 @@ struct CSVReaderTests {
         #expect(directory?.location.file == dir.path)
     }
 
-    @Test("a 10^6 x 5 file parses in well under 2 s (release build)")
+    /// A large file round-trips exactly (speed is measured in `make bench`, never asserted in a test).
+    @Test("a 2 x 10^5 x 5 file written by CSVWriter reads back bit for bit")
     func largeFile() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let rows = 1_000_000
+        let rows = 200_000
         let rng = RandomStream(seed: 11, task: 0)
         var cols: [(String, [Double])] = []
         for name in ["pt", "eta", "phi", "iso", "score"] {
@@ -205,23 +206,8 @@ struct CSVReaderTests {
         }
         let path = dir.file("big.csv")
         try CSVWriter.write(cols, to: path)
-
-        // CPU time of this thread, not wall time: other tests and processes sharing the cores do not count.
-        func threadCPUSeconds() -> Double {
-            var t = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-            return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-        }
-        let before = threadCPUSeconds()
         let d = try CSVReader.read(path: path)
-        let seconds = threadCPUSeconds() - before
         #expect(d.count == rows)
-        #expect(try d.column("score") == cols[4].1)
-        #if DEBUG
-        // Debug builds are unoptimised; the speed promise is for release builds (`make test`).
-        #expect(seconds < 30)
-        #else
-        #expect(seconds < 2, "parsing took \(seconds) s")
-        #endif
+        for (name, values) in cols { #expect(try d.column(name) == values, "\(name)") }
     }
 }
