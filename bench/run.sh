@@ -33,6 +33,14 @@ if [ ! -x "$VENV/bin/python" ] || [ "$want_hash" != "$have_hash" ]; then
   echo "$want_hash" > "$STAMP"
 fi
 
+# The in-process timer (Benchmarks/, a package of its own so that `make test` never builds it).
+if swift build -c release --package-path "$ROOT/Benchmarks" >/dev/null 2>"$ROOT/.build-bench.log"; then
+  export BENCH_INPROC="$(swift build -c release --package-path "$ROOT/Benchmarks" --show-bin-path)/neyman-bench"
+else
+  echo "bench: Benchmarks/ did not build (see .build-bench.log); skipping the in-process rows" >&2
+  export BENCH_INPROC=""
+fi
+
 export BENCH_ROOT="$ROOT" BENCH_VENV_PY="$VENV/bin/python"
 # The driver only needs the standard library; the peers run in the venv.
 exec python3 - <<'PY'
@@ -134,6 +142,17 @@ def neyman_asym():
         per.append((time.perf_counter() - t0) / ASYM_INV)
     return statistics.median(per), last_json(out)
 
+INPROC = os.environ.get("BENCH_INPROC", "")
+
+def neyman_inproc():
+    log("neyman asymptotic in-process (neyman-bench), 3 runs of 2000 calls")
+    per, j = [], None
+    for _ in range(3):
+        _, out = run([INPROC, "asymptotic", "2000"])
+        j = last_json(out)
+        per.append(float(j["seconds_per_call"]))
+    return statistics.median(per), j
+
 # --- run ------------------------------------------------------------------------------------
 res = {}
 if neyman_ok:
@@ -141,6 +160,8 @@ if neyman_ok:
         res["n_t2"] = neyman_toys(2)
         res["n_t1"] = neyman_toys(1)
         res["n_asym"] = neyman_asym()
+        if INPROC and os.access(INPROC, os.X_OK):
+            res["n_inproc"] = neyman_inproc()
     except Exception as e:  # noqa: BLE001
         neyman_ok, neyman_why = False, "not built (it ran but failed: see the log)"
         res = {}
@@ -160,7 +181,9 @@ def fmt_t(s):
         return f"neyman: {neyman_why}"
     if s >= 1:
         return f"{s:.2f} s"
-    return f"{s * 1e3:.2f} ms"
+    if s >= 1e-3:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s * 1e6:.1f} µs"
 
 def ratio(peer, ney):
     if not (ney and peer):
@@ -204,6 +227,12 @@ t, j = res.get("n_asym", (None, None))
 rows.append(("asymptotic hypotest, per call (Neyman: whole process, see note)",
              fmt_t(t), fmt_t(p_asym["seconds_per_call"]), ratio(p_asym["seconds_per_call"], t),
              fmt_cls(j), fmt_cls(p_asym)))
+
+t, j = res.get("n_inproc", (None, None))
+if t is not None:
+    rows.append(("asymptotic hypotest, per call, both in-process (Neyman: neyman-bench)",
+                 fmt_t(t), fmt_t(p_asym["seconds_per_call"]), ratio(p_asym["seconds_per_call"], t),
+                 fmt_cls(j), fmt_cls(p_asym)))
 
 hdr = ("job", "Neyman", "pyhf 0.7.6", "ratio (pyhf/Neyman)", "CLs Neyman", "CLs pyhf")
 table = ["| " + " | ".join(hdr) + " |", "|" + "---|" * len(hdr)]
@@ -259,7 +288,9 @@ lines = [
     f"warm-up); imports and model building excluded. pyhf ran at {p_toys['toys_per_second']:.1f} toys/s.",
     f"- Asymptotic per call: pyhf is the mean of {p_asym['calls']} `hypotest` calls in one process (no start-up cost); "
     f"Neyman is the median over 3 batches of {ASYM_INV} invocations of `neyman cls --calculator asymptotic`, "
-    "each batch's time divided by the count, so **process start-up is included** on the Neyman side only.",
+    "each batch's time divided by the count, so **process start-up is included** on the Neyman side only. "
+    "The in-process row times `Benchmarks/` `neyman-bench asymptotic 2000` (a fresh calculator per call, Asimov fit "
+    "included, as in pyhf; median of 3 runs).",
     f"- Expected CLs band [-2σ..+2σ]: Neyman toys {fmt_band(res.get('n_t2', (0, 0, None))[2])}, "
     f"pyhf toys {fmt_band(p_toys)}; asymptotic Neyman {fmt_band(res.get('n_asym', (0, None))[1])}, "
     f"pyhf {fmt_band(p_asym)}.",

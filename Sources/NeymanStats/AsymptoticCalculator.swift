@@ -23,7 +23,7 @@ public struct AsymptoticCalculator<Model: StatisticalModel>: Sendable {
     /// The Asimov data set (computed once: it does not depend on the tested mu).
     public let asimovData: Model.Data
 
-    public init(model: Model, data: Model.Data, statistic: TestStatistic = .qmuTilde, minimizer: Minimizer = Minimizer()) throws {
+    public init(model: Model, data: Model.Data, statistic: TestStatistic = .qmuTilde, minimizer: Minimizer = Minimizer(options: .fast)) throws {
         self.profile = ProfileLikelihood(model: model, minimizer: minimizer)
         self.statistic = statistic
         self.data = data

@@ -103,40 +103,100 @@ public struct Minimizer: Sendable {
 
         var best = runBFGSWithPolish(ctx, from: u0)
         var stages = ["bfgs2"]
-        if !best.converged {
-            let simplexU = runSimplex(ctx, from: best.u)
-            let second = runBFGSWithPolish(ctx, from: simplexU)
-            stages.append("simplex+bfgs2")
-            if second.converged || second.f < best.f { best = second }
+        var xBest = ctx.external(best.u)
+        var nllBest = best.f, edmBest = best.edm, converged = best.converged
+
+        // Active bounds: a parameter that ends (almost) on a bound with the gradient pushing it outwards has its
+        // minimum *on* the bound. The sine transform only approaches it (dp/du -> 0 there), so refit with those
+        // parameters fixed on their bounds and keep that point if it is at least as good: mu_hat = 0 exactly, not 2e-5.
+        func refitOnActiveBounds() {
+            var atBound: [Int: Double] = [:]
+            var gradient = [Double](repeating: 0, count: n)
+            _ = likelihood.negativeLogLikelihood(xBest, gradient: &gradient)
+            for k in free {
+                let lo = pars[k].lower, hi = pars[k].upper
+                let scale = lo.isFinite && hi.isFinite ? hi - lo : max(1, abs(xBest[k]))
+                if lo.isFinite && xBest[k] - lo < 1e-3 * scale && gradient[k] > 0 { atBound[k] = lo }
+                if hi.isFinite && hi - xBest[k] < 1e-3 * scale && gradient[k] < 0 { atBound[k] = hi }
+            }
+            guard !atBound.isEmpty else { return }
+            var start = xBest
+            for (k, v) in atBound { start[k] = v }
+            let onBound = minimizeWithoutBoundCheck(likelihood, start: start, fixed: fixed.merging(atBound) { a, _ in a })
+            // Karush-Kuhn-Tucker: on the bound, the gradient must still point out of the allowed range; otherwise the
+            // minimum lies inside and the bound is not active.
+            _ = likelihood.negativeLogLikelihood(onBound.values, gradient: &gradient)
+            let kkt = atBound.allSatisfy { k, v in v == pars[k].lower ? gradient[k] >= 0 : gradient[k] <= 0 }
+            if onBound.converged && kkt && onBound.nll <= nllBest + 1e-12 * max(1, abs(nllBest)) {
+                xBest = onBound.values
+                nllBest = onBound.nll
+                edmBest = onBound.edm
+                converged = true
+            }
         }
-        if !best.converged {
+        refitOnActiveBounds()
+
+        func consider(_ a: Attempt, stage: String) {
+            stages.append(stage)
+            if a.converged || a.f < nllBest {
+                xBest = ctx.external(a.u); nllBest = a.f; edmBest = a.edm; converged = a.converged
+                best = a
+            }
+        }
+        if !converged {
+            consider(runBFGSWithPolish(ctx, from: runSimplex(ctx, from: best.u)), stage: "simplex+bfgs2")
+            refitOnActiveBounds()
+        }
+        if !converged {
             let centre = free.indices.map { i -> Double in
                 let t = ctx.transforms[i]
-                if t.hasLower && t.hasUpper { return 0 }  // sin(0): the middle of the range
-                return u0[i]
+                return t.hasLower && t.hasUpper ? 0 : u0[i]  // sin(0): the middle of the range
             }
-            let third = runBFGSWithPolish(ctx, from: centre)
-            stages.append("bfgs2 from range centre")
-            if third.converged || third.f < best.f { best = third }
+            consider(runBFGSWithPolish(ctx, from: centre), stage: "bfgs2 from range centre")
+            refitOnActiveBounds()
         }
 
-        let xBest = ctx.external(best.u)
         var covariance: [Double]? = nil
         var uncertainties = [Double](repeating: 0, count: n)
-        var status = best.converged ? "ok" : "not converged (EDM \(best.edm) after \(stages.joined(separator: ", ")))"
+        var status = converged ? "ok" : "not converged (EDM \(edmBest) after \(stages.joined(separator: ", ")))"
         if options.computeCovariance {
             if let cov = externalCovariance(ctx, at: xBest) {
                 covariance = cov
                 for k in 0..<n { uncertainties[k] = cov[k * n + k].squareRoot() }
             } else {
                 for k in free { uncertainties[k] = .nan }
-                if best.converged { status = "ok; Hessian not positive definite, no covariance" }
+                if converged { status = "ok; Hessian not positive definite, no covariance" }
             }
         } else {
             for k in free { uncertainties[k] = .nan }
         }
         return FitResult(names: pars.map(\.name), values: xBest, uncertainties: uncertainties, covariance: covariance,
-                         nll: best.f, edm: best.edm, converged: best.converged, status: status, evaluations: ctx.evaluations)
+                         nll: nllBest, edm: edmBest, converged: converged, status: status, evaluations: ctx.evaluations)
+    }
+
+    /// The minimisation stages without the active-bound refit (used by that refit itself).
+    func minimizeWithoutBoundCheck(_ likelihood: any Likelihood, start: [Double], fixed: [Int: Double]) -> FitResult {
+        let pars = likelihood.parameters
+        let n = pars.count
+        let free = (0..<n).filter { fixed[$0] == nil && !pars[$0].isFixed }
+        var x0 = start
+        for (k, v) in fixed { x0[k] = v }
+        if free.isEmpty {
+            let f = likelihood.negativeLogLikelihood(x0)
+            return FitResult(names: pars.map(\.name), values: x0, uncertainties: [Double](repeating: 0, count: n), covariance: nil,
+                             nll: f, edm: 0, converged: f.isFinite, status: "ok", evaluations: 1)
+        }
+        let ctx = MinimizationContext(likelihood: likelihood, template: x0, free: free,
+                                      transforms: free.map { BoundTransform(lower: pars[$0].lower, upper: pars[$0].upper) })
+        let u0 = free.indices.map { ctx.transforms[$0].internalValue(x0[free[$0]]) }
+        var best = runBFGSWithPolish(ctx, from: u0)
+        if !best.converged {
+            let second = runBFGSWithPolish(ctx, from: runSimplex(ctx, from: best.u))
+            if second.converged || second.f < best.f { best = second }
+        }
+        return FitResult(names: pars.map(\.name), values: ctx.external(best.u), uncertainties: [Double](repeating: .nan, count: n),
+                         covariance: nil, nll: best.f, edm: best.edm, converged: best.converged,
+                         status: best.converged ? "ok" : "not converged", evaluations: ctx.evaluations)
     }
 
     // MARK: - Stages
@@ -172,6 +232,9 @@ public struct Minimizer: Sendable {
                 let fNow = s.pointee.f
                 let gtol = 1e-6 * max(1, abs(fNow)).squareRoot()
                 if gsl_multimin_test_gradient(s.pointee.gradient, gtol) == GSL_SUCCESS { break }
+                // A parameter creeping onto a bound (dp/du -> 0 there) makes BFGS crawl for hundreds of iterations;
+                // stop and let the active-bound refit in `minimize` place it on the bound exactly.
+                if iter >= 5 && ctx.approachesBound(s.pointee.x) { break }
             }
             for i in 0..<m { u[i] = gsl_vector_get(s.pointee.x, i) }
         }
@@ -310,6 +373,18 @@ final class MinimizationContext {
     /// Values of `-ln L` that are NaN (outside a likelihood's domain) become a huge finite number, so that line
     /// searches back off instead of propagating NaN.
     @inline(__always) static func sanitize(_ f: Double) -> Double { f.isNaN || f == .infinity ? 1e300 : f }
+
+    /// True when a bounded parameter sits within `1e-4` of its range (relative) from a bound.
+    func approachesBound(_ v: UnsafePointer<gsl_vector>) -> Bool {
+        for i in 0..<free.count {
+            let t = transforms[i]
+            let p = t.external(gsl_vector_get(v, i))
+            let scale = t.hasLower && t.hasUpper ? t.upper - t.lower : max(1, abs(p))
+            if t.hasLower && p - t.lower < 1e-4 * scale { return true }
+            if t.hasUpper && t.upper - p < 1e-4 * scale { return true }
+        }
+        return false
+    }
 
     func external(_ u: [Double]) -> [Double] {
         var out = x

@@ -18,7 +18,7 @@ public struct SignificanceResult: Sendable {
 
 public enum Significance {
     /// Asymptotic discovery significance of `data` under `model`.
-    public static func asymptotic<M: StatisticalModel>(model: M, data: M.Data, minimizer: Minimizer = Minimizer()) throws -> SignificanceResult {
+    public static func asymptotic<M: StatisticalModel>(model: M, data: M.Data, minimizer: Minimizer = Minimizer(options: .fast)) throws -> SignificanceResult {
         let profile = ProfileLikelihood(model: model, minimizer: minimizer)
         let observed = try profile.evaluate(.q0, mu: 0, data: data)
         let nuisance = try profile.conditionalFit(mu: 1, data)
