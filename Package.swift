@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "neyman", targets: ["neyman"]),
         .library(name: "NeymanCore", targets: ["NeymanCore"]),
         .library(name: "NeymanStats", targets: ["NeymanStats"]),
+        .library(name: "NeymanNN", targets: ["NeymanNN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,15 +31,17 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"], exclude: ["README.md"]),
+        .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"]),
         .executableTarget(
             name: "neyman",
             dependencies: [
-                "NeymanCore", "NeymanStats",
+                "NeymanCore", "NeymanStats", "NeymanNN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NeymanCoreTests", dependencies: ["NeymanCore", "CBLAS"]),
         .testTarget(name: "NeymanStatsTests", dependencies: ["NeymanStats", "NeymanCore"]),
+        .testTarget(name: "NeymanNNTests", dependencies: ["NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The losses a classifier is trained with, all per-event weighted and normalised by the batch's sum of weights.
+/// They act on the network's raw output `z` (a logit for `bce` and `mse`).
+///
+/// ```
+///   bce:   l = w [ max(z, 0) - z y + ln(1 + e^-|z|) ]        dl/dz = w (sigmoid(z) - y)        (stable for any z)
+///   mse:   l = w (sigmoid(z) - y)^2                          dl/dz = 2 w (s - y) s (1 - s)
+///   ratio: L = -(1/W_A) sum_A w f + (1/(2 W_B)) sum_B w f^2,  f = exp(z)   (guide eq. 3.11, class-normalised)
+///          dL/dz = -w f / W_A (class A),  w f^2 / W_B (class B)
+/// ```
+/// `bce` and `mse` both converge to `s(x) = p(A|x)`, so `s/(1-s) * W_B/W_A` estimates `p_A/p_B` (formulas.md §1).
+/// The class-normalised ratio loss is minimised pointwise by `f(x) = p_A(x)/p_B(x)` directly (no class-size factor).
+/// The network outputs `z = ln f`, so that `f > 0` and small ratios are learned with the same relative precision as
+/// large ones (with `f = z` a ratio of 0.02 would need an absolute precision of 0.001); `z` is clipped at 40 inside
+/// the loss so that `f^2` cannot overflow.
+public enum LossKind: String, Sendable, CaseIterable {
+    case bce, mse, ratio
+
+    /// Whether the network's output is a logit (`bce`, `mse`) or the ratio itself (`ratio`).
+    public var outputIsLogit: Bool { self != .ratio }
+}
+
+/// An extra term added to the loss of each batch, with its exact gradient with respect to the network outputs: the
+/// hook through which decorrelation penalties (DisCo) enter training.
+public protocol LossPenalty: AnyObject {
+    /// `(value, dValue/dz_i)` for the batch: `outputs` are the raw outputs `z`, `rows` the indices of the batch's events
+    /// in the training set (to look up auxiliary columns), `labels` and `weights` those of the batch.
+    func evaluate(outputs: UnsafePointer<Float>, rows: [Int], labels: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                  count: Int, gradient: UnsafeMutablePointer<Float>) -> Double
+}
+
+enum LossFunction {
+    /// Loss of a batch, writing `dL/dz` into `gradient`. Returns the loss in Double.
+    static func evaluate(_ kind: LossKind, outputs z: UnsafePointer<Float>, labels y: UnsafePointer<Float>,
+                         weights w: UnsafePointer<Float>, count n: Int, gradient g: UnsafeMutablePointer<Float>) -> Double {
+        var loss = 0.0
+        switch kind {
+        case .bce, .mse:
+            var wsum = 0.0
+            for i in 0..<n { wsum += Double(w[i]) }
+            let norm = wsum != 0 ? 1 / wsum : 0
+            for i in 0..<n {
+                let zi = Double(z[i]), yi = Double(y[i]), wi = Double(w[i])
+                let s = zi >= 0 ? 1 / (1 + exp(-zi)) : exp(zi) / (1 + exp(zi))
+                if kind == .bce {
+                    loss += wi * (max(zi, 0) - zi * yi + log1p(exp(-abs(zi))))
+                    g[i] = Float(wi * (s - yi) * norm)
+                } else {
+                    let d = s - yi
+                    loss += wi * d * d
+                    g[i] = Float(2 * wi * d * s * (1 - s) * norm)
+                }
+            }
+            loss *= norm
+        case .ratio:
+            var wa = 0.0, wb = 0.0
+            for i in 0..<n { if y[i] > 0.5 { wa += Double(w[i]) } else { wb += Double(w[i]) } }
+            let na = wa != 0 ? 1 / wa : 0, nb = wb != 0 ? 1 / wb : 0
+            for i in 0..<n {
+                let zi = min(Double(z[i]), 40)
+                let f = exp(zi), wi = Double(w[i])
+                if y[i] > 0.5 {
+                    loss -= wi * f * na
+                    g[i] = Float(-wi * f * na)
+                } else {
+                    loss += 0.5 * wi * f * f * nb
+                    g[i] = Float(wi * f * f * nb)
+                }
+                if Double(z[i]) > 40 { g[i] = 0 }
+            }
+        }
+        return loss
+    }
+}

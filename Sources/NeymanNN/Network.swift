@@ -1,0 +1,111 @@
+import Foundation
+import NeymanCore
+
+/// The architectures a ``Network`` can be built as, from a config or a saved model.
+public enum NetworkKind: String, Sendable, CaseIterable {
+    case dense
+}
+
+/// A feed-forward network: input standardisation, a stack of ``Layer``s, one raw output per event.
+///
+/// The output is a logit for classifiers trained with `bce`/`mse` (``score(_:rows:)`` applies the sigmoid), or the
+/// log of the ratio for the `ratio` loss (``score(_:rows:)`` exponentiates). Standardisation (`(x - mean) / std` per feature, computed on the training set) is part
+/// of the model, so saved models predict on raw inputs.
+public final class Network {
+    public let layers: [Layer]
+    public let inputShape: [Int]
+    /// Per-feature mean and standard deviation applied before the first layer (empty: none).
+    public var featureMean: [Float]
+    public var featureStd: [Float]
+    /// How the output is read (``LossKind/outputIsLogit``).
+    public var lossKind: LossKind
+    /// Sums of training weights of class A (label 1) and class B (label 0): the `W_A`, `W_B` of formulas.md §1.
+    public var classWeights: (a: Double, b: Double) = (1, 1)
+
+    private let standardized = Tensor(shape: [1, 1])
+
+    public init(layers: [Layer], inputShape: [Int], lossKind: LossKind = .bce) {
+        self.layers = layers
+        self.inputShape = inputShape
+        self.lossKind = lossKind
+        featureMean = []
+        featureStd = []
+    }
+
+    /// A dense network `inputs -> hidden[0] -> ... -> 1`, with `activation` after every hidden layer and optional
+    /// dropout after each activation. Weights from `initializer` with `RandomStream(seed, task: layer index)`.
+    public static func dense(inputs: Int, hidden: [Int], activation: ActivationKind = .relu, dropout: Float = 0,
+                             initializer: Initializer = .glorotNormal, seed: UInt64 = 0, lossKind: LossKind = .bce) -> Network {
+        var layers: [Layer] = []
+        var width = inputs
+        for (k, h) in hidden.enumerated() {
+            let d = Dense(inputs: width, outputs: h, name: "\(layers.count)")
+            initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: UInt64(k)))
+            layers.append(d)
+            layers.append(Activation(activation, shape: [h]))
+            if dropout > 0 { layers.append(Dropout(rate: dropout, shape: [h], seed: seed &+ UInt64(k) &+ 1000)) }
+            width = h
+        }
+        let out = Dense(inputs: width, outputs: 1, name: "\(layers.count)")
+        Initializer.glorotNormal.fill(out.weight.value, fanIn: width, fanOut: 1, rng: RandomStream(seed: seed, task: UInt64(hidden.count)))
+        layers.append(out)
+        return Network(layers: layers, inputShape: [inputs], lossKind: lossKind)
+    }
+
+    /// All trainable parameters in layer order.
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// Number of features per event.
+    public var inputSize: Int { inputShape.reduce(1, *) }
+
+    /// Raw outputs for a batch `[n, inputSize...]` (standardised first). The returned tensor belongs to the last layer.
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        var x = input
+        if !featureMean.isEmpty {
+            standardized.reshape(input.shape)
+            let n = input.shape[0], k = inputSize
+            for r in 0..<n {
+                for j in 0..<k {
+                    let f = j % featureMean.count
+                    standardized[r * k + j] = (input[r * k + j] - featureMean[f]) / featureStd[f]
+                }
+            }
+            x = standardized
+        }
+        for layer in layers { x = layer.forward(x, training: training) }
+        return x
+    }
+
+    /// Backpropagates `dL/d(output)` through every layer, accumulating parameter gradients.
+    public func backward(_ outputGradient: Tensor) {
+        var g = outputGradient
+        for layer in layers.reversed() { g = layer.backward(g) }
+    }
+
+    /// Sets every parameter gradient to zero.
+    public func zeroGradients() { for p in parameters { p.gradient.fill(0) } }
+
+    /// Raw outputs for `rows` events of `features` (row-major `[rows, inputSize]`), in batches.
+    public func predictRaw(_ features: [Float], rows: Int, batchSize: Int = 4096) -> [Float] {
+        var out = [Float](repeating: 0, count: rows)
+        let k = inputSize
+        let batch = Tensor(shape: [1, k])
+        var start = 0
+        while start < rows {
+            let n = min(batchSize, rows - start)
+            batch.reshape([n] + inputShape)
+            features.withUnsafeBufferPointer { batch.storage.update(from: $0.baseAddress! + start * k, count: n * k) }
+            let y = forward(batch, training: false)
+            for i in 0..<n { out[start + i] = y[i] }
+            start += n
+        }
+        return out
+    }
+
+    /// Classifier scores `s = sigmoid(z)` in (0, 1); for the `ratio` loss, the ratio `f = exp(z)` itself.
+    public func score(_ features: [Float], rows: Int) -> [Float] {
+        let z = predictRaw(features, rows: rows)
+        guard lossKind.outputIsLogit else { return z.map { exp(min($0, 40)) } }
+        return z.map { v in v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v)) }
+    }
+}

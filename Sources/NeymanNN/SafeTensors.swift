@@ -1,0 +1,118 @@
+import Foundation
+import NeymanCore
+
+/// The `.safetensors` file format (Hugging Face), which PyTorch users read with the `safetensors` package:
+///
+/// ```
+///   [8 bytes: little-endian u64 N] [N bytes: JSON header, space-padded] [raw little-endian tensor bytes]
+///   header = { "<name>": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...,
+///              "__metadata__": { "<key>": "<string value>", ... } }
+/// ```
+/// Offsets are relative to the first byte after the header. Neyman writes `F32` tensors and reads `F32` and `F64`.
+public enum SafeTensors {
+    /// A named tensor as stored.
+    public struct Entry: Equatable {
+        public var name: String
+        public var shape: [Int]
+        public var values: [Float]
+        public init(name: String, shape: [Int], values: [Float]) {
+            self.name = name
+            self.shape = shape
+            self.values = values
+        }
+    }
+
+    /// Encodes tensors (in the given order) and string metadata.
+    public static func encode(_ entries: [Entry], metadata: [String: String]) throws -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for e in entries {
+            guard e.shape.reduce(1, *) == e.values.count else {
+                throw NeymanError.invalid("tensor '\(e.name)' has \(e.values.count) values for shape \(e.shape)")
+            }
+            header[e.name] = ["dtype": "F32", "shape": e.shape, "data_offsets": [offset, offset + 4 * e.values.count]] as [String: Any]
+            offset += 4 * e.values.count
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while (8 + json.count) % 8 != 0 { json.append(0x20) }
+        var out = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(json)
+        for e in entries {
+            for v in e.values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        }
+        return out
+    }
+
+    /// Writes atomically.
+    public static func write(_ entries: [Entry], metadata: [String: String], to path: String) throws {
+        try AtomicFile.write(try encode(entries, metadata: metadata), to: path)
+    }
+
+    /// Decodes a file's bytes: tensors in file order of their offsets, and the metadata.
+    public static func decode(_ data: Data, source: String = "<data>") throws -> (entries: [Entry], metadata: [String: String]) {
+        func bad(_ m: String) -> NeymanError { NeymanError.invalid(m, file: source) }
+        guard data.count >= 8 else { throw bad("truncated safetensors file: \(data.count) bytes, no header length") }
+        let n = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard n <= UInt64(data.count - 8), n < 100_000_000 else {
+            throw bad("truncated safetensors file: header of \(n) bytes announced, \(data.count - 8) present")
+        }
+        let headerData = data.subdata(in: 8..<(8 + Int(n)))
+        guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
+            throw bad("the safetensors header is not a JSON object")
+        }
+        let base = 8 + Int(n)
+        let body = data.count - base
+        var metadata: [String: String] = [:]
+        var entries: [(Int, Entry)] = []
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let m = value as? [String: String] else { throw bad("__metadata__ must map strings to strings") }
+                metadata = m
+                continue
+            }
+            guard let d = value as? [String: Any], let dtype = d["dtype"] as? String,
+                  let shape = (d["shape"] as? [NSNumber])?.map(\.intValue),
+                  let offsets = (d["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
+                throw bad("tensor '\(name)' has a malformed header entry")
+            }
+            let count = shape.reduce(1, *)
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension") }
+            let size: Int
+            switch dtype {
+            case "F32": size = 4
+            case "F64": size = 8
+            default: throw bad("tensor '\(name)' has dtype \(dtype); only F32 and F64 are read")
+            }
+            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * size else {
+                throw bad("tensor '\(name)': offsets \(offsets) do not match shape \(shape) of \(dtype)")
+            }
+            guard offsets[1] <= body else {
+                throw bad("truncated safetensors file: tensor '\(name)' ends at byte \(offsets[1]) of a \(body)-byte data section")
+            }
+            var values = [Float](repeating: 0, count: count)
+            data.withUnsafeBytes { raw in
+                let p = raw.baseAddress! + base + offsets[0]
+                for i in 0..<count {
+                    if size == 4 {
+                        values[i] = Float(bitPattern: UInt32(littleEndian: (p + 4 * i).loadUnaligned(as: UInt32.self)))
+                    } else {
+                        values[i] = Float(Double(bitPattern: UInt64(littleEndian: (p + 8 * i).loadUnaligned(as: UInt64.self))))
+                    }
+                }
+            }
+            entries.append((offsets[0], Entry(name: name, shape: shape, values: values)))
+        }
+        return (entries.sorted { $0.0 < $1.0 }.map(\.1), metadata)
+    }
+
+    /// Reads a file.
+    public static func read(path: String) throws -> (entries: [Entry], metadata: [String: String]) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw NeymanError.ioError("cannot read: \(error.localizedDescription)", file: path)
+        }
+        return try decode(data, source: path)
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import NeymanCore
+import NeymanStats
+
+/// A labelled, weighted training set: row-major features `[count, featureCount]` in Float, label 1 = class A
+/// (the numerator of the ratio), 0 = class B.
+public struct TrainingData {
+    public var features: [Float]
+    public var labels: [Float]
+    public var weights: [Float]
+    public var featureCount: Int
+    public var count: Int { labels.count }
+
+    /// - Throws: if the sizes disagree, a label is not 0 or 1, or a value is not finite.
+    public init(features: [Float], labels: [Float], weights: [Float]? = nil, featureCount: Int) throws {
+        guard featureCount > 0, features.count == labels.count * featureCount else {
+            throw NeymanError.invalid("\(features.count) feature values for \(labels.count) events of \(featureCount) features")
+        }
+        if let w = weights, w.count != labels.count {
+            throw NeymanError.invalid("\(w.count) weights for \(labels.count) events", column: "weight")
+        }
+        for (i, y) in labels.enumerated() where y != 0 && y != 1 {
+            throw NeymanError.invalid("label of event \(i) is \(y); labels must be 0 or 1", column: "label")
+        }
+        if let i = features.firstIndex(where: { !$0.isFinite }) {
+            throw NeymanError.invalid("feature value of event \(i / featureCount) is not finite")
+        }
+        self.features = features
+        self.labels = labels
+        self.weights = weights ?? [Float](repeating: 1, count: labels.count)
+        self.featureCount = featureCount
+    }
+
+    /// The events at `rows`, in that order.
+    public func subset(_ rows: [Int]) -> TrainingData {
+        var f = [Float](repeating: 0, count: rows.count * featureCount)
+        var y = [Float](repeating: 0, count: rows.count), w = y
+        for (k, r) in rows.enumerated() {
+            for j in 0..<featureCount { f[k * featureCount + j] = features[r * featureCount + j] }
+            y[k] = labels[r]; w[k] = weights[r]
+        }
+        return TrainingData(validated: f, labels: y, weights: w, featureCount: featureCount)
+    }
+
+    /// For data already checked (subsets of valid data).
+    private init(validated features: [Float], labels: [Float], weights: [Float], featureCount: Int) {
+        self.features = features
+        self.labels = labels
+        self.weights = weights
+        self.featureCount = featureCount
+    }
+
+    /// Sums of weights of class A (label 1) and class B (label 0).
+    public var classWeights: (a: Double, b: Double) {
+        var a = 0.0, b = 0.0
+        for i in 0..<count { if labels[i] > 0.5 { a += Double(weights[i]) } else { b += Double(weights[i]) } }
+        return (a, b)
+    }
+}
+
+/// Settings of ``Trainer``.
+public struct TrainingOptions {
+    public var epochs = 30
+    public var batchSize = 256
+    public var learningRate: Float = 1e-3
+    /// Fraction of events held out (seeded random choice) for validation loss, AUC and early stopping.
+    public var validationFraction = 0.2
+    /// Stop after this many epochs without a lower validation loss, and restore the best weights; 0 = never stop early.
+    public var patience = 5
+    /// Halve the learning rate after this many epochs without a lower monitored loss (Keras' ReduceLROnPlateau);
+    /// 0 = constant learning rate. The final iterates of Adam at a constant rate wander by an amount set by the
+    /// rate and the batch size; decaying it lets the network settle on the minimum.
+    public var learningRateDecayPatience = 2
+    /// The factor of each decay, and the floor relative to the initial rate.
+    public var learningRateDecayFactor: Float = 0.5
+    public var minimumLearningRateFraction: Float = 1e-3
+    public var seed: UInt64 = 1
+    /// Decoupled weight decay (AdamW) on weight matrices; 0 = none.
+    public var weightDecay: Float = 0
+    public var loss: LossKind = .bce
+    /// Standardise inputs with the training set's per-feature mean and standard deviation.
+    public var standardize = true
+    /// No progress line on stderr.
+    public var quiet = true
+    public init() {}
+}
+
+/// One epoch of the training history.
+public struct EpochRecord: Sendable {
+    public let epoch: Int
+    public let learningRate: Float
+    public let loss: Double
+    public let validationLoss: Double?
+    public let validationAUC: Double?
+}
+
+/// Trains a ``Network`` with Adam on mini-batches.
+///
+/// Determinism: the validation split is drawn from `RandomStream(seed, task: 0)`, the batch order of epoch `e` from
+/// `RandomStream(seed, task: 1 + e)`, dropout masks from each dropout layer's stream reseeded per epoch; with the same
+/// seed and the same BLAS thread count the final weights are identical.
+public final class Trainer {
+    public let network: Network
+    public var options: TrainingOptions
+    /// Extra loss terms (e.g. DisCo), evaluated on each batch with their exact gradients.
+    public var penalties: [LossPenalty] = []
+
+    public init(network: Network, options: TrainingOptions) {
+        self.network = network
+        self.options = options
+    }
+
+    /// Trains on `data` and returns the history; the network ends with the weights of the best validation epoch
+    /// (or the last epoch without validation).
+    @discardableResult
+    public func train(_ data: TrainingData) throws -> [EpochRecord] {
+        guard data.featureCount == network.inputSize else {
+            throw NeymanError.invalid("the data have \(data.featureCount) features, the network takes \(network.inputSize)")
+        }
+        guard options.batchSize > 0, options.epochs > 0 else { throw NeymanError.invalid("batch size and epochs must be positive") }
+        guard options.validationFraction >= 0 && options.validationFraction < 1 else {
+            throw NeymanError.invalid("validation fraction must be in [0, 1)", key: "validation_fraction")
+        }
+        // Split.
+        let perm = RandomStream(seed: options.seed, task: 0).permutation(data.count)
+        let nVal = Int((Double(data.count) * options.validationFraction).rounded())
+        let validationRows = Array(perm.prefix(nVal)).sorted()
+        let trainRows = Array(perm.dropFirst(nVal)).sorted()
+        guard !trainRows.isEmpty else { throw NeymanError.invalid("no events left for training") }
+        let train = data.subset(trainRows)
+        let validation = nVal > 0 ? data.subset(validationRows) : nil
+
+        network.lossKind = options.loss
+        network.classWeights = train.classWeights
+        guard network.classWeights.a > 0, network.classWeights.b > 0 else {
+            throw NeymanError.invalid("both classes need events with positive total weight (label 1 and label 0)", column: "label")
+        }
+        if options.standardize { setStandardization(train) }
+
+        let optimizer = Adam(parameters: network.parameters, learningRate: options.learningRate)
+        optimizer.weightDecay = options.weightDecay
+        let k = data.featureCount
+        let batchX = Tensor(shape: [1, k])
+        let grad = Tensor(shape: [1, 1])
+        var batchY = [Float](repeating: 0, count: options.batchSize)
+        var batchW = batchY
+        var history: [EpochRecord] = []
+        var best = (loss: Double.infinity, epoch: -1, weights: snapshot())
+        var sinceBest = 0
+        var sinceDecay = 0
+        let dropouts = network.layers.compactMap { $0 as? Dropout }
+
+        for epoch in 0..<options.epochs {
+            for (j, d) in dropouts.enumerated() { d.rng = RandomStream(seed: options.seed &+ 7919, task: UInt64(epoch * 64 + j)) }
+            let order = RandomStream(seed: options.seed, task: UInt64(1 + epoch)).permutation(train.count)
+            var epochLoss = 0.0, epochWeight = 0.0
+            var start = 0
+            while start < order.count {
+                let n = min(options.batchSize, order.count - start)
+                let rows = Array(order[start..<(start + n)])
+                batchX.reshape([n, k])
+                train.features.withUnsafeBufferPointer { f in
+                    for (i, r) in rows.enumerated() { (batchX.storage + i * k).update(from: f.baseAddress! + r * k, count: k) }
+                }
+                var wsum = 0.0
+                for (i, r) in rows.enumerated() { batchY[i] = train.labels[r]; batchW[i] = train.weights[r]; wsum += Double(batchW[i]) }
+                network.zeroGradients()
+                let z = network.forward(batchX, training: true)
+                grad.reshape([n, 1])
+                var loss = batchY.withUnsafeBufferPointer { y in
+                    batchW.withUnsafeBufferPointer { w in
+                        LossFunction.evaluate(options.loss, outputs: z.storage, labels: y.baseAddress!, weights: w.baseAddress!,
+                                              count: n, gradient: grad.storage)
+                    }
+                }
+                if !penalties.isEmpty {
+                    let extra = UnsafeMutablePointer<Float>.allocate(capacity: n)
+                    defer { extra.deallocate() }
+                    let trainIndices = rows.map { trainRows[$0] }
+                    for p in penalties {
+                        extra.initialize(repeating: 0, count: n)
+                        loss += batchY.withUnsafeBufferPointer { y in
+                            batchW.withUnsafeBufferPointer { w in
+                                p.evaluate(outputs: z.storage, rows: trainIndices, labels: y.baseAddress!, weights: w.baseAddress!,
+                                           count: n, gradient: extra)
+                            }
+                        }
+                        for i in 0..<n { grad[i] += extra[i] }
+                    }
+                }
+                network.backward(grad)
+                optimizer.update()
+                epochLoss += loss * wsum
+                epochWeight += wsum
+                start += n
+            }
+            let trainLoss = epochWeight != 0 ? epochLoss / epochWeight : .nan
+            var valLoss: Double? = nil, valAUC: Double? = nil
+            if let v = validation {
+                let (l, a) = evaluate(v)
+                valLoss = l; valAUC = a
+            }
+            history.append(EpochRecord(epoch: epoch + 1, learningRate: optimizer.learningRate, loss: trainLoss, validationLoss: valLoss, validationAUC: valAUC))
+            report(history.last!)
+            let monitored = valLoss ?? trainLoss
+            if monitored < best.loss {
+                best = (monitored, epoch, snapshot())
+                sinceBest = 0
+                sinceDecay = 0
+            } else {
+                sinceBest += 1
+                sinceDecay += 1
+                if options.patience > 0 && validation != nil && sinceBest >= options.patience { break }
+                if options.learningRateDecayPatience > 0 && sinceDecay >= options.learningRateDecayPatience {
+                    optimizer.learningRate = max(optimizer.learningRate * options.learningRateDecayFactor,
+                                                 options.learningRate * options.minimumLearningRateFraction)
+                    sinceDecay = 0
+                }
+            }
+            guard trainLoss.isFinite else {
+                throw NeymanError.numericalFailure("the training loss became \(trainLoss) in epoch \(epoch + 1); lower the learning rate")
+            }
+        }
+        if validation != nil { restore(best.weights) }
+        if !options.quiet && isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+        return history
+    }
+
+    /// Weighted loss and AUC on `data` (no dropout).
+    public func evaluate(_ data: TrainingData) -> (loss: Double, auc: Double?) {
+        let z = network.predictRaw(data.features, rows: data.count)
+        var g = [Float](repeating: 0, count: data.count)
+        let loss = z.withUnsafeBufferPointer { zb in
+            data.labels.withUnsafeBufferPointer { y in
+                data.weights.withUnsafeBufferPointer { w in
+                    g.withUnsafeMutableBufferPointer { gb in
+                        LossFunction.evaluate(options.loss, outputs: zb.baseAddress!, labels: y.baseAddress!, weights: w.baseAddress!,
+                                              count: data.count, gradient: gb.baseAddress!)
+                    }
+                }
+            }
+        }
+        let auc = try? ROC.auc(scores: z.map(Double.init), labels: data.labels.map(Double.init), weights: data.weights.map(Double.init))
+        return (loss, auc)
+    }
+
+    private func setStandardization(_ data: TrainingData) {
+        let k = data.featureCount
+        var mean = [Double](repeating: 0, count: k), sq = mean
+        for r in 0..<data.count { for j in 0..<k { let v = Double(data.features[r * k + j]); mean[j] += v; sq[j] += v * v } }
+        let n = Double(max(data.count, 1))
+        network.featureMean = mean.map { Float($0 / n) }
+        network.featureStd = (0..<k).map { j in
+            let v = sq[j] / n - (mean[j] / n) * (mean[j] / n)
+            let s = v > 0 ? v.squareRoot() : 1
+            return Float(s > 1e-12 ? s : 1)
+        }
+    }
+
+    private func snapshot() -> [[Float]] { network.parameters.map(\.value.array) }
+
+    private func restore(_ weights: [[Float]]) {
+        for (p, w) in zip(network.parameters, weights) {
+            w.withUnsafeBufferPointer { p.value.storage.update(from: $0.baseAddress!, count: w.count) }
+        }
+    }
+
+    private func report(_ r: EpochRecord) {
+        guard !options.quiet, isatty(STDERR_FILENO) == 1 else { return }
+        var line = String(format: "\repoch %d/%d  loss %.5f", r.epoch, options.epochs, r.loss)
+        if let v = r.validationLoss { line += String(format: "  val_loss %.5f", v) }
+        if let a = r.validationAUC { line += String(format: "  val_auc %.4f", a) }
+        FileHandle.standardError.write(Data((line + "   ").utf8))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import NeymanNN
+import NeymanCore
+
+@Suite("Saving and loading models", .serialized)
+struct SavingTests {
+    func temporaryPath(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-nn-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+
+    @Test func savedAndReloadedModelPredictsBitIdentically() throws {
+        let data = try gaussianPair(eventsPerClass: 1000, seed: 2, weightA: 2)
+        let net = Network.dense(inputs: 1, hidden: [8, 8], activation: .elu, dropout: 0.1, seed: 3)
+        var o = TrainingOptions(); o.epochs = 2
+        try Trainer(network: net, options: o).train(data)
+        let path = temporaryPath("model.safetensors")
+        try net.save(to: path)
+        let back = try Network.load(path: path)
+        let x: [Float] = stride(from: -3, through: 3, by: 0.25).map { Float($0) }
+        #expect(back.predictRaw(x, rows: x.count) == net.predictRaw(x, rows: x.count))
+        #expect(back.featureMean == net.featureMean && back.featureStd == net.featureStd)
+        #expect(back.classWeights.a == net.classWeights.a && back.classWeights.b == net.classWeights.b)
+        #expect(back.layers.map(\.kind) == net.layers.map(\.kind))
+    }
+
+    /// The byte layout of the format: header length, JSON header, little-endian F32 data at the stated offsets.
+    @Test func fileLayoutIsSafetensors() throws {
+        let data = try SafeTensors.encode([.init(name: "a", shape: [2], values: [1, -2]), .init(name: "b", shape: [1, 1], values: [0.5])],
+                                          metadata: ["k": "v"])
+        let n = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        #expect((8 + Int(n)) % 8 == 0)
+        let header = try #require(try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + Int(n)))) as? [String: Any])
+        let a = try #require(header["a"] as? [String: Any])
+        #expect(a["dtype"] as? String == "F32")
+        #expect((a["data_offsets"] as? [Int]) == [0, 8])
+        #expect((header["__metadata__"] as? [String: String]) == ["k": "v"])
+        let body = data.suffix(from: 8 + Int(n))
+        #expect(body.count == 12)
+        #expect(Array(body.prefix(4)) == [0x00, 0x00, 0x80, 0x3F])  // 1.0f little-endian
+        let (entries, meta) = try SafeTensors.decode(data)
+        #expect(entries.map(\.name) == ["a", "b"] && entries[1].values == [0.5] && meta == ["k": "v"])
+    }
+
+    @Test func damagedFilesGiveClearErrors() throws {
+        let net = Network.dense(inputs: 2, hidden: [4], seed: 1)
+        let path = temporaryPath("model.safetensors")
+        try net.save(to: path)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        // Truncated.
+        let truncated = temporaryPath("truncated.safetensors")
+        try good.prefix(good.count - 10).write(to: URL(fileURLWithPath: truncated))
+        #expect { try Network.load(path: truncated) } throws: { e in
+            (e as? NeymanError)?.description.contains("truncated") == true && (e as? NeymanError)?.location.file == truncated
+        }
+        // Wrong shape: the architecture says 2 -> 4 but the tensor is re-labelled 3 x 4 (offsets kept consistent).
+        var meta = try net.metadata()
+        meta["layers"] = meta["layers"]!.replacingOccurrences(of: "\"input_shape\":[2]", with: "\"input_shape\":[3]")
+        let wrongShape = temporaryPath("shape.safetensors")
+        try SafeTensors.write(net.parameters.map { .init(name: $0.name, shape: $0.value.shape, values: $0.value.array) },
+                              metadata: meta, to: wrongShape)
+        #expect { try Network.load(path: wrongShape) } throws: { e in (e as? NeymanError)?.description.contains("shape") == true }
+        // Unknown layer.
+        var meta2 = try net.metadata()
+        meta2["layers"] = meta2["layers"]!.replacingOccurrences(of: "\"relu\"", with: "\"swish\"")
+        let unknown = temporaryPath("unknown.safetensors")
+        try SafeTensors.write(net.parameters.map { .init(name: $0.name, shape: $0.value.shape, values: $0.value.array) },
+                              metadata: meta2, to: unknown)
+        #expect { try Network.load(path: unknown) } throws: { e in (e as? NeymanError)?.description.contains("swish") == true }
+        // Not a file at all.
+        #expect(throws: NeymanError.self) { try Network.load(path: temporaryPath("missing.safetensors")) }
+    }
+}
