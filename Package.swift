@@ -31,7 +31,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"], exclude: ["README.md"]),
-        .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"]),
+        .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
         .executableTarget(
             name: "neyman",
             dependencies: [
