@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System-library shims: module maps only. GSL is linked against OpenBLAS's cblas (never -lgslcblas),
@@ -27,6 +28,7 @@ let package = Package(
             dependencies: [
                 "CGSL", "CBLAS",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             exclude: ["README.md"]
         ),

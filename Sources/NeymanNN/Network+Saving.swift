@@ -26,6 +26,7 @@ extension Network {
             "loss": lossKind.rawValue,
             "class_weight_a": "\(classWeights.a)",
             "class_weight_b": "\(classWeights.b)",
+            "features": try json(featureNames),
         ]
     }
 
@@ -75,6 +76,7 @@ extension Network {
         net.featureMean = ((try? parse("feature_mean")) as? [NSNumber])?.map { $0.floatValue } ?? []
         net.featureStd = ((try? parse("feature_std")) as? [NSNumber])?.map { $0.floatValue } ?? []
         net.classWeights = (Double(meta["class_weight_a"] ?? "") ?? 1, Double(meta["class_weight_b"] ?? "") ?? 1)
+        net.featureNames = ((try? parse("features")) as? [String]) ?? []
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for p in net.parameters {
             guard let e = byName[p.name] else { throw bad("tensor '\(p.name)' is missing") }

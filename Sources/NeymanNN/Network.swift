@@ -19,6 +19,8 @@ public final class Network {
     public var featureStd: [Float]
     /// How the output is read (``LossKind/outputIsLogit``).
     public var lossKind: LossKind
+    /// Names of the input columns, in order (saved with the model so that `neyman predict` can find them).
+    public var featureNames: [String] = []
     /// Sums of training weights of class A (label 1) and class B (label 0): the `W_A`, `W_B` of formulas.md §1.
     public var classWeights: (a: Double, b: Double) = (1, 1)
 

@@ -10,6 +10,7 @@ struct NeymanCommand: ParsableCommand {
         logs and progress go to stderr. Bad input exits with status 2 and a one-line message.
         """,
         version: "0.1.0",
-        subcommands: [ClsCommand.self, UpperLimitCommand.self, SignificanceCommand.self, FitCommand.self]
+        subcommands: [ClsCommand.self, UpperLimitCommand.self, SignificanceCommand.self, FitCommand.self,
+                      TrainCommand.self, PredictCommand.self]
     )
 }

@@ -1,0 +1,131 @@
+import Foundation
+import NeymanCore
+
+/// The training configuration read by `neyman train --config FILE.toml`:
+///
+/// ```toml
+/// [data]
+/// train = "train.csv"          # CSV or NPZ, relative to the config file
+/// features = ["x"]             # input columns, in order (flattened per event for particle or image inputs)
+/// label = "label"              # 1 = class A (numerator of the ratio), 0 = class B
+/// weight = "w"                 # optional per-event weights
+/// [network]
+/// kind = "dense"               # dense (pfn | efn | cnn as they land)
+/// layers = [64, 64]
+/// activation = "relu"          # relu | elu | sigmoid | tanh
+/// dropout = 0.0
+/// initializer = "glorot_normal" # glorot_normal | he | orthogonal
+/// [training]
+/// loss = "bce"                 # bce | mse | ratio
+/// epochs = 30
+/// batch_size = 256
+/// learning_rate = 1e-3
+/// validation_fraction = 0.2
+/// patience = 5
+/// lr_decay_patience = 2
+/// weight_decay = 0.0
+/// seed = 1
+/// ```
+/// Unknown keys are errors that name them.
+public struct TrainingConfig {
+    public var trainPath: String
+    public var features: [String]
+    public var label: String
+    public var weight: String?
+    public var kind: NetworkKind
+    public var layers: [Int]
+    public var activation: ActivationKind
+    public var dropout: Float
+    public var initializer: Initializer
+    public var options: TrainingOptions
+
+    /// Reads and validates a config file.
+    public static func load(path: String) throws -> TrainingConfig {
+        let root = try ConfigFile.load(path: path)
+        let data = try root.require("data") { try root.table($0) }
+        let network = try root.table("network")
+        let training = try root.table("training")
+        func invalid(_ key: String, _ message: String) -> NeymanError { NeymanError.invalid(message, file: path, key: key) }
+
+        let train = try data.require("train") { try data.string($0) }
+        let trainPath = train.hasPrefix("/") ? train : root.directory.appendingPathComponent(train).path
+        let features = try data.require("features") { try data.strings($0) }
+        guard !features.isEmpty else { throw invalid("data.features", "must name at least one column") }
+        let label = try data.string("label") ?? "label"
+        let weight = try data.string("weight")
+
+        let kindName = try network?.string("kind") ?? "dense"
+        guard let kind = NetworkKind(rawValue: kindName) else {
+            throw invalid("network.kind", "unknown network kind '\(kindName)' (\(NetworkKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let layers = try network?.ints("layers") ?? [64, 64]
+        guard layers.allSatisfy({ $0 > 0 }) else { throw invalid("network.layers", "layer widths must be positive") }
+        let actName = try network?.string("activation") ?? "relu"
+        guard let activation = ActivationKind(rawValue: actName) else {
+            throw invalid("network.activation", "unknown activation '\(actName)' (relu, elu, sigmoid, tanh)")
+        }
+        let dropout = try network?.double("dropout") ?? 0
+        guard dropout >= 0 && dropout < 1 else { throw invalid("network.dropout", "must be in [0, 1)") }
+        let initName = try network?.string("initializer") ?? "glorot_normal"
+        guard let initializer = Initializer(rawValue: initName) else {
+            throw invalid("network.initializer", "unknown initializer '\(initName)' (glorot_normal, he, orthogonal)")
+        }
+
+        var o = TrainingOptions()
+        if let t = training {
+            if let s = try t.string("loss") {
+                guard let l = LossKind(rawValue: s) else { throw invalid("training.loss", "unknown loss '\(s)' (bce, mse, ratio)") }
+                o.loss = l
+            }
+            o.epochs = try t.int("epochs") ?? o.epochs
+            o.batchSize = try t.int("batch_size") ?? o.batchSize
+            o.learningRate = Float(try t.double("learning_rate") ?? Double(o.learningRate))
+            o.validationFraction = try t.double("validation_fraction") ?? o.validationFraction
+            o.patience = try t.int("patience") ?? o.patience
+            o.learningRateDecayPatience = try t.int("lr_decay_patience") ?? o.learningRateDecayPatience
+            o.weightDecay = Float(try t.double("weight_decay") ?? 0)
+            if let s = try t.int("seed") {
+                guard s >= 0 else { throw invalid("training.seed", "must be >= 0") }
+                o.seed = UInt64(s)
+            }
+        }
+        guard o.epochs > 0 else { throw invalid("training.epochs", "must be positive") }
+        guard o.batchSize > 0 else { throw invalid("training.batch_size", "must be positive") }
+        guard o.learningRate > 0, o.learningRate.isFinite else { throw invalid("training.learning_rate", "must be positive") }
+        guard o.validationFraction >= 0 && o.validationFraction < 1 else { throw invalid("training.validation_fraction", "must be in [0, 1)") }
+        guard o.patience >= 0 else { throw invalid("training.patience", "must be >= 0") }
+        try root.rejectUnknownKeys()
+        return TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
+                              activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
+    }
+
+    /// Reads the training file and assembles features, labels and weights.
+    public func loadData() throws -> TrainingData {
+        let ds = try Dataset.load(path: trainPath)
+        let columns = try features.map { try ds.column($0) }
+        let labels = try ds.column(label)
+        var x = [Float](repeating: 0, count: ds.count * features.count)
+        for (j, c) in columns.enumerated() { for r in 0..<ds.count { x[r * features.count + j] = Float(c[r]) } }
+        for (r, y) in labels.enumerated() where y != 0 && y != 1 {
+            throw NeymanError.invalid("label must be 0 or 1, found \(y)", file: trainPath, row: r + 2, column: label)
+        }
+        var w: [Float]? = nil
+        if let weight {
+            w = try ds.column(weight).map(Float.init)
+        }
+        do {
+            return try TrainingData(features: x, labels: labels.map(Float.init), weights: w, featureCount: features.count)
+        } catch let e as NeymanError {
+            throw e.inFile(trainPath)
+        }
+    }
+
+    /// The network described by the config (weights initialised from `options.seed`).
+    public func makeNetwork() -> Network {
+        switch kind {
+        case .dense:
+            return Network.dense(inputs: features.count, hidden: layers, activation: activation, dropout: dropout,
+                                 initializer: initializer, seed: options.seed, lossKind: options.loss)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@Suite("neyman train and predict", .serialized)
+struct TrainPredictCLITests {
+    /// A directory with a training CSV (two Gaussians, classes at +-1), a config, and a file to score.
+    func workspace(config extra: String = "") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var csv = "x,label,w\n"
+        var state: UInt64 = 12345
+        func uniform() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        for i in 0..<6000 {
+            let a = i % 2 == 0
+            let z = (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform())
+            csv += "\((a ? 1.0 : -1.0) + z),\(a ? 1 : 0),1\n"
+        }
+        try csv.write(to: dir.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
+        try "x\n-1\n0\n1\n".write(to: dir.appendingPathComponent("score.csv"), atomically: true, encoding: .utf8)
+        let config = """
+        [data]
+        train = "train.csv"
+        features = ["x"]
+        label = "label"
+        weight = "w"
+        [network]
+        kind = "dense"
+        layers = [16]
+        activation = "relu"
+        [training]
+        loss = "bce"
+        epochs = 8
+        batch_size = 128
+        learning_rate = 3e-3
+        validation_fraction = 0.2
+        patience = 5
+        seed = 1
+        \(extra)
+        """
+        try config.write(to: dir.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    @Test func trainThenPredictAsDocumented() throws {
+        let dir = try workspace()
+        let out = dir.appendingPathComponent("out")
+        let t = try CLI.run(["train", "--config", dir.appendingPathComponent("config.toml").path, "--out", out.path, "--format", "json"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let tj = try #require(t.json)
+        #expect((tj["epochs_run"] as? Int ?? 0) >= 1)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("model.safetensors").path))
+        let history = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("history.json"))) as? [String: Any]
+        #expect((history?["epochs"] as? [Any])?.count == tj["epochs_run"] as? Int)
+
+        let p = try CLI.run(["predict", "--model", out.appendingPathComponent("model.safetensors").path,
+                             "--input", dir.appendingPathComponent("score.csv").path, "--ratio", "--format", "json"])
+        #expect(p.status == 0, "\(p.stderr)")
+        let pj = try #require(p.json)
+        let scores = try #require(pj["scores"] as? [Double]), ratios = try #require(pj["ratios"] as? [Double])
+        #expect(pj["n"] as? Int == 3 && scores.count == 3 && ratios.count == 3)
+        #expect(scores[0] < scores[1] && scores[1] < scores[2])
+        // The exact ratio is exp(2x): e^-2, 1, e^2; a small network on 6000 events gets within 35%.
+        for (r, x) in zip(ratios, [-1.0, 0, 1]) { #expect(abs(r / exp(2 * x) - 1) < 0.35, "x = \(x): \(r)") }
+        // Training with the same seed again gives the identical model file.
+        let again = dir.appendingPathComponent("again")
+        _ = try CLI.run(["train", "--config", dir.appendingPathComponent("config.toml").path, "--out", again.path, "--quiet"])
+        #expect(try Data(contentsOf: again.appendingPathComponent("model.safetensors")) == Data(contentsOf: out.appendingPathComponent("model.safetensors")))
+        // CSV output.
+        let csv = try CLI.run(["predict", "--model", out.appendingPathComponent("model.safetensors").path,
+                               "--input", dir.appendingPathComponent("score.csv").path])
+        #expect(csv.stdout.hasPrefix("score\n") && csv.stdout.split(separator: "\n").count == 4)
+    }
+
+    @Test func configErrorsNameTheKey() throws {
+        let dir = try workspace(config: "bogus_key = 1")
+        let t = try CLI.run(["train", "--config", dir.appendingPathComponent("config.toml").path, "--out", dir.appendingPathComponent("o").path])
+        #expect(t.status == 2)
+        #expect(t.stderr.contains("training.bogus_key"), "\(t.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o/model.safetensors").path))
+
+        let bad = try workspace()
+        let cfg = bad.appendingPathComponent("config.toml")
+        try String(contentsOf: cfg, encoding: .utf8).replacingOccurrences(of: "features = [\"x\"]", with: "features = [\"nope\"]")
+            .write(to: cfg, atomically: true, encoding: .utf8)
+        let m = try CLI.run(["train", "--config", cfg.path, "--out", bad.appendingPathComponent("o").path])
+        #expect(m.status == 2 && m.stderr.contains("nope"), "\(m.stderr)")
+
+        let p = try CLI.run(["predict", "--model", cfg.path, "--input", cfg.path])
+        #expect(p.status == 2 && p.stderr.split(separator: "\n").count == 1, "\(p.stderr)")
+    }
+}
