@@ -9,7 +9,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "neyman-bench",
-            dependencies: [.product(name: "NeymanStats", package: "Neyman"), .product(name: "NeymanCore", package: "Neyman")]
+            dependencies: [.product(name: "NeymanStats", package: "Neyman"), .product(name: "NeymanCore", package: "Neyman"),
+                           .product(name: "NeymanNN", package: "Neyman")]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -3,8 +3,11 @@
 //
 //   neyman-bench asymptotic [CALLS]   asymptotic q~ hypotest (fits, Asimov, CLs, band) on the pyhf README model
 //   neyman-bench fit [CALLS]          one maximum-likelihood fit of the same model
+//   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam
+import CBLAS
 import Foundation
 import NeymanCore
+import NeymanNN
 import NeymanStats
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
@@ -34,8 +37,32 @@ do {
         for _ in 0..<calls { nll = try profile.fit(data).twiceNLL }
         let dt = (now() - t0) / Double(calls)
         print("{\"job\":\"fit\",\"calls\":\(calls),\"seconds_per_call\":\(dt),\"twice_nll\":\(nll)}")
+    case "epoch-dense":
+        let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
+        openblas_set_num_threads(Int32(threads))
+        // 11 standard-normal features; label from a fixed random linear rule plus noise (as bench/torch_epoch.py).
+        let n = 100_000, k = 11
+        let rng = RandomStream(seed: 7)
+        let rule = (0..<k).map { _ in rng.normal() }
+        var x = [Float](repeating: 0, count: n * k), y = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            var t = 0.0
+            for j in 0..<k { let v = rng.normal(); x[i * k + j] = Float(v); t += rule[j] * v }
+            y[i] = t + rng.normal() > 0 ? 1 : 0
+        }
+        let data = try TrainingData(features: x, labels: y, featureCount: k)
+        let warm = data.subset(Array(0..<1000))
+        let net = Network.dense(inputs: k, hidden: [197, 197], activation: .relu, seed: 1)
+        var o = TrainingOptions()
+        o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
+        o.learningRateDecayPatience = 0; o.standardize = false
+        try Trainer(network: net, options: o).train(warm)
+        let t0 = now()
+        let h = try Trainer(network: net, options: o).train(data)
+        let dt = now() - t0
+        print("{\"job\":\"epoch-dense\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
     default:
-        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit)\n".utf8))
+        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, epoch-dense)\n".utf8))
         exit(2)
     }
 } catch {
