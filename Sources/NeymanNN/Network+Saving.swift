@@ -12,6 +12,7 @@ extension Network {
     func metadata() throws -> [String: String] {
         var layerSpecs: [[String: Any]] = []
         for l in layers {
+            if let block = l as? DeepSets { layerSpecs.append(block.specification()); continue }
             var spec: [String: Any] = ["kind": l.kind, "input_shape": l.inputShape, "output_shape": l.outputShape]
             for (k, v) in l.configuration { spec[k] = v }
             layerSpecs.append(spec)
@@ -65,11 +66,16 @@ extension Network {
             case "relu", "elu", "sigmoid", "tanh":
                 guard let f = ActivationKind(rawValue: kind) else { throw bad("layer \(i) has unknown kind '\(kind)'", key: "layers") }
                 layers.append(Activation(f, shape: inShape))
+            case "pfn", "efn":
+                layers.append(try DeepSets.from(specification: spec, name: "\(i)", file: path))
             case "dropout":
                 layers.append(Dropout(rate: Float((spec["rate"] as? NSNumber)?.doubleValue ?? 0), shape: inShape))
             default:
                 throw bad("layer \(i) has unknown kind '\(kind)'", key: "layers")
             }
+        }
+        guard let first = layers.first, first.inputShape == input else {
+            throw bad("the first layer's input shape does not match input_shape \(input)", key: "input_shape")
         }
         let loss = LossKind(rawValue: meta["loss"] ?? "") ?? .bce
         let net = Network(layers: layers, inputShape: input, lossKind: loss)

@@ -4,6 +4,10 @@ import NeymanCore
 /// The architectures a ``Network`` can be built as, from a config or a saved model.
 public enum NetworkKind: String, Sendable, CaseIterable {
     case dense
+    /// Particle-flow network `F(sum_i Phi(x_i))` on zero-padded particle lists.
+    case pfn
+    /// Energy-flow network `F(sum_i z_i Phi(eta_i, phi_i))`.
+    case efn
 }
 
 /// A feed-forward network: input standardisation, a stack of ``Layer``s, one raw output per event.
@@ -89,8 +93,9 @@ public final class Network {
 
     /// Raw outputs for `rows` events of `features` (row-major `[rows, inputSize]`), in batches.
     public func predictRaw(_ features: [Float], rows: Int, batchSize: Int = 4096) -> [Float] {
-        var out = [Float](repeating: 0, count: rows)
         let k = inputSize
+        let rows = min(rows, features.count / max(k, 1))  // never read past the end
+        var out = [Float](repeating: 0, count: rows)
         let batch = Tensor(shape: [1, k])
         var start = 0
         while start < rows {

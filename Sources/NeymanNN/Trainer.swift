@@ -135,7 +135,11 @@ public final class Trainer {
         guard network.classWeights.a > 0, network.classWeights.b > 0 else {
             throw NeymanError.invalid("both classes need events with positive total weight (label 1 and label 0)", column: "label")
         }
-        if options.standardize { setStandardization(train) }
+        if options.standardize {
+            // Particle inputs: standardise the per-particle features over real particles only (zero padding must stay
+            // zero to stay masked, and z must stay untouched for the EFN's IRC safety).
+            if network.deepSetsBlock != nil { try network.fitParticleStandardization(train) } else { setStandardization(train) }
+        }
 
         let optimizer = Adam(parameters: network.parameters, learningRate: options.learningRate)
         optimizer.weightDecay = options.weightDecay

@@ -10,8 +10,11 @@ import NeymanCore
 /// label = "label"              # 1 = class A (numerator of the ratio), 0 = class B
 /// weight = "w"                 # optional per-event weights
 /// [network]
-/// kind = "dense"               # dense (pfn | efn | cnn as they land)
-/// layers = [64, 64]
+/// kind = "dense"               # dense | pfn | efn
+/// layers = [64, 64]            # the dense stack (for pfn/efn: F, after the sum over particles)
+/// phi = [100, 100, 100]        # pfn/efn: the per-particle network Phi
+/// particles = 64               # pfn/efn: particles per event (zero-padded)
+/// particle_features = ["z", "eta", "phi"]  # pfn/efn: columns <name>_<i> for particle i (efn: z first)
 /// activation = "relu"          # relu | elu | sigmoid | tanh
 /// dropout = 0.0
 /// initializer = "glorot_normal" # glorot_normal | he | orthogonal
@@ -34,6 +37,10 @@ public struct TrainingConfig {
     public var weight: String?
     public var kind: NetworkKind
     public var layers: [Int]
+    /// pfn/efn: Phi's widths, particles per event, features per particle.
+    public var phi: [Int] = []
+    public var particles: Int = 0
+    public var particleFeatures: Int = 0
     public var activation: ActivationKind
     public var dropout: Float
     public var initializer: Initializer
@@ -49,8 +56,6 @@ public struct TrainingConfig {
 
         let train = try data.require("train") { try data.string($0) }
         let trainPath = train.hasPrefix("/") ? train : root.directory.appendingPathComponent(train).path
-        let features = try data.require("features") { try data.strings($0) }
-        guard !features.isEmpty else { throw invalid("data.features", "must name at least one column") }
         let label = try data.string("label") ?? "label"
         let weight = try data.string("weight")
 
@@ -58,7 +63,26 @@ public struct TrainingConfig {
         guard let kind = NetworkKind(rawValue: kindName) else {
             throw invalid("network.kind", "unknown network kind '\(kindName)' (\(NetworkKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let layers = try network?.ints("layers") ?? [64, 64]
+        var features: [String]
+        var phi: [Int] = [], particles = 0, particleFeatures = 0
+        switch kind {
+        case .dense:
+            features = try data.require("features") { try data.strings($0) }
+        case .pfn, .efn:
+            particles = try network?.int("particles") ?? 0
+            guard particles > 0 else { throw invalid("network.particles", "a \(kind.rawValue) needs particles > 0") }
+            let names = try network?.strings("particle_features") ?? []
+            guard names.count >= (kind == .efn ? 2 : 1) else {
+                throw invalid("network.particle_features", "name the per-particle columns (efn: z first, then the angles)")
+            }
+            particleFeatures = names.count
+            phi = try network?.ints("phi") ?? [100, 100, 100]
+            guard !phi.isEmpty, phi.allSatisfy({ $0 > 0 }) else { throw invalid("network.phi", "Phi widths must be positive") }
+            features = (0..<particles).flatMap { i in names.map { "\($0)_\(i)" } }
+            if data.contains("features") { throw invalid("data.features", "for \(kind.rawValue) give network.particle_features instead") }
+        }
+        guard !features.isEmpty else { throw invalid("data.features", "must name at least one column") }
+        let layers = try network?.ints("layers") ?? (kind == .dense ? [64, 64] : [100, 100, 100])
         guard layers.allSatisfy({ $0 > 0 }) else { throw invalid("network.layers", "layer widths must be positive") }
         let actName = try network?.string("activation") ?? "relu"
         guard let activation = ActivationKind(rawValue: actName) else {
@@ -95,8 +119,12 @@ public struct TrainingConfig {
         guard o.validationFraction >= 0 && o.validationFraction < 1 else { throw invalid("training.validation_fraction", "must be in [0, 1)") }
         guard o.patience >= 0 else { throw invalid("training.patience", "must be >= 0") }
         try root.rejectUnknownKeys()
-        return TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
-                              activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
+        var cfg = TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
+                                 activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
+        cfg.phi = phi
+        cfg.particles = particles
+        cfg.particleFeatures = particleFeatures
+        return cfg
     }
 
     /// Reads the training file and assembles features, labels and weights.
@@ -121,11 +149,17 @@ public struct TrainingConfig {
     }
 
     /// The network described by the config (weights initialised from `options.seed`).
-    public func makeNetwork() -> Network {
+    public func makeNetwork() throws -> Network {
         switch kind {
         case .dense:
             return Network.dense(inputs: features.count, hidden: layers, activation: activation, dropout: dropout,
                                  initializer: initializer, seed: options.seed, lossKind: options.loss)
+        case .pfn:
+            return try Network.pfn(particles: particles, features: particleFeatures, phi: phi, f: layers, activation: activation,
+                                   initializer: initializer, seed: options.seed, lossKind: options.loss)
+        case .efn:
+            return try Network.efn(particles: particles, features: particleFeatures, phi: phi, f: layers, activation: activation,
+                                   initializer: initializer, seed: options.seed, lossKind: options.loss)
         }
     }
 }

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let cfg = try TrainingConfig.load(path: config)
         let data = try cfg.loadData()
-        let network = cfg.makeNetwork()
+        let network = try cfg.makeNetwork()
         network.featureNames = cfg.features
         var options = cfg.options
         options.quiet = output.quiet

@@ -89,3 +89,57 @@ struct TrainPredictCLITests {
         #expect(p.status == 2 && p.stderr.split(separator: "\n").count == 1, "\(p.stderr)")
     }
 }
+
+@Suite("neyman train with particle inputs", .serialized)
+struct TrainParticlesCLITests {
+    /// An EFN on 4-particle events: class A events have their energy in one particle, class B spread over four.
+    @Test func efnTrainsSavesAndPredicts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-efn-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var header = (0..<4).flatMap { i in ["z_\(i)", "eta_\(i)", "phi_\(i)"] }
+        header.append("label")
+        var csv = header.joined(separator: ",") + "\n"
+        var state: UInt64 = 99
+        func u() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        for i in 0..<2000 {
+            let a = i % 2 == 0
+            let n = a ? 2 : 4
+            var z = (0..<n).map { _ in u() + (a ? 0 : 0.5) }
+            if a { z[0] += 3 }
+            let s = z.reduce(0, +)
+            var row: [String] = []
+            for p in 0..<4 {
+                if p < n { row += ["\(z[p] / s)", "\(0.4 * (u() - 0.5))", "\(0.4 * (u() - 0.5))"] } else { row += ["0", "0", "0"] }
+            }
+            row.append(a ? "1" : "0")
+            csv += row.joined(separator: ",") + "\n"
+        }
+        try csv.write(to: dir.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
+        let config = """
+        [data]
+        train = "train.csv"
+        label = "label"
+        [network]
+        kind = "efn"
+        particles = 4
+        particle_features = ["z", "eta", "phi"]
+        phi = [16, 16]
+        layers = [16]
+        [training]
+        epochs = 5
+        batch_size = 64
+        learning_rate = 3e-3
+        seed = 2
+        """
+        try config.write(to: dir.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let t = try CLI.run(["train", "--config", dir.appendingPathComponent("config.toml").path, "--out", out.path, "--format", "json"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let auc = try #require(t.json?["validation_auc"] as? Double)
+        #expect(auc > 0.8, "validation AUC \(auc)")
+        let p = try CLI.run(["predict", "--model", out.appendingPathComponent("model.safetensors").path,
+                             "--input", dir.appendingPathComponent("train.csv").path, "--format", "json"])
+        #expect(p.status == 0, "\(p.stderr)")
+        #expect((p.json?["scores"] as? [Double])?.count == 2000)
+    }
+}
