@@ -4,6 +4,8 @@
 //   neyman-bench asymptotic [CALLS]   asymptotic q~ hypotest (fits, Asimov, CLs, band) on the pyhf README model
 //   neyman-bench fit [CALLS]          one maximum-likelihood fit of the same model
 //   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam
+//   neyman-bench epoch-pfn [THREADS]   one training epoch, PFN (Phi 3x100, F 3x100, ReLU), 10^5 events x <= 64
+//                                      particles x (z, eta, phi), batch 128, Adam (data as bench/torch_epoch.py)
 import CBLAS
 import Foundation
 import NeymanCore
@@ -61,8 +63,35 @@ do {
         let h = try Trainer(network: net, options: o).train(data)
         let dt = now() - t0
         print("{\"job\":\"epoch-dense\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
+    case "epoch-pfn":
+        let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
+        openblas_set_num_threads(Int32(threads))
+        let n = 100_000, p = 64, f = 3
+        let rng = RandomStream(seed: 8)
+        var x = [Float](repeating: 0, count: n * p * f), y = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            let mult = 8 + rng.integer(below: 57)
+            var z = (0..<mult).map { _ in rng.exponential(mean: 1) + 1e-3 }
+            let sum = z.reduce(0, +)
+            z = z.map { $0 / sum }
+            for q in 0..<mult {
+                let base = (i * p + q) * f
+                x[base] = Float(z[q]); x[base + 1] = Float(rng.normal()); x[base + 2] = Float(rng.normal())
+            }
+            y[i] = Double(mult) + rng.normal(sigma: 8) > 36 ? 1 : 0
+        }
+        let data = try TrainingData(features: x, labels: y, featureCount: p * f)
+        let net = try Network.pfn(particles: p, features: f, phi: [100, 100, 100], f: [100, 100, 100], seed: 1)
+        var o = TrainingOptions()
+        o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
+        o.learningRateDecayPatience = 0; o.standardize = false
+        try Trainer(network: net, options: o).train(data.subset(Array(0..<1000)))
+        let t0 = now()
+        let h = try Trainer(network: net, options: o).train(data)
+        let dt = now() - t0
+        print("{\"job\":\"epoch-pfn\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
     default:
-        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, epoch-dense)\n".utf8))
+        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, epoch-dense, epoch-pfn)\n".utf8))
         exit(2)
     }
 } catch {
