@@ -32,7 +32,16 @@ public final class Activation: Layer {
         let x = input.storage, y = output.storage
         let n = input.count
         switch function {
-        case .relu: for i in 0..<n { y[i] = max(x[i], 0) }
+        case .relu:
+            // SIMD by hand: the compiler cannot prove the buffers do not alias, so it would not vectorise.
+            var i = 0
+            let zero = SIMD8<Float>(repeating: 0)
+            while i + 8 <= n {
+                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(y + i).storeBytes(of: v.replacing(with: zero, where: v .< zero), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < n { y[i] = max(x[i], 0); i += 1 }
         case .elu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : expm1(x[i]) }
         case .sigmoid:
             for i in 0..<n {
@@ -49,7 +58,16 @@ public final class Activation: Layer {
         let dy = outputGradient.storage, y = output.storage, dx = inputGradient.storage
         let n = outputGradient.count
         switch function {
-        case .relu: for i in 0..<n { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        case .relu:
+            var i = 0
+            let zero = SIMD8<Float>(repeating: 0)
+            while i + 8 <= n {
+                let out = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                let g = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(dx + i).storeBytes(of: g.replacing(with: zero, where: out .<= zero), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < n { dx[i] = y[i] > 0 ? dy[i] : 0; i += 1 }
         case .elu: for i in 0..<n { dx[i] = y[i] > 0 ? dy[i] : dy[i] * (y[i] + 1) }
         case .sigmoid: for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }

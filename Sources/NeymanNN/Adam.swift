@@ -42,11 +42,27 @@ public final class Adam {
                 let shrink = 1 - learningRate * weightDecay
                 for i in 0..<n { w[i] *= shrink }
             }
-            for i in 0..<n {
+            // SIMD by hand (the four buffers cannot be proven not to alias, so the compiler would not vectorise).
+            var i = 0
+            let vb1 = SIMD8<Float>(repeating: b1), vb2 = SIMD8<Float>(repeating: b2)
+            let c1m = SIMD8<Float>(repeating: 1 - b1), c2m = SIMD8<Float>(repeating: 1 - b2)
+            let vlr = SIMD8<Float>(repeating: lr), veps = SIMD8<Float>(repeating: eps)
+            while i + 8 <= n {
+                let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                let mi = vb1 * UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self) + c1m * gi
+                let vi = vb2 * UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self) + c2m * gi * gi
+                let wi = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self) - vlr * mi / (vi.squareRoot() + veps)
+                UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < n {
                 let gi = g[i]
                 m[i] = b1 * m[i] + (1 - b1) * gi
                 v[i] = b2 * v[i] + (1 - b2) * gi * gi
                 w[i] -= lr * m[i] / (v[i].squareRoot() + eps)
+                i += 1
             }
         }
     }
