@@ -10,6 +10,8 @@
 #   BENCH_ASYM_INVOCATIONS=M  neyman asymptotic invocations per batch (default 20; 3 batches, median)
 #   BENCH_NEYMAN=path      the neyman binary (default .build/release/neyman)
 #   BENCH_DOC=path         where to write the table (default docs/benchmarks.md; "-" = do not write)
+#   BENCH_NN=0             skip the neural-network epoch rows (Neyman vs PyTorch) and the torch venv
+#                          (default 1; .venv-bench-torch is ~5.4 GiB: PyPI's torch brings its CUDA libraries)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +35,34 @@ if [ ! -x "$VENV/bin/python" ] || [ "$want_hash" != "$have_hash" ]; then
   echo "$want_hash" > "$STAMP"
 fi
 
+# The PyTorch peer (neural-network epoch rows) lives in a venv of its own, with the same hash-stamp
+# logic: torch's PyPI wheel pulls several GiB of CUDA packages, and the pyhf venv stays small.
+# If it cannot be installed, the NN rows say so and everything else still runs.
+TVENV="$ROOT/.venv-bench-torch"
+TREQ="$ROOT/bench/requirements-torch.txt"
+TSTAMP="$TVENV/.requirements.sha256"
+TORCH_PY=""
+if [ "${BENCH_NN:-1}" != "0" ]; then
+  twant="$(sha256sum "$TREQ" | cut -d' ' -f1)"
+  thave="$(cat "$TSTAMP" 2>/dev/null || true)"
+  if [ ! -x "$TVENV/bin/python" ] || [ "$twant" != "$thave" ]; then
+    if [ -d "$TVENV" ]; then
+      echo "bench: bench/requirements-torch.txt changed; recreating .venv-bench-torch" >&2
+      rm -rf "$TVENV"
+    else
+      echo "bench: creating .venv-bench-torch (first use; pip installs torch from PyPI, ~5 GiB, a few minutes)" >&2
+    fi
+    python3 -m venv "$TVENV"
+    if "$TVENV/bin/python" -m pip install -q -r "$TREQ"; then
+      echo "$twant" > "$TSTAMP"
+    else
+      echo "bench: pip install of bench/requirements-torch.txt failed; the torch rows will say so" >&2
+      rm -rf "$TVENV"
+    fi
+  fi
+  if [ -x "$TVENV/bin/python" ]; then TORCH_PY="$TVENV/bin/python"; fi
+fi
+
 # The in-process timer (Benchmarks/, a package of its own so that `make test` never builds it).
 if swift build -c release --package-path "$ROOT/Benchmarks" >/dev/null 2>"$ROOT/.build-bench.log"; then
   export BENCH_INPROC="$(swift build -c release --package-path "$ROOT/Benchmarks" --show-bin-path)/neyman-bench"
@@ -41,7 +71,7 @@ else
   export BENCH_INPROC=""
 fi
 
-export BENCH_ROOT="$ROOT" BENCH_VENV_PY="$VENV/bin/python"
+export BENCH_ROOT="$ROOT" BENCH_VENV_PY="$VENV/bin/python" BENCH_TORCH_PY="$TORCH_PY"
 # The driver only needs the standard library; the peers run in the venv.
 exec python3 - <<'PY'
 import datetime, json, os, platform, shlex, statistics, subprocess, sys, time
@@ -55,6 +85,10 @@ ASYM_INV = int(os.environ.get("BENCH_ASYM_INVOCATIONS", "20"))
 PEER_THREADS = os.environ.get("BENCH_PEER_THREADS", "").strip()
 DOC = os.environ.get("BENCH_DOC", os.path.join(ROOT, "docs", "benchmarks.md"))
 SEED = 7
+NN = os.environ.get("BENCH_NN", "1").strip() != "0"
+TPY = os.environ.get("BENCH_TORCH_PY", "")
+EPOCH_EVENTS = 100_000
+LOAD_START = open("/proc/loadavg").read().split()[0]
 
 def log(msg):
     print(f"bench: {msg}", file=sys.stderr, flush=True)
@@ -175,6 +209,53 @@ log(f"pyhf toys, {TOYS} toys, one process (about {est:.0f} s at ~22 toys/s on a 
 _, out = run(PEER + ["bench/pyhf_toys.py", "--toys", str(TOYS), "--seed", str(SEED)])
 p_toys = last_json(out)
 
+# --- neural-network epochs: Neyman (neyman-bench) vs PyTorch ----------------------------------
+# torch's command: like the pyhf peer's, and with no inherited OMP/MKL thread counts (torch_epoch.py
+# sets its threads itself with torch.set_num_threads).
+TORCH = ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", "-u", "OMP_NUM_THREADS",
+         "-u", "MKL_NUM_THREADS", TPY]
+NN_JOBS = (("dense", "epoch-dense", "one epoch, dense 11-197-197-1, 10^5 events, batch 128"),
+           ("pfn", "epoch-pfn", "one epoch, PFN Phi 3x100 / F 3x100, 10^5 events x 64 particles, batch 128"))
+TORCH_THREADS = (1, 2)
+
+def neyman_epoch(job, threads):
+    """(json, None) from `neyman-bench JOB THREADS`, or (None, why) for the cell."""
+    if not (INPROC and os.access(INPROC, os.X_OK)):
+        return None, "not built"
+    log(f"neyman {job} (neyman-bench), one epoch of 10^5 events, {threads} thread(s)")
+    p = subprocess.run([INPROC, job, str(threads)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        log(f"neyman-bench {job} exited {p.returncode} ({(p.stderr.strip().splitlines() or [''])[-1][:200]}): 'neyman: not yet'")
+        return None, "not yet"
+    try:
+        j = last_json(p.stdout)
+        float(j["seconds_per_epoch"])
+        return j, None
+    except Exception as e:  # noqa: BLE001
+        log(f"neyman-bench {job}: unreadable output ({e}): 'neyman: not yet'")
+        return None, "not yet"
+
+def torch_epoch(model, threads):
+    log(f"torch {model} epoch, 10^5 events, --threads {threads}")
+    try:
+        _, out = run(TORCH + ["bench/torch_epoch.py", "--model", model, "--events", str(EPOCH_EVENTS),
+                              "--seed", str(SEED), "--threads", str(threads)])
+        j = last_json(out)
+        float(j["seconds_per_epoch"])
+        return j
+    except Exception as e:  # noqa: BLE001 - report it in the table, go on
+        log(f"torch {model} --threads {threads} failed: {e}")
+        return None
+
+nn = []
+if NN:
+    for model, job, label in NN_JOBS:
+        nres = {thr: neyman_epoch(job, thr) for thr in TORCH_THREADS}
+        tj = {thr: torch_epoch(model, thr) for thr in TORCH_THREADS} if TPY else {}
+        nn.append((model, label, nres, tj))
+LOAD_END = open("/proc/loadavg").read().split()[0]
+
 # --- table ----------------------------------------------------------------------------------
 def fmt_t(s):
     if s is None:
@@ -238,6 +319,38 @@ hdr = ("job", "Neyman", "pyhf 0.7.6", "ratio (pyhf/Neyman)", "CLs Neyman", "CLs 
 table = ["| " + " | ".join(hdr) + " |", "|" + "---|" * len(hdr)]
 table += ["| " + " | ".join(r) + " |" for r in rows]
 
+def fmt_loss(j):
+    try:
+        return f"{float(j['final_loss']):.4f}"
+    except (KeyError, TypeError, ValueError):
+        return "-"
+
+torch_v = ""
+nn_rows, nn_threads = [], []
+# One row per thread count: Neyman and torch with the same number of threads (the issue's comparison); the note
+# also gives each tool's best setting.
+for model, label, nres, tj in nn:
+    for thr in TORCH_THREADS:
+        nj, nwhy = nres.get(thr, (None, "not run"))
+        j = tj.get(thr) if tj else None
+        if j:
+            torch_v = j.get("version", torch_v)
+        bt = float(j["seconds_per_epoch"]) if j else None
+        tcell = fmt_t(bt) if j else ("torch: not installed" if not TPY else "torch: failed (see the log)")
+        nt = float(nj["seconds_per_epoch"]) if nj else None
+        ncell = fmt_t(nt) if nj else f"neyman: {nwhy}"
+        nn_rows.append((f"{label}; {thr} thread{'s' if thr > 1 else ''} each", ncell, tcell, ratio(bt, nt),
+                        fmt_loss(nj), fmt_loss(j)))
+    tbest = min((float(v["seconds_per_epoch"]), k) for k, v in tj.items() if v) if tj and any(tj.values()) else None
+    nbest = min((float(v[0]["seconds_per_epoch"]), k) for k, v in nres.items() if v[0]) if any(v[0] for v in nres.values()) else None
+    if tbest and nbest:
+        nn_threads.append(f"{model}: best settings torch {fmt_t(tbest[0])} ({tbest[1]} thread(s)) vs Neyman "
+                          f"{fmt_t(nbest[0])} ({nbest[1]} thread(s)), ratio {ratio(tbest[0], nbest[0])}")
+
+nn_hdr = ("job", "Neyman", f"PyTorch {torch_v}".strip(), "ratio (torch/Neyman)", "loss Neyman", "loss torch")
+nn_table = ["| " + " | ".join(nn_hdr) + " |", "|" + "---|" * len(nn_hdr)]
+nn_table += ["| " + " | ".join(r) + " |" for r in nn_rows]
+
 # --- environment ----------------------------------------------------------------------------
 def sh(cmd):
     try:
@@ -258,6 +371,10 @@ if sh(["git", "status", "--porcelain", "--untracked-files=no"]):
 neyman_v = (sh([NEYMAN, "--version"]) if neyman_ok else "") or f"commit {commit}"
 peer_env = "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; " + (
     f"OMP_NUM_THREADS=OPENBLAS_NUM_THREADS={PEER_THREADS}" if PEER_THREADS else "thread counts left at OpenBLAS's default (1 thread measured no faster here: bench/README.md)")
+torch_pkgs = sh([TPY, "-c", "import importlib.metadata as m; print(' '.join(f'{p}=={m.version(p)}' for p in ('torch','numpy')))"]) if (TPY and nn) else ""
+torch_par = sh([TPY, "-c", "import torch; print(torch.__config__.parallel_info())"]) if (TPY and nn) else ""
+torch_libs = "; ".join(l.strip() for l in torch_par.splitlines()
+                       if "Math Kernel Library" in l or "MKL-DNN" in l or "parallel backend" in l)
 now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 a_diff = ""
@@ -267,7 +384,7 @@ if res.get("n_asym"):
 
 toys_note = "" if TOYS == 10000 else f" **Quick run: BENCH_TOYS={TOYS}, not the 10,000-toy headline.**"
 lines = [
-    "# Benchmarks: Neyman vs pyhf",
+    "# Benchmarks: Neyman vs pyhf" + (" and PyTorch" if nn else ""),
     "",
     f"Generated by `make bench` (bench/run.sh) on {now}. Do not edit by hand: run `make bench` again.{toys_note}",
     "",
@@ -295,6 +412,30 @@ lines = [
     f"pyhf toys {fmt_band(p_toys)}; asymptotic Neyman {fmt_band(res.get('n_asym', (0, None))[1])}, "
     f"pyhf {fmt_band(p_asym)}.",
     "",
+    *([] if not nn else [
+        "Neural-network training, one epoch each:",
+        "",
+        *nn_table,
+        "",
+        "Ratio = torch time / Neyman time (above 1: Neyman is faster).",
+        "",
+        "Notes:",
+        "- Both sides: one training epoch of 10^5 synthetic events in shuffled mini-batches of 128, "
+        "BCE-with-logits loss, Adam lr 1e-3; dense 11 -> 197 -> 197 -> 1 (ReLU); PFN: Phi = 3 dense layers of 100 "
+        "(ReLU) per particle, zero-padded particles masked, summed over up to 64 particles of (z, eta, phi), then "
+        "F = 3 dense layers of 100 (ReLU) and 1 logit.",
+        f"- PyTorch: `bench/torch_epoch.py --model dense|pfn --events 100000 --seed {SEED} --threads T`, data made "
+        "with numpy, the wall time (perf_counter) of the timed epoch alone: data generation, model building and a "
+        "1,000-event warm-up epoch on a throw-away model are excluded; Adam is torch's fused implementation "
+        "(`fused=True`, faster here than the default). Run with `torch.set_num_threads(1)` and with 2; "
+        "each row compares equal thread counts. " + "; ".join(nn_threads) + ".",
+        "- Neyman: `neyman-bench epoch-dense` / `epoch-pfn` (Benchmarks/, in-process, its own synthetic data of the "
+        "same shapes); `neyman: not yet` means that job does not exist yet (or failed)."
+        + " Both tools run with 1 and with 2 threads; each row compares them at the same thread count.",
+        "- loss: the final training loss each tool reports (torch: mean BCE over the epoch's mini-batches). The two "
+        "tools draw different data and initial weights, so losses agree only roughly.",
+        "",
+    ]),
     "Machine and versions:",
     f"- `nproc`: {sh(['nproc'])}; CPU: {cpu} ({mhz} MHz); memory {mem_kb / 2**20:.1f} GiB; "
     f"{platform.system()} {platform.release()}",
@@ -302,6 +443,10 @@ lines = [
     f"- Peer: {pkgs}; Python {sh([VPY, '-c', 'import platform; print(platform.python_version())'])}; "
     f"BLAS: {blas_s}",
     f"- Peer environment: {peer_env}.",
+    *([f"- PyTorch peer: {torch_pkgs or 'not installed'}" + (f"; {torch_libs}" if torch_libs else "")
+       + "; PyPI's default Linux wheel (CUDA build, run on the CPU)."] if nn else []),
+    f"- Load average (1 min) at the start of the runs {LOAD_START}, at the end {LOAD_END}: anything else running "
+    "on the machine slows both sides.",
     "",
 ]
 text = "\n".join(lines)
