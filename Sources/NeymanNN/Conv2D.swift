@@ -86,6 +86,13 @@ public final class Conv2D: Layer {
         bias = Parameter(name: "\(name).bias", shape: [self.filters])
     }
 
+    /// The kernel columns `dx` in `lo..<hi` whose input column `w + dx - pw` lies inside the image (for output column
+    /// `w`); the inputs they read are contiguous in memory, `(hi - lo) * C` floats.
+    @inline(__always) private func validColumns(_ w: Int, _ pw: Int) -> (lo: Int, hi: Int) {
+        let lo = max(0, pw - w), hi = min(kernelWidth, width + pw - w)
+        return (lo, max(lo, hi))
+    }
+
     /// Fills ``cols`` with the patches of `input` (`[n, H, W, C]`), zeros where the kernel leaves the image.
     private func im2col(_ input: Tensor, batch n: Int) {
         let H = height, W = width, C = channels, kh = kernelHeight, kw = kernelWidth, K = patchSize
@@ -95,23 +102,18 @@ public final class Conv2D: Layer {
         for b in 0..<n {
             for h in 0..<H {
                 for w in 0..<W {
+                    let (lo, hi) = validColumns(w, pw)
                     var p = dst + ((b * H + h) * W + w) * K
                     for dy in 0..<kh {
                         let y = h + dy - ph
-                        if y < 0 || y >= H {
+                        if y < 0 || y >= H || hi == lo {
                             p.update(repeating: 0, count: kw * C)
-                            p += kw * C
-                            continue
+                        } else {
+                            if lo > 0 { p.update(repeating: 0, count: lo * C) }
+                            (p + lo * C).update(from: x + ((b * H + y) * W + w + lo - pw) * C, count: (hi - lo) * C)
+                            if hi < kw { (p + hi * C).update(repeating: 0, count: (kw - hi) * C) }
                         }
-                        for dx in 0..<kw {
-                            let xx = w + dx - pw
-                            if xx < 0 || xx >= W {
-                                p.update(repeating: 0, count: C)
-                            } else {
-                                p.update(from: x + ((b * H + y) * W + xx) * C, count: C)
-                            }
-                            p += C
-                        }
+                        p += kw * C
                     }
                 }
             }
@@ -128,17 +130,14 @@ public final class Conv2D: Layer {
         for b in 0..<n {
             for h in 0..<H {
                 for w in 0..<W {
+                    let (lo, hi) = validColumns(w, pw)
                     let p = src + ((b * H + h) * W + w) * K
                     for dy in 0..<kh {
                         let y = h + dy - ph
                         if y < 0 || y >= H { continue }
-                        for dxo in 0..<kw {
-                            let xx = w + dxo - pw
-                            if xx < 0 || xx >= W { continue }
-                            let q = p + (dy * kw + dxo) * C
-                            let t = dx + ((b * H + y) * W + xx) * C
-                            for c in 0..<C { t[c] += q[c] }
-                        }
+                        let q = p + (dy * kw + lo) * C
+                        let t = dx + ((b * H + y) * W + w + lo - pw) * C
+                        for i in 0..<((hi - lo) * C) { t[i] += q[i] }
                     }
                 }
             }

@@ -66,6 +66,16 @@ extension Network {
             case "relu", "elu", "sigmoid", "tanh":
                 guard let f = ActivationKind(rawValue: kind) else { throw bad("layer \(i) has unknown kind '\(kind)'", key: "layers") }
                 layers.append(Activation(f, shape: inShape))
+            case "conv2d":
+                guard inShape.count == 3, outShape.count == 3 else { throw bad("layer \(i) (conv2d) has bad shapes", key: "layers") }
+                let kh = (spec["kernel_h"] as? NSNumber)?.intValue ?? 3, kw = (spec["kernel_w"] as? NSNumber)?.intValue ?? 3
+                layers.append(Conv2D(height: inShape[0], width: inShape[1], channels: inShape[2], filters: outShape[2],
+                                     kernelHeight: kh, kernelWidth: kw, name: "\(i)"))
+            case "maxpool2d":
+                guard inShape.count == 3 else { throw bad("layer \(i) (maxpool2d) has bad shapes", key: "layers") }
+                layers.append(MaxPool2D(height: inShape[0], width: inShape[1], channels: inShape[2]))
+            case "flatten":
+                layers.append(Flatten(shape: inShape))
             case "pfn", "efn":
                 layers.append(try DeepSets.from(specification: spec, name: "\(i)", file: path))
             case "dropout":
@@ -89,7 +99,7 @@ extension Network {
             guard e.shape == p.value.shape else {
                 throw bad("tensor '\(p.name)' has shape \(e.shape), the architecture needs \(p.value.shape)")
             }
-            e.values.withUnsafeBufferPointer { p.value.storage.update(from: $0.baseAddress!, count: e.values.count) }
+            for (k, v) in e.values.enumerated() { p.value[k] = v }
         }
         return net
     }

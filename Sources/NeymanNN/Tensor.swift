@@ -27,8 +27,7 @@ public final class Tensor {
     /// ones are zero).
     public convenience init(shape: [Int], values: [Float]) {
         self.init(shape: shape)
-        let n = min(values.count, count)
-        values.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: n) }
+        for i in 0..<min(values.count, count) { storage[i] = values[i] }
     }
 
     deinit { storage.deallocate() }

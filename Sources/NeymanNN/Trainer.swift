@@ -232,6 +232,7 @@ public final class Trainer {
 
     /// Weighted loss and AUC on `data` (no dropout).
     public func evaluate(_ data: TrainingData) -> (loss: Double, auc: Double?) {
+        guard data.count > 0 else { return (.nan, nil) }
         let z = network.predictRaw(data.features, rows: data.count)
         var g = [Float](repeating: 0, count: data.count)
         let loss = z.withUnsafeBufferPointer { zb in
