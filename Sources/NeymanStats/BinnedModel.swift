@@ -145,24 +145,11 @@ public struct BinnedModel: Sendable {
 
     // MARK: Expected data
 
-    /// `lambda_b(theta)` for every bin.
+    /// `lambda_b(theta)` for every bin (the same compiled tables the likelihood evaluates).
     public func expectedMain(_ theta: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: binCount)
-        for s in samples {
-            for b in 0..<binCount {
-                var base = s.nominal[b]
-                var factor = 1.0
-                for m in s.modifiers {
-                    switch m {
-                    case .normfactor(let p), .lumi(let p): factor *= theta[p]
-                    case .normsys(let p, let interp): factor *= interp.factor(theta[p])
-                    case .histosys(let p, let up, let down):
-                        base += HistosysInterpolation.delta(theta[p], nominal: s.nominal[b], up: up[b], down: down[b])
-                    case .perBin(let ps): if let p = ps[b] { factor *= theta[p] }
-                    }
-                }
-                out[b] += base * factor
-            }
+        theta.withUnsafeBufferPointer { th in
+            out.withUnsafeMutableBufferPointer { o in compiled.expected(th.baseAddress!, into: o.baseAddress!) }
         }
         return out
     }
