@@ -6,6 +6,8 @@ public enum NetworkKind: String, Sendable, CaseIterable {
     case dense
     /// Particle-flow network `F(sum_i Phi(x_i))` on zero-padded particle lists.
     case pfn
+    /// Convolutional network on images (muon paper appendix A.1).
+    case cnn
     /// Energy-flow network `F(sum_i z_i Phi(eta_i, phi_i))`.
     case efn
 }
@@ -92,7 +94,8 @@ public final class Network {
     public func zeroGradients() { for p in parameters { p.gradient.fill(0) } }
 
     /// Raw outputs for `rows` events of `features` (row-major `[rows, inputSize]`), in batches.
-    public func predictRaw(_ features: [Float], rows: Int, batchSize: Int = 4096) -> [Float] {
+    public func predictRaw(_ features: [Float], rows: Int, batchSize: Int? = nil) -> [Float] {
+        let batchSize = max(1, batchSize ?? predictionBatchSize)
         let k = inputSize
         let rows = min(rows, features.count / max(k, 1))  // never read past the end
         var out = [Float](repeating: 0, count: rows)

@@ -15,6 +15,11 @@ import NeymanCore
 /// phi = [100, 100, 100]        # pfn/efn: the per-particle network Phi
 /// particles = 64               # pfn/efn: particles per event (zero-padded)
 /// particle_features = ["z", "eta", "phi"]  # pfn/efn: columns <name>_<i> for particle i (efn: z first)
+/// image = [32, 32, 1]          # cnn: height, width, channels; columns <image_prefix><k>, k = (h*W + w)*C + c
+/// image_prefix = "x"           # cnn
+/// blocks = 3                   # cnn: blocks of (convs_per_block conv layers + 2x2 pooling)
+/// convs_per_block = 3
+/// filters = 48
 /// activation = "relu"          # relu | elu | sigmoid | tanh
 /// dropout = 0.0
 /// initializer = "glorot_normal" # glorot_normal | he | orthogonal
@@ -41,6 +46,11 @@ public struct TrainingConfig {
     public var phi: [Int] = []
     public var particles: Int = 0
     public var particleFeatures: Int = 0
+    /// cnn: image shape, blocks, convolutions per block, filters.
+    public var image: [Int] = []
+    public var blocks = 3
+    public var convsPerBlock = 3
+    public var filters = 48
     public var activation: ActivationKind
     public var dropout: Float
     public var initializer: Initializer
@@ -65,6 +75,7 @@ public struct TrainingConfig {
         }
         var features: [String]
         var phi: [Int] = [], particles = 0, particleFeatures = 0
+        var image: [Int] = [], blocks = 3, convsPerBlock = 3, filters = 48
         switch kind {
         case .dense:
             features = try data.require("features") { try data.strings($0) }
@@ -80,9 +91,20 @@ public struct TrainingConfig {
             guard !phi.isEmpty, phi.allSatisfy({ $0 > 0 }) else { throw invalid("network.phi", "Phi widths must be positive") }
             features = (0..<particles).flatMap { i in names.map { "\($0)_\(i)" } }
             if data.contains("features") { throw invalid("data.features", "for \(kind.rawValue) give network.particle_features instead") }
+        case .cnn:
+            image = try network?.ints("image") ?? []
+            guard image.count == 3, image.allSatisfy({ $0 > 0 }) else {
+                throw invalid("network.image", "a cnn needs image = [height, width, channels]")
+            }
+            let prefix = try network?.string("image_prefix") ?? "x"
+            features = (0..<(image[0] * image[1] * image[2])).map { "\(prefix)\($0)" }
+            blocks = try network?.int("blocks") ?? 3
+            convsPerBlock = try network?.int("convs_per_block") ?? 3
+            filters = try network?.int("filters") ?? 48
+            if data.contains("features") { throw invalid("data.features", "for cnn give network.image and network.image_prefix instead") }
         }
         guard !features.isEmpty else { throw invalid("data.features", "must name at least one column") }
-        let layers = try network?.ints("layers") ?? (kind == .dense ? [64, 64] : [100, 100, 100])
+        let layers = try network?.ints("layers") ?? (kind == .dense ? [64, 64] : kind == .cnn ? [74, 74] : [100, 100, 100])
         guard layers.allSatisfy({ $0 > 0 }) else { throw invalid("network.layers", "layer widths must be positive") }
         let actName = try network?.string("activation") ?? "relu"
         guard let activation = ActivationKind(rawValue: actName) else {
@@ -124,6 +146,10 @@ public struct TrainingConfig {
         cfg.phi = phi
         cfg.particles = particles
         cfg.particleFeatures = particleFeatures
+        cfg.image = image
+        cfg.blocks = blocks
+        cfg.convsPerBlock = convsPerBlock
+        cfg.filters = filters
         return cfg
     }
 
@@ -159,6 +185,10 @@ public struct TrainingConfig {
                                    initializer: initializer, seed: options.seed, lossKind: options.loss)
         case .efn:
             return try Network.efn(particles: particles, features: particleFeatures, phi: phi, f: layers, activation: activation,
+                                   initializer: initializer, seed: options.seed, lossKind: options.loss)
+        case .cnn:
+            return try Network.cnn(height: image[0], width: image[1], channels: image[2], blocks: blocks, convsPerBlock: convsPerBlock,
+                                   filters: filters, dense: layers, activation: activation, dropout: dropout,
                                    initializer: initializer, seed: options.seed, lossKind: options.loss)
         }
     }

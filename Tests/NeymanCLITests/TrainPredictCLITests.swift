@@ -143,3 +143,44 @@ struct TrainParticlesCLITests {
         #expect((p.json?["scores"] as? [Double])?.count == 2000)
     }
 }
+
+@Suite("neyman train with images", .serialized)
+struct TrainImagesCLITests {
+    @Test func cnnConfigTrainsAndPredicts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-cnn-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var csv = (0..<64).map { "px\($0)" }.joined(separator: ",") + ",label\n"
+        var state: UInt64 = 5
+        func u() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        for i in 0..<600 {
+            var img = (0..<64).map { _ in 0.2 * u() }
+            if i % 2 == 0 { let k = Int(u() * 7) * 8 + Int(u() * 7); for d in [0, 1, 8, 9] { img[k + d] += 1 } }
+            else { img = img.map { $0 + 4.0 / 64 } }
+            csv += img.map { "\($0)" }.joined(separator: ",") + ",\(i % 2 == 0 ? 1 : 0)\n"
+        }
+        try csv.write(to: dir.appendingPathComponent("images.csv"), atomically: true, encoding: .utf8)
+        try """
+        [data]
+        train = "images.csv"
+        [network]
+        kind = "cnn"
+        image = [8, 8, 1]
+        image_prefix = "px"
+        blocks = 2
+        convs_per_block = 1
+        filters = 4
+        layers = [8]
+        [training]
+        epochs = 4
+        batch_size = 32
+        learning_rate = 3e-3
+        """.write(to: dir.appendingPathComponent("cnn.toml"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let t = try CLI.run(["train", "--config", dir.appendingPathComponent("cnn.toml").path, "--out", out.path, "--format", "json"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let p = try CLI.run(["predict", "--model", out.appendingPathComponent("model.safetensors").path,
+                             "--input", dir.appendingPathComponent("images.csv").path, "--format", "json"])
+        #expect(p.status == 0, "\(p.stderr)")
+        #expect((p.json?["scores"] as? [Double])?.count == 600)
+    }
+}

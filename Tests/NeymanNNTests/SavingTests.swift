@@ -74,3 +74,43 @@ struct SavingTests {
         #expect(throws: NeymanError.self) { try Network.load(path: temporaryPath("missing.safetensors")) }
     }
 }
+
+@Suite("Convolutional networks")
+struct ConvolutionalNetworkTests {
+    /// 8x8 images: class A has a bright 2x2 blob at a random position, class B the same total intensity spread out.
+    func images(_ n: Int, seed: UInt64) throws -> TrainingData {
+        let rng = RandomStream(seed: seed)
+        var x: [Float] = [], y: [Float] = []
+        for i in 0..<n {
+            var img = (0..<64).map { _ in Float(rng.uniform(0, 0.2)) }
+            if i % 2 == 0 {
+                let r = rng.integer(below: 7), c = rng.integer(below: 7)
+                for (dr, dc) in [(0, 0), (0, 1), (1, 0), (1, 1)] { img[(r + dr) * 8 + c + dc] += 1 }
+            } else {
+                for k in 0..<64 { img[k] += 4.0 / 64 }
+            }
+            x += img
+            y.append(i % 2 == 0 ? 1 : 0)
+        }
+        return try TrainingData(features: x, labels: y, featureCount: 64)
+    }
+
+    @Test func trainsSavesAndReloadsBitIdentically() throws {
+        let data = try images(1200, seed: 3)
+        let net = try Network.cnn(height: 8, width: 8, channels: 1, blocks: 2, convsPerBlock: 1, filters: 4, dense: [8], seed: 2)
+        var o = TrainingOptions(); o.epochs = 6; o.batchSize = 32; o.learningRate = 3e-3; o.seed = 1
+        let history = try Trainer(network: net, options: o).train(data)
+        #expect((history.last?.validationAUC ?? 0) > 0.9, "validation AUC \(history.last?.validationAUC ?? -1)")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-cnn-\(getpid()).safetensors").path
+        try net.save(to: path)
+        let back = try Network.load(path: path)
+        let probe = try images(10, seed: 9)
+        #expect(back.predictRaw(probe.features, rows: 10) == net.predictRaw(probe.features, rows: 10))
+        #expect(back.layers.map(\.kind) == net.layers.map(\.kind))
+    }
+
+    @Test func impossibleShapesAreErrors() {
+        #expect(throws: NeymanError.self) { try Network.cnn(height: 4, width: 4, channels: 1, blocks: 3) }
+        #expect(throws: NeymanError.self) { try Network.cnn(height: 8, width: 8, channels: 0) }
+    }
+}
