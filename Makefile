@@ -22,10 +22,11 @@ deps:
 build: deps
 	$(SWIFT) build $(SWIFT_RELEASE)
 
-## test: the whole suite, release mode (the numeric tests need optimised code).
+## test: the whole suite, release mode (the numeric tests need optimised code). Every test is Swift Testing,
+## so XCTest is disabled (it would only print "Executed 0 tests").
 test: deps
 	$(SWIFT) build $(SWIFT_RELEASE)
-	$(SWIFT) test $(SWIFT_RELEASE)
+	$(SWIFT) test $(SWIFT_RELEASE) --disable-xctest
 
 ## run: the worked example of the CLI, writing out/example/results.json.
 run: build
