@@ -110,25 +110,14 @@ struct SignificanceCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Calculator: asymptotic or toys.")
-    var calculator: String = "asymptotic"
-    @Option(help: "Background-only pseudo-experiments with --calculator toys.")
-    var toys: Int = 2000
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 0
-    @Option(help: "Threads for toys (default: all cores).")
-    var threads: Int?
+    @OptionGroup var calc: CalculatorOptions
 
     func run() throws {
         let (m, data) = try model.build()
-        let r: SignificanceResult
-        switch calculator {
-        case "asymptotic": r = try Significance.asymptotic(model: m, data: data)
-        case "toys":
-            if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
-            r = try Significance.toys(model: m, data: data, toys: toys, seed: seed, threads: threads, quiet: output.quiet)
-        default: throw NeymanError.invalid("unknown calculator '\(calculator)' (asymptotic or toys)", parameter: "calculator")
-        }
+        try calc.validate()
+        let r = calc.calculator == "toys"
+            ? try Significance.toys(model: m, data: data, toys: calc.toys, seed: calc.seed, threads: calc.threads, quiet: output.quiet)
+            : try Significance.asymptotic(model: m, data: data)
         var json: [(String, JSONValue)] = [("z", .number(r.z)), ("p0", .number(r.p0)), ("q0", .number(r.q0)),
                                            ("calculator", .string(r.calculator))]
         if let e = r.expectedZ { json.append(("expected_z", .number(e))) }

@@ -67,6 +67,15 @@ struct ModelOptions: ParsableArguments {
         return out
     }
 
+    /// `--mu-bounds LO,HI`, checked.
+    func parsedMuBounds() throws -> (lower: Double, upper: Double) {
+        let bounds = try Self.numbers(muBounds, option: "mu-bounds")
+        guard bounds.count == 2, bounds[0] < bounds[1] else {
+            throw NeymanError.invalid("give two increasing values LO,HI", parameter: "mu-bounds")
+        }
+        return (bounds[0], bounds[1])
+    }
+
     /// The model and the observed data.
     func build() throws -> (BinnedModel, BinnedData) {
         if let workspace {
@@ -76,11 +85,8 @@ struct ModelOptions: ParsableArguments {
             let ws = try HistFactoryWorkspace.load(path: workspace, measurement: measurement)
             var model = ws.model
             if muBounds != "0,10" {
-                let bounds = try Self.numbers(muBounds, option: "mu-bounds")
-                guard bounds.count == 2, bounds[0] < bounds[1] else {
-                    throw NeymanError.invalid("give two increasing values LO,HI", parameter: "mu-bounds")
-                }
-                model = model.withPOIBounds(lower: bounds[0], upper: bounds[1])
+                let bounds = try parsedMuBounds()
+                model = model.withPOIBounds(lower: bounds.lower, upper: bounds.upper)
             }
             return (model, ws.data)
         }
@@ -101,22 +107,16 @@ struct ModelOptions: ParsableArguments {
         guard let c = BackgroundConstraint(rawValue: constraint) else {
             throw NeymanError.invalid("unknown constraint '\(constraint)' (poisson or gaussian)", parameter: "constraint")
         }
-        let bounds = try Self.numbers(muBounds, option: "mu-bounds")
-        guard bounds.count == 2, bounds[0] < bounds[1] else {
-            throw NeymanError.invalid("give two increasing values LO,HI", parameter: "mu-bounds")
-        }
+        let bounds = try parsedMuBounds()
         var model = try BinnedModel.uncorrelatedBackground(signal: s, background: b, uncertainty: db, constraint: c)
-        model = model.withPOIBounds(lower: bounds[0], upper: bounds[1])
+        model = model.withPOIBounds(lower: bounds.lower, upper: bounds.upper)
         let data = try model.data(observed: n)
         return (model, data)
     }
 }
 
-/// The hypothesis-test settings shared by `cls` and `upper-limit`.
-struct TestOptions: ParsableArguments {
-    @Option(name: .customLong("test-stat"), help: "Test statistic: qtilde (default, mu_hat >= 0) or q.")
-    var testStat: String = "qtilde"
-
+/// `--calculator`, `--toys`, `--seed`, `--threads`: shared by `cls`, `upper-limit` and `significance`.
+struct CalculatorOptions: ParsableArguments {
     @Option(help: "Calculator: asymptotic (CCGV formulae) or toys (pseudo-experiments).")
     var calculator: String = "asymptotic"
 
@@ -129,13 +129,6 @@ struct TestOptions: ParsableArguments {
     @Option(help: "Threads for toys (default: all cores). Results do not depend on it.")
     var threads: Int?
 
-    func statistic() throws -> TestStatistic {
-        guard let t = TestStatistic(rawValue: testStat), t != .q0 else {
-            throw NeymanError.invalid("unknown test statistic '\(testStat)' (qtilde or q)", parameter: "test-stat")
-        }
-        return t
-    }
-
     func validate() throws {
         guard ["asymptotic", "toys"].contains(calculator) else {
             throw NeymanError.invalid("unknown calculator '\(calculator)' (asymptotic or toys)", parameter: "calculator")
@@ -145,13 +138,32 @@ struct TestOptions: ParsableArguments {
     }
 }
 
+/// The hypothesis-test settings shared by `cls` and `upper-limit`.
+struct TestOptions: ParsableArguments {
+    @Option(name: .customLong("test-stat"), help: "Test statistic: qtilde (default, mu_hat >= 0) or q.")
+    var testStat: String = "qtilde"
+
+    @OptionGroup var calc: CalculatorOptions
+
+    var calculator: String { calc.calculator }
+    var seed: UInt64 { calc.seed }
+
+    func statistic() throws -> TestStatistic {
+        guard let t = TestStatistic(rawValue: testStat), t != .q0 else {
+            throw NeymanError.invalid("unknown test statistic '\(testStat)' (qtilde or q)", parameter: "test-stat")
+        }
+        return t
+    }
+
+}
+
 /// The CLs test of one `mu`, with either calculator.
 func runHypothesisTest(model: BinnedModel, data: BinnedData, options: TestOptions, quiet: Bool) throws -> (Double) throws -> HypothesisTestResult {
-    try options.validate()
+    try options.calc.validate()
     let statistic = try options.statistic()
     if options.calculator == "toys" {
-        let calc = try ToyCalculator(model: model, data: data, statistic: statistic, toys: options.toys, seed: options.seed,
-                                     threads: options.threads, quiet: quiet)
+        let calc = try ToyCalculator(model: model, data: data, statistic: statistic, toys: options.calc.toys, seed: options.seed,
+                                     threads: options.calc.threads, quiet: quiet)
         return { mu in try calc.test(mu: mu) }
     }
     let calc = try AsymptoticCalculator(model: model, data: data, statistic: statistic)
