@@ -2,7 +2,9 @@ import Foundation
 import NeymanCore
 
 /// Discovery significance from `q0` (CCGV eqs. 12, 52-53): `p0 = 1 - Phi(sqrt(q0))`, `Z = sqrt(q0)` in the
-/// asymptotic approximation; `p0 = #{q0_b >= q0_obs} / N`, `Z = Phi^-1(1 - p0)` from background-only toys.
+/// asymptotic approximation; `p0 = #{q0_b >= q0_obs} / N`, `Z = max(0, Phi^-1(1 - p0))` from background-only toys
+/// (q0 has a point mass at 0, so `p0` can reach 1; a deficit is no evidence against mu = 0, hence Z >= 0 as in the
+/// asymptotic formula).
 public struct SignificanceResult: Sendable {
     public let q0: Double
     public let p0: Double
@@ -51,7 +53,7 @@ public enum Significance {
         let n = Double(toys)
         let count = q.filter { $0.0 >= observed.value }.count
         let p0 = Double(count) / n
-        return SignificanceResult(q0: observed.value, p0: p0, z: Normal.upperQuantile(p0), expectedZ: nil, calculator: "toys",
+        return SignificanceResult(q0: observed.value, p0: p0, z: max(0, Normal.upperQuantile(p0)), expectedZ: nil, calculator: "toys",
                                   toys: toys, p0Error: (p0 * (1 - p0) / n).squareRoot(),
                                   fitsConverged: observed.converged && q.allSatisfy { $0.1 })
     }

@@ -63,6 +63,13 @@ struct ToyCalculatorTests {
         #expect(abs(r.p0 - exact) < 4 * (exact * (1 - exact) / 4000).squareRoot(), "\(r.p0) vs \(exact)")
     }
 
+    /// A deficit (q0 = 0): every toy has q0 >= 0, so p0 = 1 and Z is 0, never -inf.
+    @Test func toySignificanceOfADeficitIsZero() throws {
+        let model = try BinnedModel.uncorrelatedBackground(signal: [10], background: [100], uncertainty: nil)
+        let r = try Significance.toys(model: model, data: try model.data(observed: [90]), toys: 200, seed: 3)
+        #expect(r.q0 == 0 && r.p0 == 1 && r.z == 0)
+    }
+
     @Test func percentileMatchesNumpyLinear() {
         // numpy.percentile([10, 2, 3, 1, 4], [0, 25, 50, 90, 100]) = [1, 2, 3, 7.6, 10] (linear interpolation).
         let p = Percentile.linear([10, 2, 3, 1, 4], [0, 25, 50, 90, 100])
