@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "NeymanCore", targets: ["NeymanCore"]),
         .library(name: "NeymanStats", targets: ["NeymanStats"]),
         .library(name: "NeymanNN", targets: ["NeymanNN"]),
+        .library(name: "NeymanReport", targets: ["NeymanReport"]),
+        .library(name: "NeymanStudies", targets: ["NeymanStudies"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,16 +36,21 @@ let package = Package(
         ),
         .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"], exclude: ["README.md"]),
         .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
+        .target(name: "NeymanReport", dependencies: ["NeymanCore"], exclude: ["README.md"]),
+        .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanReport", "CGSL"],
+                exclude: ["README.md"]),
         .executableTarget(
             name: "neyman",
             dependencies: [
-                "NeymanCore", "NeymanStats", "NeymanNN",
+                "NeymanCore", "NeymanStats", "NeymanNN", "NeymanReport", "NeymanStudies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NeymanCoreTests", dependencies: ["NeymanCore", "CBLAS"]),
         .testTarget(name: "NeymanStatsTests", dependencies: ["NeymanStats", "NeymanCore"]),
         .testTarget(name: "NeymanNNTests", dependencies: ["NeymanNN", "NeymanCore"]),
+        .testTarget(name: "NeymanReportTests", dependencies: ["NeymanReport"]),
+        .testTarget(name: "NeymanStudiesTests", dependencies: ["NeymanStudies", "NeymanStats", "NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
     ],
     swiftLanguageModes: [.v5]

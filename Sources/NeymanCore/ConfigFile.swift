@@ -38,6 +38,9 @@ public final class ConfigTable {
     /// Whether the key is present.
     public func contains(_ key: String) -> Bool { table[key] != nil }
 
+    /// Whether the key is present and holds a table (`[a.b]` or an inline `{ ... }`).
+    public func isTable(_ key: String) -> Bool { table[key]?.table != nil }
+
     /// A string, or `nil` if absent; an error if present with another type.
     public func string(_ key: String) throws -> String? {
         guard let v = value(key) else { return nil }

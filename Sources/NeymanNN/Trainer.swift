@@ -59,7 +59,7 @@ public struct TrainingData {
 }
 
 /// Settings of ``Trainer``.
-public struct TrainingOptions {
+public struct TrainingOptions: Sendable {
     public var epochs = 30
     public var batchSize = 256
     public var learningRate: Float = 1e-3

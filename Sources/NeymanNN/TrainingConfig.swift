@@ -117,29 +117,7 @@ public struct TrainingConfig {
             throw invalid("network.initializer", "unknown initializer '\(initName)' (glorot_normal, he, orthogonal)")
         }
 
-        var o = TrainingOptions()
-        if let t = training {
-            if let s = try t.string("loss") {
-                guard let l = LossKind(rawValue: s) else { throw invalid("training.loss", "unknown loss '\(s)' (bce, mse, ratio)") }
-                o.loss = l
-            }
-            o.epochs = try t.int("epochs") ?? o.epochs
-            o.batchSize = try t.int("batch_size") ?? o.batchSize
-            o.learningRate = Float(try t.double("learning_rate") ?? Double(o.learningRate))
-            o.validationFraction = try t.double("validation_fraction") ?? o.validationFraction
-            o.patience = try t.int("patience") ?? o.patience
-            o.learningRateDecayPatience = try t.int("lr_decay_patience") ?? o.learningRateDecayPatience
-            o.weightDecay = Float(try t.double("weight_decay") ?? 0)
-            if let s = try t.int("seed") {
-                guard s >= 0 else { throw invalid("training.seed", "must be >= 0") }
-                o.seed = UInt64(s)
-            }
-        }
-        guard o.epochs > 0 else { throw invalid("training.epochs", "must be positive") }
-        guard o.batchSize > 0 else { throw invalid("training.batch_size", "must be positive") }
-        guard o.learningRate > 0, o.learningRate.isFinite else { throw invalid("training.learning_rate", "must be positive") }
-        guard o.validationFraction >= 0 && o.validationFraction < 1 else { throw invalid("training.validation_fraction", "must be in [0, 1)") }
-        guard o.patience >= 0 else { throw invalid("training.patience", "must be >= 0") }
+        let o = try TrainingOptions(config: training, file: path)
         try root.rejectUnknownKeys()
         var cfg = TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
                                  activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
@@ -191,5 +169,38 @@ public struct TrainingConfig {
                                    filters: filters, dense: layers, activation: activation, dropout: dropout,
                                    initializer: initializer, seed: options.seed, lossKind: options.loss)
         }
+    }
+}
+
+extension TrainingOptions {
+    /// Reads the `[training]` table of a configuration (`loss`, `epochs`, `batch_size`, `learning_rate`,
+    /// `validation_fraction`, `patience`, `lr_decay_patience`, `weight_decay`, `seed`); absent keys keep their
+    /// defaults, and a bad value is an error naming `file` and `training.<key>`. `nil` = all defaults.
+    public init(config: ConfigTable?, file path: String) throws {
+        func invalid(_ key: String, _ message: String) -> NeymanError { NeymanError.invalid(message, file: path, key: key) }
+        var o = TrainingOptions()
+        if let t = config {
+            if let s = try t.string("loss") {
+                guard let l = LossKind(rawValue: s) else { throw invalid("training.loss", "unknown loss '\(s)' (bce, mse, ratio)") }
+                o.loss = l
+            }
+            o.epochs = try t.int("epochs") ?? o.epochs
+            o.batchSize = try t.int("batch_size") ?? o.batchSize
+            o.learningRate = Float(try t.double("learning_rate") ?? Double(o.learningRate))
+            o.validationFraction = try t.double("validation_fraction") ?? o.validationFraction
+            o.patience = try t.int("patience") ?? o.patience
+            o.learningRateDecayPatience = try t.int("lr_decay_patience") ?? o.learningRateDecayPatience
+            o.weightDecay = Float(try t.double("weight_decay") ?? 0)
+            if let s = try t.int("seed") {
+                guard s >= 0 else { throw invalid("training.seed", "must be >= 0") }
+                o.seed = UInt64(s)
+            }
+        }
+        guard o.epochs > 0 else { throw invalid("training.epochs", "must be positive") }
+        guard o.batchSize > 0 else { throw invalid("training.batch_size", "must be positive") }
+        guard o.learningRate > 0, o.learningRate.isFinite else { throw invalid("training.learning_rate", "must be positive") }
+        guard o.validationFraction >= 0 && o.validationFraction < 1 else { throw invalid("training.validation_fraction", "must be in [0, 1)") }
+        guard o.patience >= 0 else { throw invalid("training.patience", "must be >= 0") }
+        self = o
     }
 }

@@ -82,35 +82,8 @@ public struct UpperLimitFinder: Sendable {
         return UpperLimitResult(cl: 1 - alpha, observed: limits[0], expected: Array(limits[1...5]), evaluations: evals)
     }
 
-    /// Brent's method on `[lo, hi]` with `f(lo) > 0 > f(hi)`.
+    /// Brent's method on `[lo, hi]` with `f(lo) > 0 > f(hi)`, at this finder's tolerances.
     func brent(lo: Double, hi: Double, _ f: (Double) throws -> Double) throws -> Double {
-        GSLErrorHandling.ensureDisabled()
-        final class Box { var f: (Double) throws -> Double; var error: Error?; init(_ f: @escaping (Double) throws -> Double) { self.f = f } }
-        return try withoutActuallyEscaping(f) { f in
-            let box = Box(f)
-            var function = gsl_function(function: { x, p in
-                let b = Unmanaged<Box>.fromOpaque(p!).takeUnretainedValue()
-                if b.error != nil { return .nan }
-                do { return try b.f(x) } catch { b.error = error; return .nan }
-            }, params: Unmanaged.passUnretained(box).toOpaque())
-            guard let s = gsl_root_fsolver_alloc(neyman_gsl_root_brent()) else {
-                throw NeymanError.numericalFailure("cannot allocate the root finder")
-            }
-            defer { gsl_root_fsolver_free(s) }
-            guard gsl_root_fsolver_set(s, &function, lo, hi) == 0 else {
-                if let e = box.error { throw e }
-                throw NeymanError.numericalFailure("no sign change of CLs - alpha in [\(lo), \(hi)]")
-            }
-            var root = 0.5 * (lo + hi)
-            for _ in 0..<200 {
-                let status = gsl_root_fsolver_iterate(s)
-                if let e = box.error { throw e }
-                if status != 0 { break }
-                root = gsl_root_fsolver_root(s)
-                let a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s)
-                if gsl_root_test_interval(a, b, absoluteTolerance, relativeTolerance) == GSL_SUCCESS { break }
-            }
-            return root
-        }
+        try RootFinding.brent(lo: lo, hi: hi, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance, f)
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import NeymanCore
+import NeymanNN
+
+/// The network and training settings of a study: `[network]` (`layers`, `activation`, `dropout`) and `[training]`
+/// (the keys of ``TrainingOptions/init(config:file:)``, plus `events_per_class`, scale-dependent).
+public struct NetworkSpec: Sendable {
+    public var layers: [Int]
+    public var activation: ActivationKind
+    public var dropout: Float
+    public var options: TrainingOptions
+    /// Training events of each class.
+    public var eventsPerClass: Int
+
+    public init(layers: [Int], activation: ActivationKind, dropout: Float = 0, options: TrainingOptions, eventsPerClass: Int) {
+        self.layers = layers
+        self.activation = activation
+        self.dropout = dropout
+        self.options = options
+        self.eventsPerClass = eventsPerClass
+    }
+
+    /// Reads `[network]` and `[training]` from a study file.
+    public init(config root: ConfigTable, scale: StudyScale) throws {
+        let network = try root.table("network")
+        let training = try root.table("training")
+        layers = try network?.ints("layers") ?? [32, 32]
+        guard !layers.isEmpty, layers.allSatisfy({ $0 > 0 }) else {
+            throw NeymanError.invalid("layer widths must be positive", file: root.file, key: "network.layers")
+        }
+        let act = try network?.string("activation") ?? "relu"
+        guard let a = ActivationKind(rawValue: act) else {
+            throw NeymanError.invalid("unknown activation '\(act)' (relu, elu, sigmoid, tanh)", file: root.file, key: "network.activation")
+        }
+        activation = a
+        let d = try network?.double("dropout") ?? 0
+        guard d >= 0, d < 1 else { throw NeymanError.invalid("must be in [0, 1)", file: root.file, key: "network.dropout") }
+        dropout = Float(d)
+        eventsPerClass = try training?.scaledInt("events_per_class", scale) ?? 100_000
+        guard eventsPerClass >= 100 else {
+            throw NeymanError.invalid("must be at least 100", file: root.file, key: "training.events_per_class")
+        }
+        options = try TrainingOptions(config: training, file: root.file)
+    }
+
+    /// A fresh dense network with `inputs` features, initialised from `seed`.
+    public func makeNetwork(inputs: Int, seed: UInt64) -> Network {
+        Network.dense(inputs: inputs, hidden: layers, activation: activation, dropout: dropout, seed: seed, lossKind: options.loss)
+    }
+
+    /// Trains a network to separate class A (label 1) from class B; returns it with its history.
+    public func train(classA: [[Float]], classB: [[Float]], seed: UInt64, quiet: Bool) throws -> (Network, [EpochRecord]) {
+        let k = classA.first?.count ?? classB.first?.count ?? 0
+        var features: [Float] = []
+        features.reserveCapacity((classA.count + classB.count) * k)
+        for row in classA { features += row }
+        for row in classB { features += row }
+        let labels = [Float](repeating: 1, count: classA.count) + [Float](repeating: 0, count: classB.count)
+        let data = try TrainingData(features: features, labels: labels, featureCount: k)
+        var o = options
+        o.seed = seed
+        o.quiet = quiet
+        let net = makeNetwork(inputs: k, seed: seed)
+        let history = try Trainer(network: net, options: o).train(data)
+        return (net, history)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import NeymanCore
+import NeymanReport
+
+/// Reads study files (`toys/*.toml`), runs them, and writes their outputs.
+///
+/// A study file starts with
+/// ```toml
+/// [study]
+/// kind = "bumphunt-power"     # which study (see StudyRunner.kinds)
+/// title = "..."               # optional; the report's heading
+/// seed = 20191                # every random number of the study derives from it
+/// ```
+/// followed by the study's own tables. Unknown keys anywhere are an error that names them.
+///
+/// Outputs (all written atomically): `DIR/results.json` (the numbers; identical for the same seed whatever the
+/// thread count), `DIR/<table>.csv`, and `DIR/report.html` (self-contained).
+public enum StudyRunner {
+    /// The registered study types.
+    public static let studies: [any Study.Type] = [BumpHuntPowerStudy.self]
+
+    /// The accepted `[study] kind` values.
+    public static var kinds: [String] { studies.map { $0.kind } }
+
+    /// Parses and runs one study file.
+    public static func run(file: String, context: StudyContext) throws -> StudyOutput {
+        let root = try ConfigFile.load(path: file)
+        let header = try root.require("study") { try root.table($0) }
+        let kind = try header.require("kind") { try header.string($0) }
+        guard let type = studies.first(where: { $0.kind == kind }) else {
+            throw header.invalid("kind", "unknown study kind '\(kind)' (known: \(kinds.joined(separator: ", ")))")
+        }
+        let seedValue = try header.require("seed") { try header.int($0) }
+        guard seedValue >= 0 else { throw header.invalid("seed", "must be >= 0") }
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let title = try header.string("title") ?? name
+        let description = try header.string("description")
+        let study = try type.init(config: root, scale: context.scale)
+        try root.rejectUnknownKeys()
+
+        context.log("\(name): \(kind) at scale \(context.scale.rawValue)")
+        let started = Date()
+        let out = try study.run(seed: UInt64(seedValue), context: context)
+        context.log(String(format: "%@: done in %.1f s", name, Date().timeIntervalSince(started)))
+
+        var report = HTMLReport(title: title)
+        report.heading(title)
+        if let d = description { report.paragraph(d) }
+        report.paragraph("Study file \(URL(fileURLWithPath: file).lastPathComponent), kind \(kind), seed \(seedValue), scale "
+                         + "\(context.scale.rawValue). Re-run with: neyman study \(file) --out DIR --scale \(context.scale.rawValue)")
+        report.append(out.report)
+        let results: [(String, JSONValue)] = [("study", .string(name)), ("kind", .string(kind)), ("title", .string(title)),
+                                              ("seed", .integer(seedValue)), ("scale", .string(context.scale.rawValue))]
+            + out.results
+        return StudyOutput(name: name, kind: kind, title: title, results: results, tables: out.tables, report: report)
+    }
+
+    /// Writes `results.json`, the CSV tables and `report.html` of one study into `directory` (created if needed).
+    public static func write(_ output: StudyOutput, to directory: String) throws {
+        try createDirectory(directory)
+        try AtomicFile.write(JSONValue.object(output.results).serialized(pretty: true) + "\n",
+                             to: (directory as NSString).appendingPathComponent("results.json"))
+        for t in output.tables {
+            try CSVWriter.write(t.columns, to: (directory as NSString).appendingPathComponent(t.name + ".csv"))
+        }
+        try output.report.write(to: (directory as NSString).appendingPathComponent("report.html"))
+    }
+
+    /// Writes one report combining several studies (each study's own outputs go to `DIR/<name>/`).
+    public static func writeCombined(_ outputs: [StudyOutput], to directory: String, scale: StudyScale) throws {
+        try createDirectory(directory)
+        var report = HTMLReport(title: "Neyman studies")
+        report.paragraph("\(outputs.count) studies at scale \(scale.rawValue). Each study's numbers are in <name>/results.json "
+                         + "and its tables in <name>/*.csv next to this file.")
+        report.table(headers: ["study", "kind", "title"], rows: outputs.map { [$0.name, $0.kind, $0.title] })
+        for o in outputs { report.append(o.report) }
+        try report.write(to: (directory as NSString).appendingPathComponent("report.html"))
+    }
+
+    static func createDirectory(_ directory: String) throws {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw NeymanError.ioError("cannot create the output directory: \(error.localizedDescription)", file: directory)
+        }
+    }
+}
