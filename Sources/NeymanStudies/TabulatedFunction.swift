@@ -26,6 +26,17 @@ public struct TabulatedFunction: Sendable {
         values = v
     }
 
+    private init(lower: Double, upper: Double, values: [Double]) {
+        self.lower = lower
+        self.upper = upper
+        self.values = values
+    }
+
+    /// The function times a constant.
+    public func scaled(by c: Double) -> TabulatedFunction {
+        TabulatedFunction(lower: lower, upper: upper, values: values.map { $0 * c })
+    }
+
     /// The grid points.
     public var grid: [Double] { (0..<values.count).map { lower + (upper - lower) * Double($0) / Double(values.count - 1) } }
 
