@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NeymanCore", targets: ["NeymanCore"]),
         .library(name: "NeymanStats", targets: ["NeymanStats"]),
         .library(name: "NeymanNN", targets: ["NeymanNN"]),
+        .library(name: "NeymanSPlot", targets: ["NeymanSPlot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,16 +35,18 @@ let package = Package(
         ),
         .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"], exclude: ["README.md"]),
         .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
+        .target(name: "NeymanSPlot", dependencies: ["NeymanCore", "NeymanStats", "CGSL", "CCerf"], exclude: ["README.md"]),
         .executableTarget(
             name: "neyman",
             dependencies: [
-                "NeymanCore", "NeymanStats", "NeymanNN",
+                "NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NeymanCoreTests", dependencies: ["NeymanCore", "CBLAS"]),
         .testTarget(name: "NeymanStatsTests", dependencies: ["NeymanStats", "NeymanCore"]),
         .testTarget(name: "NeymanNNTests", dependencies: ["NeymanNN", "NeymanCore"]),
+        .testTarget(name: "NeymanSPlotTests", dependencies: ["NeymanSPlot", "NeymanStats", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
     ],
     swiftLanguageModes: [.v5]
