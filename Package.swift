@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "NeymanCoreTests", dependencies: ["NeymanCore", "CBLAS"]),
         .testTarget(name: "NeymanStatsTests", dependencies: ["NeymanStats", "NeymanCore"]),
         .testTarget(name: "NeymanNNTests", dependencies: ["NeymanNN", "NeymanCore"]),
-        .testTarget(name: "NeymanSPlotTests", dependencies: ["NeymanSPlot", "NeymanStats", "NeymanCore"]),
+        .testTarget(name: "NeymanSPlotTests", dependencies: ["NeymanSPlot", "NeymanStats", "NeymanCore", "CGSL", "CCerf"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
     ],
     swiftLanguageModes: [.v5]
