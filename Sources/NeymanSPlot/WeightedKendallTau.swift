@@ -11,6 +11,10 @@ public struct KendallTauResult: Sendable, Equatable {
     public let z: Double
     /// Number of events.
     public let n: Int
+    /// `Gamma` itself.
+    public let gamma: Double
+    /// The mean of `Gamma` under the null that was subtracted (0 for plain exchangeability; see ``SPlotIndependence``).
+    public let nullMean: Double
 }
 
 /// A weighted Kendall rank correlation between a discriminating variable `x` and a control variable `y`, and a test
@@ -34,14 +38,17 @@ public struct KendallTauResult: Sendable, Equatable {
 /// `2 Q(|Gamma| / sqrt(Var))` (normal approximation, good for n of a few dozen and more). Everything is O(n log n):
 /// one sort by x, one by y, and a Fenwick tree of weights over the y ranks.
 ///
-/// Caveat for sWeights: sWeights project out the other species only for functions of the control variable alone.
-/// The pair statistic also involves the discriminating variable, so when the species have *different* control
-/// distributions, the sWeighted `Gamma` can have a non-zero mean even if the variables are independent within each
-/// species; a small p-value then calls for a look (e.g. at the pure simulated species), not for a verdict.
+/// With sWeights as `w` the plain test is not enough: sWeights project out the other species only for functions of
+/// the control variable alone, and `Gamma` also involves the discriminating variable, so when the species have
+/// different control distributions the sWeighted `Gamma` has a non-zero mean even under independence within each
+/// species. ``SPlotIndependence`` computes that mean and passes it as `nullMean`.
 public enum WeightedKendallTau {
+    /// - Parameter nullMean: the mean of `Gamma` under the null, subtracted before the p-value is formed:
+    ///   `z = (Gamma - nullMean) / sqrt(Var)` (0 for the plain test; ``SPlotIndependence`` passes the mean that
+    ///   species-wise independence implies).
     /// - Throws: ``NeymanError/invalidInput(_:_:)`` for fewer than 3 events, arrays of different lengths, or
     ///   non-finite values.
-    public static func test(x: [Double], y: [Double], weights w: [Double]) throws -> KendallTauResult {
+    public static func test(x: [Double], y: [Double], weights w: [Double], nullMean: Double = 0) throws -> KendallTauResult {
         let n = x.count
         guard y.count == n, w.count == n else { throw NeymanError.invalid("x, y and weights differ in length (\(n), \(y.count), \(w.count))") }
         guard n >= 3 else { throw NeymanError.invalid("Kendall's tau needs at least 3 events, got \(n)") }
@@ -96,9 +103,9 @@ public enum WeightedKendallTau {
         let a1 = sumW2 * sumW2 - tiesX
         let variance = 2 * a1 * b1 / (nd * (nd - 1)) + 4 * (a2 - a1) * (b2 - b1) / (nd * (nd - 1) * (nd - 2))
         let tau = a1 > 0 && b1 > 0 ? gamma / (a1 * b1).squareRoot() : .nan
-        let z = variance > 0 ? gamma / variance.squareRoot() : .nan
+        let z = variance > 0 ? (gamma - nullMean) / variance.squareRoot() : .nan
         let p = z.isFinite ? min(1, 2 * Normal.survival(abs(z))) : .nan
-        return KendallTauResult(tau: tau, pValue: p, z: z, n: n)
+        return KendallTauResult(tau: tau, pValue: p, z: z, n: n, gamma: gamma, nullMean: nullMean)
     }
 }
 
