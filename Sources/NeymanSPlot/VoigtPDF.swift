@@ -12,7 +12,7 @@ import Foundation
 ///   dV/dgamma = -Im w'(z) / (sigma sqrt(2 pi) sigma sqrt 2)    (dg/dwidth = dV/dgamma / 2)
 ///   dV/dsigma = -V/sigma - Re(w'(z) z) / (sigma sqrt(2 pi) sigma)
 /// ```
-/// `V` is libcerf's `voigt(x, sigma, gamma)`; `w` is libcerf's `re_w_of_z` / `im_w_of_z`. There is no closed form
+/// `V` is libcerf's `voigt(x, sigma, gamma)`; `w` is libcerf's `w_of_z` (through the shim's `neyman_w_of_z`, both parts at once). There is no closed form
 /// for the integral of `V` over a finite range: `I` and `dI/dsigma`, `dI/dwidth` come from GSL QAG (``Quadrature``),
 /// cut at the peak and a few widths either side; `dI/dmean = V(lo - mean) - V(hi - mean)` exactly.
 public struct VoigtPDF: ComponentPDF {
@@ -36,7 +36,8 @@ public struct VoigtPDF: ComponentPDF {
         let s2 = sigma * 2.0.squareRoot()
         let c = 1 / (sigma * (2 * Double.pi).squareRoot())
         let u = (m - p[0]) / s2, v = gamma / s2
-        let wr = re_w_of_z(u, v), wi = im_w_of_z(u, v)
+        var wr = 0.0, wi = 0.0
+        neyman_w_of_z(u, v, &wr, &wi)
         // w'(z) = -2 z w + 2i/sqrt(pi)
         let dr = -2 * (u * wr - v * wi)
         let di = -2 * (u * wi + v * wr) + 2 / Double.pi.squareRoot()
