@@ -32,19 +32,9 @@ public struct ChebyshevPDF: ComponentPDF {
         [min(max(tanh(s.slope * s.range.width / 2), -0.9), 0.9)] + [Double](repeating: 0, count: degree - 1)
     }
 
-    @inlinable public func shape(_ m: Double, _ p: [Double]) -> Double {
-        let u = domain.unit(m)
-        var previous = 1.0, current = u
-        var g = 1 + p[0] * u
-        var k = 1
-        while k < degree {
-            let next = 2 * u * current - previous
-            previous = current
-            current = next
-            k += 1
-            g += p[k - 1] * current
-        }
-        return g
+    public func shape(_ m: Double, _ p: [Double]) -> Double {
+        var t = [Double](repeating: 0, count: degree)
+        return shape(m, p, gradient: &t)
     }
 
     @inlinable public func shape(_ m: Double, _ p: [Double], gradient: inout [Double]) -> Double {
