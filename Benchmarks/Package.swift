@@ -10,7 +10,8 @@ let package = Package(
         .executableTarget(
             name: "neyman-bench",
             dependencies: [.product(name: "NeymanStats", package: "Neyman"), .product(name: "NeymanCore", package: "Neyman"),
-                           .product(name: "NeymanNN", package: "Neyman")]
+                           .product(name: "NeymanNN", package: "Neyman"),
+                           .product(name: "NeymanSPlot", package: "Neyman")]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -254,6 +254,28 @@ if NN:
         nres = {thr: neyman_epoch(job, thr) for thr in TORCH_THREADS}
         tj = {thr: torch_epoch(model, thr) for thr in TORCH_THREADS} if TPY else {}
         nn.append((model, label, nres, tj))
+# --- sPlot and ROC: Neyman (neyman-bench) vs iminuit + sweights, scikit-learn ---------------------
+def splot_job(job, peer_script, events):
+    """(neyman json or None, peer json or None) for one row."""
+    nj = pj = None
+    if INPROC and os.access(INPROC, os.X_OK):
+        log(f"neyman {job} (neyman-bench), {events:,} events")
+        try:
+            _, out = run([INPROC, job, str(events)])
+            nj = last_json(out)
+        except Exception as e:  # noqa: BLE001
+            log(f"neyman-bench {job} failed: {e}")
+    log(f"python {peer_script}, {events:,} events")
+    try:
+        _, out = run(PEER + [f"bench/{peer_script}", "--events", str(events), "--seed", str(SEED)])
+        pj = last_json(out)
+    except Exception as e:  # noqa: BLE001
+        log(f"{peer_script} failed: {e}")
+    return nj, pj
+
+splot = [("sweights", "extended fit (Voigt, Gamma fixed, + exponential) and sWeights, 10^5 events",
+          "iminuit 2.33.0 + sweights 1.7.0", splot_job("sweights", "sweights_peer.py", 100_000)),
+         ("auc", "weighted ROC AUC, 10^7 events", "scikit-learn roc_auc_score", splot_job("auc", "auc_peer.py", 10_000_000))]
 LOAD_END = open("/proc/loadavg").read().split()[0]
 
 # --- table ----------------------------------------------------------------------------------
@@ -436,6 +458,20 @@ lines = [
         "tools draw different data and initial weights, so losses agree only roughly.",
         "",
     ]),
+    "sPlot and ROC (in-process on both sides; data generation excluded from the times):",
+    "",
+    "| job | Neyman | peer | ratio (peer/Neyman) |",
+    "|---|---|---|---|",
+    *[f"| {label} ({peer}) | {fmt_t(float(nj['seconds'])) if nj else 'neyman: not built'} | "
+      f"{fmt_t(float(pj['seconds'])) if pj else 'peer: failed (see the log)'} | "
+      f"{ratio(float(pj['seconds']) if pj else None, float(nj['seconds']) if nj else None)} |"
+      for _, label, peer, (nj, pj) in splot],
+    "",
+    "- sweights: `neyman-bench sweights` (SPlotFit + SWeights.compute, summation) vs `bench/sweights_peer.py` "
+    "(Migrad + Hesse on the NLL with scipy's voigt_profile normalised by quad, then sweights.SWeight summation); "
+    "both on their own Z -> mu mu-like samples of the same model. auc: `neyman-bench auc` (ROC.auc) vs "
+    "`bench/auc_peer.py` (sklearn.metrics.roc_auc_score with sample_weight).",
+    "",
     "Machine and versions:",
     f"- `nproc`: {sh(['nproc'])}; CPU: {cpu} ({mhz} MHz); memory {mem_kb / 2**20:.1f} GiB; "
     f"{platform.system()} {platform.release()}",

@@ -86,6 +86,9 @@ public final class RandomStream {
     /// Cauchy (Breit-Wigner) with half width `gamma` (`gsl_ran_cauchy`).
     @inlinable public func cauchy(halfWidth gamma: Double) -> Double { gsl_ran_cauchy(rng, gamma) }
 
+    /// Beta(a, b) on [0, 1] (`gsl_ran_beta`).
+    @inlinable public func beta(_ a: Double, _ b: Double) -> Double { gsl_ran_beta(rng, a, b) }
+
     /// Binomial(n, p) (`gsl_ran_binomial`).
     @inlinable public func binomial(n: Int, p: Double) -> Int { Int(gsl_ran_binomial(rng, p, UInt32(clamping: n))) }
 

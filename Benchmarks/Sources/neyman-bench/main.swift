@@ -6,10 +6,14 @@
 //   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam
 //   neyman-bench epoch-pfn [THREADS]   one training epoch, PFN (Phi 3x100, F 3x100, ReLU), 10^5 events x <= 64
 //                                      particles x (z, eta, phi), batch 128, Adam (data as bench/torch_epoch.py)
+//   neyman-bench sweights [EVENTS]    extended fit (Voigt with Gamma fixed + exponential) and summation sWeights
+//                                      on a Z -> mu mu-like sample of EVENTS (default 10^5; as bench/sweights_peer.py)
+//   neyman-bench auc [EVENTS]         weighted AUC of EVENTS (default 10^7) labelled events (as bench/auc_peer.py)
 import CBLAS
 import Foundation
 import NeymanCore
 import NeymanNN
+import NeymanSPlot
 import NeymanStats
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
@@ -39,6 +43,28 @@ do {
         for _ in 0..<calls { nll = try profile.fit(data).twiceNLL }
         let dt = (now() - t0) / Double(calls)
         print("{\"job\":\"fit\",\"calls\":\(calls),\"seconds_per_call\":\(dt),\"twice_nll\":\(nll)}")
+    case "sweights":
+        let n = args.count > 2 ? max(100, Int(args[2]) ?? 100_000) : 100_000
+        let sample = try ZBosonSample.generate(events: n, seed: 7)
+        let model = try SPlotModel(signal: "voigt", background: "exponential", range: FitRange(70, 110))
+        let t0 = now()
+        let fit = try SPlotFit.fit(masses: sample.mass, model: model, fixed: ["signal.width": 2.4952])
+        let sw = try SWeights.compute(fit: fit, masses: sample.mass)
+        let dt = now() - t0
+        print("{\"job\":\"sweights\",\"events\":\(n),\"seconds\":\(dt),\"signal_yield\":\(fit.yields.signal),\"sum_w_signal\":\(sw.sums.signal),\"converged\":\(fit.converged),\"evaluations\":\(fit.fit.evaluations)}")
+    case "auc":
+        let n = args.count > 2 ? max(100, Int(args[2]) ?? 10_000_000) : 10_000_000
+        let rng = RandomStream(seed: 7)
+        var labels = [Double](repeating: 0, count: n), scores = labels, weights = labels
+        for i in 0..<n {
+            labels[i] = rng.uniform() < 0.4 ? 1 : 0
+            scores[i] = rng.normal(mean: labels[i])
+            weights[i] = rng.uniform(0.1, 3)
+        }
+        let t0 = now()
+        let auc = try ROC.auc(scores: scores, labels: labels, weights: weights)
+        let dt = now() - t0
+        print("{\"job\":\"auc\",\"events\":\(n),\"seconds\":\(dt),\"auc\":\(auc)}")
     case "epoch-dense":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
         openblas_set_num_threads(Int32(threads))

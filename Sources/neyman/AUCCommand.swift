@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import NeymanCore
+import NeymanStats
+
+/// `neyman auc`: weighted (signed) ROC AUC, with a bootstrap error and ROC points.
+struct AUCCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auc",
+        abstract: "Area under the ROC curve with per-event weights of any sign (labels + weights, or sWeights).",
+        discussion: """
+        AUC = sum_ij wS_i wB_j ([s_i > s_j] + 1/2 [s_i = s_j]) / (sum wS sum wB) (formulas.md §6).
+        Either --label (1 = signal, 0 = background) with an optional --weight, or --signal-weight and
+        --background-weight (e.g. the sw_signal and sw_background columns written by neyman sweights).
+        JSON keys: auc, auc_error (bootstrap standard deviation; null without --bootstrap), n, and with --bootstrap:
+        bootstrap, seed. --roc writes threshold,fpr,tpr (one row per distinct score, first row inf,0,0).
+        """
+    )
+
+    @Option(help: "Input events (CSV with a header).")
+    var input: String
+
+    @Option(help: "The classifier score column.")
+    var score: String
+
+    @Option(help: "Label column: 1 = signal, 0 = background.")
+    var label: String?
+
+    @Option(help: "Per-event weight column (with --label).")
+    var weight: String?
+
+    @Option(name: .customLong("signal-weight"), help: "Per-event signal weight column (e.g. sw_signal).")
+    var signalWeight: String?
+
+    @Option(name: .customLong("background-weight"), help: "Per-event background weight column (e.g. sw_background).")
+    var backgroundWeight: String?
+
+    @Option(help: "Bootstrap replicas for the AUC error (0: none).")
+    var bootstrap: Int = 0
+
+    @Option(help: "Bootstrap seed (the error depends only on it, not on --threads).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Threads for the bootstrap (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Write the ROC points (threshold,fpr,tpr) to this CSV.")
+    var roc: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        guard bootstrap == 0 || bootstrap >= 2 else { throw NeymanError.invalid("give 0 (none) or at least 2 replicas, got \(bootstrap)", parameter: "bootstrap") }
+        if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
+        let (wS, wB, scores) = try weights()
+        let central = try ROC.auc(scores: scores, signalWeights: wS, backgroundWeights: wB)
+        let boot = bootstrap > 0
+            ? try ROC.bootstrapAUC(scores: scores, signalWeights: wS, backgroundWeights: wB, replicas: bootstrap, seed: seed, threads: threads)
+            : nil
+        if let roc {
+            let points = try ROC.curve(scores: scores, signalWeights: wS, backgroundWeights: wB)
+            try CSVWriter.write([("threshold", points.map(\.threshold)), ("fpr", points.map(\.falsePositiveRate)),
+                                 ("tpr", points.map(\.truePositiveRate))], to: roc)
+        }
+        var members: [(String, JSONValue)] = [("auc", .number(central)), ("auc_error", boot.map { .number($0.error) } ?? .null),
+                                              ("n", .integer(scores.count))]
+        if let boot { members += [("bootstrap", .integer(boot.replicas)), ("seed", .integer(Int(truncatingIfNeeded: seed)))] }
+        output.emit(.object(members)) {
+            "AUC = \(fmt(central))" + (boot.map { " +- \(fmt($0.error)) (bootstrap, \($0.replicas) replicas, seed \(seed))" } ?? "")
+                + " on \(scores.count) events" + (roc.map { "\n  wrote \($0)" } ?? "")
+        }
+    }
+
+    /// `(wS, wB, scores)` from the options.
+    private func weights() throws -> ([Double], [Double], [Double]) {
+        let labelled = label != nil
+        let sweighted = signalWeight != nil || backgroundWeight != nil
+        guard labelled != sweighted else {
+            throw NeymanError.invalid("give either --label [--weight] or --signal-weight and --background-weight", parameter: labelled ? "signal-weight" : "label")
+        }
+        if sweighted && (signalWeight == nil || backgroundWeight == nil) {
+            throw NeymanError.invalid("give both --signal-weight and --background-weight", parameter: signalWeight == nil ? "signal-weight" : "background-weight")
+        }
+        if weight != nil && !labelled { throw NeymanError.invalid("--weight goes with --label", parameter: "weight") }
+        let data = try Dataset.load(path: input)
+        let scores = try SPlotOptionParsing.column(data, score, file: input)
+        if let label {
+            let labels = try SPlotOptionParsing.column(data, label, file: input)
+            let w = try weight.map { try SPlotOptionParsing.column(data, $0, file: input) }
+            var wS = [Double](repeating: 0, count: scores.count), wB = wS
+            for (i, y) in labels.enumerated() {
+                guard y == 0 || y == 1 else {
+                    throw NeymanError.invalid("label \(y) is neither 0 nor 1", file: input, row: i + 2, column: label)
+                }
+                if y == 1 { wS[i] = w?[i] ?? 1 } else { wB[i] = w?[i] ?? 1 }
+            }
+            return (wS, wB, scores)
+        }
+        let wS = try SPlotOptionParsing.column(data, signalWeight ?? "", file: input)
+        let wB = try SPlotOptionParsing.column(data, backgroundWeight ?? "", file: input)
+        return (wS, wB, scores)
+    }
+}
