@@ -218,23 +218,27 @@ NN_JOBS = (("dense", "epoch-dense", "one epoch, dense 11-197-197-1, 10^5 events,
            ("pfn", "epoch-pfn", "one epoch, PFN Phi 3x100 / F 3x100, 10^5 events x 64 particles, batch 128"))
 TORCH_THREADS = (1, 2)
 
-def neyman_epoch(job, threads):
-    """(json, None) from `neyman-bench JOB THREADS`, or (None, why) for the cell."""
+def neyman_bench(args, key, what):
+    """(json, None) from `neyman-bench ARGS...` (its JSON must hold a number under key), or (None, why) for the cell."""
     if not (INPROC and os.access(INPROC, os.X_OK)):
         return None, "not built"
-    log(f"neyman {job} (neyman-bench), one epoch of 10^5 events, {threads} thread(s)")
-    p = subprocess.run([INPROC, job, str(threads)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    log(f"neyman {what} (neyman-bench)")
+    p = subprocess.run([INPROC, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, cwd=ROOT)
     if p.returncode != 0:
-        log(f"neyman-bench {job} exited {p.returncode} ({(p.stderr.strip().splitlines() or [''])[-1][:200]}): 'neyman: not yet'")
+        log(f"neyman-bench {args[0]} exited {p.returncode} ({(p.stderr.strip().splitlines() or [''])[-1][:200]}): 'neyman: not yet'")
         return None, "not yet"
     try:
         j = last_json(p.stdout)
-        float(j["seconds_per_epoch"])
+        float(j[key])
         return j, None
     except Exception as e:  # noqa: BLE001
-        log(f"neyman-bench {job}: unreadable output ({e}): 'neyman: not yet'")
+        log(f"neyman-bench {args[0]}: unreadable output ({e}): 'neyman: not yet'")
         return None, "not yet"
+
+def neyman_epoch(job, threads):
+    """(json, None) from `neyman-bench JOB THREADS`, or (None, why) for the cell."""
+    return neyman_bench([job, str(threads)], "seconds_per_epoch", f"{job}, one epoch of 10^5 events, {threads} thread(s)")
 
 def torch_epoch(model, threads):
     log(f"torch {model} epoch, 10^5 events, --threads {threads}")
@@ -257,23 +261,6 @@ if NN:
 # --- distance correlation: Neyman (neyman-bench dcor) vs dcor 0.7 ----------------------------------
 DCOR_N = 1_000_000
 
-def neyman_dcor():
-    if not (INPROC and os.access(INPROC, os.X_OK)):
-        return None, "not built"
-    log(f"neyman dcor (neyman-bench), n = {DCOR_N:,}, median of 3")
-    p = subprocess.run([INPROC, "dcor", str(DCOR_N)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    if p.returncode != 0:
-        log(f"neyman-bench dcor exited {p.returncode}: 'neyman: not yet'")
-        return None, "not yet"
-    try:
-        j = last_json(p.stdout)
-        float(j["seconds"])
-        return j, None
-    except Exception as e:  # noqa: BLE001
-        log(f"neyman-bench dcor: unreadable output ({e}): 'neyman: not yet'")
-        return None, "not yet"
-
 log(f"dcor 0.7 distance_correlation (AUTO = AVL), n = {DCOR_N:,}, median of 3 after a numba warm-up")
 try:
     _, out = run(PEER + ["bench/dcor_peer.py", "--n", str(DCOR_N)])
@@ -281,7 +268,7 @@ try:
 except Exception as e:  # noqa: BLE001 - report it in the table, go on
     log(f"dcor peer failed: {e}")
     d_peer = None
-d_ney, d_why = neyman_dcor()
+d_ney, d_why = neyman_bench(["dcor", str(DCOR_N)], "seconds", f"dcor, n = {DCOR_N:,}, median of 3")
 LOAD_END = open("/proc/loadavg").read().split()[0]
 
 # --- table ----------------------------------------------------------------------------------
