@@ -79,6 +79,9 @@ public final class DisCoPenalty: LossPenalty {
         }
     }
 
+    /// `lambda * dCor²(sigmoid(z), m)` over the batch's selected events, writing `dL/dz` for every event of the
+    /// batch into `gradient` (0 for events not selected). `rows[i]` is event `i`'s index in the training set, used to
+    /// look up `m`; rows outside ``variable`` are skipped (``check(eventCount:)`` rules them out in training).
     public func evaluate(outputs: UnsafePointer<Float>, rows: [Int], labels: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                          count: Int, gradient: UnsafeMutablePointer<Float>) -> Double {
         gradient.update(repeating: 0, count: count)

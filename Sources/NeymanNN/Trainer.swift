@@ -96,6 +96,10 @@ public struct EpochRecord: Sendable {
 
 /// Trains a ``Network`` with Adam on mini-batches.
 ///
+/// Penalties (``penalties``, e.g. ``DisCoPenalty``) are added to every batch's loss with their gradients; the epoch's
+/// training loss includes them, and so does the validation loss (evaluated on batches of the training batch size, see
+/// ``penaltyLoss(_:rows:)``), so that early stopping and learning-rate decay watch the whole objective.
+///
 /// Determinism: the validation split is drawn from `RandomStream(seed, task: 0)`, the batch order of epoch `e` from
 /// `RandomStream(seed, task: 1 + e)`, dropout masks from each dropout layer's stream reseeded per epoch; with the same
 /// seed and the same BLAS thread count the final weights are identical.

@@ -49,6 +49,8 @@ public struct TrainingConfig {
         /// Background events only, or all.
         public var events: DisCoPenalty.Events
 
+        /// Settings as `[training.disco]` gives them (`lambda` is checked by ``TrainingConfig/load(path:)`` and by
+        /// ``DisCoPenalty/init(lambda:variable:events:)``).
         public init(lambda: Double, variable: String, events: DisCoPenalty.Events = .background) {
             self.lambda = lambda
             self.variable = variable

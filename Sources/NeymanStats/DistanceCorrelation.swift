@@ -90,6 +90,8 @@ public struct DistanceCorrelation: Sendable, Equatable {
         return DistanceCorrelation.ratio(c, vx, vy)
     }
 
+    /// A result from its parts (the algorithms fill it in; see ``univariate(x:y:weights:)`` and
+    /// ``definition(x:y:weights:)``).
     public init(n: Int, dCov2: Double, dVarX2: Double, dVarY2: Double, uDCov2: Double?, uDVarX2: Double?, uDVarY2: Double?,
                 method: Method) {
         self.n = n
