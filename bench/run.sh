@@ -218,23 +218,27 @@ NN_JOBS = (("dense", "epoch-dense", "one epoch, dense 11-197-197-1, 10^5 events,
            ("pfn", "epoch-pfn", "one epoch, PFN Phi 3x100 / F 3x100, 10^5 events x 64 particles, batch 128"))
 TORCH_THREADS = (1, 2)
 
-def neyman_epoch(job, threads):
-    """(json, None) from `neyman-bench JOB THREADS`, or (None, why) for the cell."""
+def neyman_bench(args, key, what):
+    """(json, None) from `neyman-bench ARGS...` (its JSON must hold a number under key), or (None, why) for the cell."""
     if not (INPROC and os.access(INPROC, os.X_OK)):
         return None, "not built"
-    log(f"neyman {job} (neyman-bench), one epoch of 10^5 events, {threads} thread(s)")
-    p = subprocess.run([INPROC, job, str(threads)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    log(f"neyman {what} (neyman-bench)")
+    p = subprocess.run([INPROC, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, cwd=ROOT)
     if p.returncode != 0:
-        log(f"neyman-bench {job} exited {p.returncode} ({(p.stderr.strip().splitlines() or [''])[-1][:200]}): 'neyman: not yet'")
+        log(f"neyman-bench {args[0]} exited {p.returncode} ({(p.stderr.strip().splitlines() or [''])[-1][:200]}): 'neyman: not yet'")
         return None, "not yet"
     try:
         j = last_json(p.stdout)
-        float(j["seconds_per_epoch"])
+        float(j[key])
         return j, None
     except Exception as e:  # noqa: BLE001
-        log(f"neyman-bench {job}: unreadable output ({e}): 'neyman: not yet'")
+        log(f"neyman-bench {args[0]}: unreadable output ({e}): 'neyman: not yet'")
         return None, "not yet"
+
+def neyman_epoch(job, threads):
+    """(json, None) from `neyman-bench JOB THREADS`, or (None, why) for the cell."""
+    return neyman_bench([job, str(threads)], "seconds_per_epoch", f"{job}, one epoch of 10^5 events, {threads} thread(s)")
 
 def torch_epoch(model, threads):
     log(f"torch {model} epoch, 10^5 events, --threads {threads}")
@@ -276,6 +280,17 @@ def splot_job(job, peer_script, events):
 splot = [("sweights", "extended fit (Voigt, Gamma fixed, + exponential) and sWeights, 10^5 events",
           "iminuit 2.33.0 + sweights 1.7.0", splot_job("sweights", "sweights_peer.py", 100_000)),
          ("auc", "weighted ROC AUC, 10^7 events", "scikit-learn roc_auc_score", splot_job("auc", "auc_peer.py", 10_000_000))]
+# --- distance correlation: Neyman (neyman-bench dcor) vs dcor 0.7 ----------------------------------
+DCOR_N = 1_000_000
+
+log(f"dcor 0.7 distance_correlation (AUTO = AVL), n = {DCOR_N:,}, median of 3 after a numba warm-up")
+try:
+    _, out = run(PEER + ["bench/dcor_peer.py", "--n", str(DCOR_N)])
+    d_peer = last_json(out)
+except Exception as e:  # noqa: BLE001 - report it in the table, go on
+    log(f"dcor peer failed: {e}")
+    d_peer = None
+d_ney, d_why = neyman_bench(["dcor", str(DCOR_N)], "seconds", f"dcor, n = {DCOR_N:,}, median of 3")
 LOAD_END = open("/proc/loadavg").read().split()[0]
 
 # --- table ----------------------------------------------------------------------------------
@@ -373,6 +388,17 @@ nn_hdr = ("job", "Neyman", f"PyTorch {torch_v}".strip(), "ratio (torch/Neyman)",
 nn_table = ["| " + " | ".join(nn_hdr) + " |", "|" + "---|" * len(nn_hdr)]
 nn_table += ["| " + " | ".join(r) + " |" for r in nn_rows]
 
+def fmt_dcor(j):
+    return f"{float(j['dcor']):.12f}" if j else "-"
+
+d_nt = float(d_ney["seconds"]) if d_ney else None
+d_pt = float(d_peer["seconds"]) if d_peer else None
+d_row = (f"distance correlation (V-statistic), univariate, n = {DCOR_N:,}",
+         fmt_t(d_nt) if d_ney else f"neyman: {d_why}", fmt_t(d_pt) if d_peer else "dcor: failed (see the log)",
+         ratio(d_pt, d_nt), fmt_dcor(d_ney), fmt_dcor(d_peer))
+d_hdr = ("job", "Neyman", "dcor 0.7", "ratio (dcor/Neyman)", "dCor Neyman", "dCor dcor")
+d_table = ["| " + " | ".join(d_hdr) + " |", "|" + "---|" * len(d_hdr), "| " + " | ".join(d_row) + " |"]
+
 # --- environment ----------------------------------------------------------------------------
 def sh(cmd):
     try:
@@ -383,7 +409,7 @@ def sh(cmd):
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mhz = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("cpu MHz")), "?")
 mem_kb = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
-pkgs = sh([VPY, "-c", "import importlib.metadata as m; print(' '.join(f'{p}=={m.version(p)}' for p in ('pyhf','numpy','scipy')))"])
+pkgs = sh([VPY, "-c", "import importlib.metadata as m; print(' '.join(f'{p}=={m.version(p)}' for p in ('pyhf','numpy','scipy','dcor','numba')))"])
 blas = p_toys.get("blas") or []
 blas_s = "; ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('architecture')}, {b.get('num_threads')} threads)" for b in blas) or "?"
 swift_v = (sh(["swift", "--version"]).splitlines() or ["?"])[0]
@@ -406,7 +432,7 @@ if res.get("n_asym"):
 
 toys_note = "" if TOYS == 10000 else f" **Quick run: BENCH_TOYS={TOYS}, not the 10,000-toy headline.**"
 lines = [
-    "# Benchmarks: Neyman vs pyhf" + (" and PyTorch" if nn else ""),
+    "# Benchmarks: Neyman vs pyhf" + (", PyTorch" if nn else "") + " and dcor",
     "",
     f"Generated by `make bench` (bench/run.sh) on {now}. Do not edit by hand: run `make bench` again.{toys_note}",
     "",
@@ -471,6 +497,21 @@ lines = [
     "(Migrad + Hesse on the NLL with scipy's voigt_profile normalised by quad, then sweights.SWeight summation); "
     "both on their own Z -> mu mu-like samples of the same model. auc: `neyman-bench auc` (ROC.auc) vs "
     "`bench/auc_peer.py` (sklearn.metrics.roc_auc_score with sample_weight).",
+    "",
+    "Distance correlation:",
+    "",
+    *d_table,
+    "",
+    "Ratio = dcor time / Neyman time (above 1: Neyman is faster).",
+    "",
+    "Notes:",
+    f"- Both sides: the same {DCOR_N:,} events, bit for bit (x = 2u - 1, y = x^2 + 0.3(u' - 0.5) from splitmix64 "
+    "uniforms, see bench/dcor_peer.py), the biased (V-statistic) distance correlation, exponent 1; median of 3 "
+    "calls, data generation excluded.",
+    "- dcor: `dcor.distance_correlation(x, y)` (method AUTO, which is the AVL O(n log n) algorithm of Huo & "
+    "Székely for 1-D input), after a 1,000-event warm-up call that pays numba's compilation.",
+    "- Neyman: `neyman-bench dcor` (Benchmarks/, in-process): `DistanceCorrelation.univariate`, the merge-sort "
+    "O(n log n) algorithm; it also computes the U-statistics in the same pass.",
     "",
     "Machine and versions:",
     f"- `nproc`: {sh(['nproc'])}; CPU: {cpu} ({mhz} MHz); memory {mem_kb / 2**20:.1f} GiB; "

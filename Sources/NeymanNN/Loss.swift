@@ -28,6 +28,15 @@ public protocol LossPenalty: AnyObject {
     /// in the training set (to look up auxiliary columns), `labels` and `weights` those of the batch.
     func evaluate(outputs: UnsafePointer<Float>, rows: [Int], labels: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                   count: Int, gradient: UnsafeMutablePointer<Float>) -> Double
+
+    /// Called once by ``Trainer/train(_:)`` before the first batch with the size of the training set (the range of
+    /// `rows`); throws if the penalty's auxiliary data do not fit it.
+    func check(eventCount: Int) throws
+}
+
+public extension LossPenalty {
+    /// No auxiliary data to check.
+    func check(eventCount: Int) throws {}
 }
 
 enum LossFunction {

@@ -96,6 +96,10 @@ public struct EpochRecord: Sendable {
 
 /// Trains a ``Network`` with Adam on mini-batches.
 ///
+/// Penalties (``penalties``, e.g. ``DisCoPenalty``) are added to every batch's loss with their gradients; the epoch's
+/// training loss includes them, and so does the validation loss (evaluated on batches of the training batch size, see
+/// ``penaltyLoss(_:rows:)``), so that early stopping and learning-rate decay watch the whole objective.
+///
 /// Determinism: the validation split is drawn from `RandomStream(seed, task: 0)`, the batch order of epoch `e` from
 /// `RandomStream(seed, task: 1 + e)`, dropout masks from each dropout layer's stream reseeded per epoch; with the same
 /// seed and the same BLAS thread count the final weights are identical.
@@ -121,6 +125,7 @@ public final class Trainer {
         guard options.validationFraction >= 0 && options.validationFraction < 1 else {
             throw NeymanError.invalid("validation fraction must be in [0, 1)", key: "validation_fraction")
         }
+        for p in penalties { try p.check(eventCount: data.count) }
         // Split.
         let perm = RandomStream(seed: options.seed, task: 0).permutation(data.count)
         let nVal = Int((Double(data.count) * options.validationFraction).rounded())
@@ -202,7 +207,7 @@ public final class Trainer {
             var valLoss: Double? = nil, valAUC: Double? = nil
             if let v = validation {
                 let (l, a) = evaluate(v)
-                valLoss = l; valAUC = a
+                valLoss = l + penaltyLoss(v, rows: validationRows); valAUC = a
             }
             history.append(EpochRecord(epoch: epoch + 1, learningRate: optimizer.learningRate, loss: trainLoss, validationLoss: valLoss, validationAUC: valAUC))
             report(history.last!)
@@ -247,6 +252,39 @@ public final class Trainer {
         }
         let auc = try? ROC.auc(scores: z.map(Double.init), labels: data.labels.map(Double.init), weights: data.weights.map(Double.init))
         return (loss, auc)
+    }
+
+    /// The penalties on held-out events, as in training: on batches of ``TrainingOptions/batchSize`` events (in a
+    /// fixed shuffled order), averaged with the batches' sums of weights as weights, so that validation loss and
+    /// training loss add the penalties the same way (a batch statistic such as DisCo's dCor² depends on the batch
+    /// size). `rows` are the events' indices in the training set. 0 without penalties.
+    func penaltyLoss(_ data: TrainingData, rows: [Int]) -> Double {
+        guard !penalties.isEmpty, data.count > 0 else { return 0 }
+        let z = network.predictRaw(data.features, rows: data.count)
+        let order = RandomStream(seed: options.seed &+ 104_729, task: 0).permutation(data.count)
+        let b = options.batchSize
+        var bz = [Float](repeating: 0, count: b), by = bz, bw = bz, scratch = bz
+        var batchRows = [Int](repeating: 0, count: b)
+        var total = 0.0, totalWeight = 0.0
+        var start = 0
+        while start < order.count {
+            let n = min(b, order.count - start)
+            var wsum = 0.0
+            for k in 0..<n {
+                let i = order[start + k]
+                bz[k] = z[i]; by[k] = data.labels[i]; bw[k] = data.weights[i]; batchRows[k] = rows[i]
+                wsum += Double(bw[k])
+            }
+            let batch = Array(batchRows[0..<n])
+            var value = 0.0
+            for p in penalties {
+                value += p.evaluate(outputs: bz, rows: batch, labels: by, weights: bw, count: n, gradient: &scratch)
+            }
+            total += value * wsum
+            totalWeight += wsum
+            start += n
+        }
+        return totalWeight != 0 ? total / totalWeight : 0
     }
 
     private func setStandardization(_ data: TrainingData) {

@@ -33,9 +33,31 @@ import NeymanCore
 /// lr_decay_patience = 2
 /// weight_decay = 0.0
 /// seed = 1
+/// [training.disco]            # optional: DisCo decorrelation penalty (DisCoPenalty)
+/// lambda = 10.0                # L = loss + lambda * dCor²(score, m), weighted, per batch
+/// variable = "m"               # column of the training file (need not be a feature)
+/// events = "background"        # background (label 0) | all
 /// ```
 /// Unknown keys are errors that name them.
 public struct TrainingConfig {
+    /// The `[training.disco]` table: the DisCo penalty's settings.
+    public struct DisCoSettings: Sendable, Equatable {
+        /// `lambda` in `lambda * dCor²(score, m)`, `>= 0`.
+        public var lambda: Double
+        /// The column of the training file holding `m`.
+        public var variable: String
+        /// Background events only, or all.
+        public var events: DisCoPenalty.Events
+
+        /// Settings as `[training.disco]` gives them (`lambda` is checked by ``TrainingConfig/load(path:)`` and by
+        /// ``DisCoPenalty/init(lambda:variable:events:)``).
+        public init(lambda: Double, variable: String, events: DisCoPenalty.Events = .background) {
+            self.lambda = lambda
+            self.variable = variable
+            self.events = events
+        }
+    }
+
     public var trainPath: String
     public var features: [String]
     public var label: String
@@ -55,6 +77,8 @@ public struct TrainingConfig {
     public var dropout: Float
     public var initializer: Initializer
     public var options: TrainingOptions
+    /// The DisCo penalty, when `[training.disco]` is present.
+    public var disco: DisCoSettings?
 
     /// Reads and validates a config file.
     public static func load(path: String) throws -> TrainingConfig {
@@ -118,6 +142,17 @@ public struct TrainingConfig {
         }
 
         let o = try TrainingOptions(config: training, file: path)
+        var disco: DisCoSettings? = nil
+        if let t = training, let d = try t.table("disco") {
+            let lambda = try d.require("lambda") { try d.double($0) }
+            guard lambda.isFinite, lambda >= 0 else { throw invalid("training.disco.lambda", "must be finite and >= 0") }
+            let variable = try d.require("variable") { try d.string($0) }
+            let eventsName = try d.string("events") ?? DisCoPenalty.Events.background.rawValue
+            guard let events = DisCoPenalty.Events(rawValue: eventsName) else {
+                throw invalid("training.disco.events", "unknown value '\(eventsName)' (background, all)")
+            }
+            disco = DisCoSettings(lambda: lambda, variable: variable, events: events)
+        }
         try root.rejectUnknownKeys()
         var cfg = TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
                                  activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
@@ -128,12 +163,32 @@ public struct TrainingConfig {
         cfg.blocks = blocks
         cfg.convsPerBlock = convsPerBlock
         cfg.filters = filters
+        cfg.disco = disco
         return cfg
     }
 
     /// Reads the training file and assembles features, labels and weights.
     public func loadData() throws -> TrainingData {
+        try data(from: try Dataset.load(path: trainPath))
+    }
+
+    /// Reads the training file once: the training data and the loss penalties the config asks for (the DisCo
+    /// penalty, with its variable read from the same file, one value per event).
+    public func load() throws -> (data: TrainingData, penalties: [LossPenalty]) {
         let ds = try Dataset.load(path: trainPath)
+        let data = try data(from: ds)
+        var penalties: [LossPenalty] = []
+        if let disco {
+            let m: [Double]
+            do { m = try ds.column(disco.variable) } catch let e as NeymanError { throw e.inFile(trainPath) }
+            do {
+                penalties.append(try DisCoPenalty(lambda: disco.lambda, variable: m, events: disco.events))
+            } catch let e as NeymanError { throw e.inFile(trainPath) }
+        }
+        return (data, penalties)
+    }
+
+    private func data(from ds: Dataset) throws -> TrainingData {
         let columns = try features.map { try ds.column($0) }
         let labels = try ds.column(label)
         var x = [Float](repeating: 0, count: ds.count * features.count)

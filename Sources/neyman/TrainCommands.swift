@@ -11,7 +11,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a network as a likelihood-ratio estimator from a TOML config.",
         discussion: """
         Writes DIR/model.safetensors (weights, architecture, standardisation, class weights, feature names) and
-        DIR/history.json (loss, validation loss and AUC per epoch), each atomically.
+        DIR/history.json (loss, validation loss and AUC per epoch; with [training.disco] both losses include the
+        DisCo penalty), each atomically.
         JSON keys: model, history, epochs_run, loss, validation_loss, validation_auc, class_weight_a, class_weight_b.
         """
     )
@@ -26,12 +27,14 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let cfg = try TrainingConfig.load(path: config)
-        let data = try cfg.loadData()
+        let (data, penalties) = try cfg.load()
         let network = try cfg.makeNetwork()
         network.featureNames = cfg.features
         var options = cfg.options
         options.quiet = output.quiet
-        let history = try Trainer(network: network, options: options).train(data)
+        let trainer = Trainer(network: network, options: options)
+        trainer.penalties = penalties
+        let history = try trainer.train(data)
         let modelPath = URL(fileURLWithPath: out).appendingPathComponent("model.safetensors").path
         let historyPath = URL(fileURLWithPath: out).appendingPathComponent("history.json").path
         try network.save(to: modelPath)
@@ -41,8 +44,11 @@ struct TrainCommand: ParsableCommand {
                      ("validation_auc", r.validationAUC.map { .number($0) } ?? .null),
                      ("learning_rate", .number(Double(r.learningRate)))])
         }
+        let disco: JSONValue = cfg.disco.map {
+            .object([("lambda", .number($0.lambda)), ("variable", .string($0.variable)), ("events", .string($0.events.rawValue))])
+        } ?? .null
         let historyJSON: JSONValue = .object([("config", .string(config)), ("features", .array(cfg.features.map { .string($0) })),
-                                              ("events", .integer(data.count)), ("epochs", .array(epochs))])
+                                              ("events", .integer(data.count)), ("disco", disco), ("epochs", .array(epochs))])
         try AtomicFile.write(historyJSON.serialized(pretty: true) + "\n", to: historyPath)
         let last = history.last
         let best = history.compactMap(\.validationLoss).min()

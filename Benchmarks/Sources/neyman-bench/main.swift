@@ -9,6 +9,8 @@
 //   neyman-bench sweights [EVENTS]    extended fit (Voigt with Gamma fixed + exponential) and summation sWeights
 //                                      on a Z -> mu mu-like sample of EVENTS (default 10^5; as bench/sweights_peer.py)
 //   neyman-bench auc [EVENTS]         weighted AUC of EVENTS (default 10^7) labelled events (as bench/auc_peer.py)
+//   neyman-bench dcor [N]              distance correlation (V-statistic, O(n log n)) of N = 10^6 univariate events,
+//                                      the data of bench/dcor_peer.py (splitmix64, bit-identical); median of 3 runs
 import CBLAS
 import Foundation
 import NeymanCore
@@ -116,11 +118,43 @@ do {
         let h = try Trainer(network: net, options: o).train(data)
         let dt = now() - t0
         print("{\"job\":\"epoch-pfn\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
+    case "dcor":
+        let n = args.count > 2 ? max(4, Int(args[2]) ?? 1_000_000) : 1_000_000
+        let (x, y) = dcorBenchData(n)
+        _ = try DistanceCorrelation.univariate(x: Array(x.prefix(1000)), y: Array(y.prefix(1000)))  // warm-up
+        var times: [Double] = [], value = 0.0
+        for _ in 0..<3 {
+            let t0 = now()
+            value = try DistanceCorrelation.univariate(x: x, y: y).dCor
+            times.append(now() - t0)
+        }
+        let median = times.sorted()[1]
+        print("{\"job\":\"dcor\",\"n\":\(n),\"seconds\":\(median),\"dcor\":\(value)}")
     default:
-        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, epoch-dense, epoch-pfn)\n".utf8))
+        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, epoch-dense, epoch-pfn, dcor)\n".utf8))
         exit(2)
     }
 } catch {
     FileHandle.standardError.write(Data("neyman-bench: \(error)\n".utf8))
     exit(1)
+}
+
+/// The distance-correlation benchmark's data, bit-identical to bench/dcor_peer.py: `u_k = (splitmix64(k) >> 11) 2^-53`
+/// with `splitmix64(k)` the output for state `(k + 1) * 0x9E3779B97F4A7C15`; `x_i = 2 u_{2i} - 1`,
+/// `y_i = x_i² + 0.3 (u_{2i+1} - 0.5)` (a dependence that linear correlation misses).
+func dcorBenchData(_ n: Int) -> ([Double], [Double]) {
+    func u(_ k: Int) -> Double {
+        var z = (UInt64(k) &+ 1) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) * 0x1p-53
+    }
+    var x = [Double](repeating: 0, count: n), y = x
+    for i in 0..<n {
+        x[i] = 2 * u(2 * i) - 1
+        let q = x[i] * x[i]
+        y[i] = q + 0.3 * (u(2 * i + 1) - 0.5)
+    }
+    return (x, y)
 }
