@@ -28,9 +28,12 @@ test: deps
 	$(SWIFT) build $(SWIFT_RELEASE)
 	$(SWIFT) test $(SWIFT_RELEASE) --disable-xctest
 
-## run: the worked example of the CLI, writing out/example/results.json.
+## run: the flagship studies (toys/*.toml) at quick scale into out/ (one report: out/report.html), and the worked
+## example of the statistics verbs (out/example/results.json).
 run: build
 	@bash docs/example/run-example.sh out/example
+	.build/release/neyman study toys/*.toml --out out --scale quick
+	@echo "make run: report at out/report.html (each study's numbers in out/<study>/results.json)"
 
 ## bench: Neyman side by side with pyhf & co. (creates .venv-bench on first use).
 bench: build

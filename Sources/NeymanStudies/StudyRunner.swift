@@ -17,7 +17,8 @@ import NeymanReport
 /// thread count), `DIR/<table>.csv`, and `DIR/report.html` (self-contained).
 public enum StudyRunner {
     /// The registered study types.
-    public static let studies: [any Study.Type] = [BumpHuntPowerStudy.self, LearnedRatioStudy.self, BumpHuntLimitsStudy.self]
+    public static let studies: [any Study.Type] = [BumpHuntPowerStudy.self, LearnedRatioStudy.self, NuisanceFeatureStudy.self,
+                                                    BumpHuntLimitsStudy.self]
 
     /// The accepted `[study] kind` values.
     public static var kinds: [String] { studies.map { $0.kind } }

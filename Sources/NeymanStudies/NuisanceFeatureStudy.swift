@@ -1,0 +1,173 @@
+import Foundation
+import NeymanCore
+import NeymanNN
+import NeymanReport
+import NeymanStats
+
+/// Nuisance features (guide §3.3, fig. 5): each event's resolution sigma ~ Uniform(lo, hi) is known; a network that
+/// sees `(y, sigma)` measures the signal fraction better than one that sees `y` alone.
+///
+/// Data: `N` events with signal fraction `mu` (true value `mu_true`), fitted with ``SignalFractionFit`` using each
+/// network's ratio `r^ = s/(1-s) W_B/W_A` (trained S vs B). Shown: the profile scans `-2 Delta ln L(mu)` of one data set
+/// (with the exact ratios, sigma-aware `WN(y; sqrt 2 sigma_i)` and sigma-blind `E_sigma[WN(y; sqrt 2 sigma)]`, as
+/// references) and, over pseudo-experiments, the width and the coverage of each network's 68 % interval.
+///
+/// Pseudo-experiment `i` draws its events from random stream `(seed, 100 + i)`; the networks evaluate all events in
+/// large batches on one thread, then the fits run in parallel, so results do not depend on the thread count.
+public struct NuisanceFeatureStudy: Study {
+    public static let kind = "nuisance-features"
+
+    public var sigmaRange: ClosedRange<Double>
+    public var events: Int
+    public var muTrue: Double
+    public var toys: Int
+    public var network: NetworkSpec
+
+    public init(config root: ConfigTable, scale: StudyScale) throws {
+        let model = try root.require("model") { try root.table($0) }
+        let range = try model.doubles("sigma_range") ?? [0, 0.29]
+        guard range.count == 2, range[0] >= 0, range[1] > range[0], range[1] < 1 else {
+            throw model.invalid("sigma_range", "must be [lo, hi] with 0 <= lo < hi < 1")
+        }
+        sigmaRange = range[0]...range[1]
+        events = try model.requirePositive("events", scale)
+        muTrue = try model.require("mu") { try model.double($0) }
+        guard muTrue > 0, muTrue < 1 else { throw model.invalid("mu", "the true signal fraction must be in (0, 1)") }
+        let toyTable = try root.require("toys") { try root.table($0) }
+        toys = try toyTable.requirePositive("count", scale)
+        network = try NetworkSpec(config: root, scale: scale)
+    }
+
+    /// A data set of `n` events with signal fraction `mu`: each event is signal with probability `mu`.
+    static func dataSet(_ model: BumpHuntModel, _ n: Int, mu: Double, rng: RandomStream) -> [BumpHuntModel.Event] {
+        (0..<n).map { _ in model.event(signal: rng.uniform() < mu, rng: rng) }
+    }
+
+    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
+                                                                    tables: [(name: String, columns: [(String, [Double])])],
+                                                                    report: HTMLReport) {
+        let model = try BumpHuntModel(resolution: .perEvent(sigmaRange))
+        let n = network.eventsPerClass
+        let sig = model.events(n, signal: true, rng: RandomStream(seed: seed, task: 1))
+        let bkg = model.events(n, signal: false, rng: RandomStream(seed: seed, task: 2))
+        context.log("training the sigma-blind network on y (\(n) + \(n) events)")
+        let (blind, hBlind) = try network.train(classA: sig.map { [Float($0.y)] }, classB: bkg.map { [Float($0.y)] },
+                                                seed: RandomStream.mixSeed(seed, 3), quiet: context.quiet)
+        context.log("training the sigma-aware network on (y, sigma)")
+        let (aware, hAware) = try network.train(classA: sig.map { [Float($0.y), Float($0.sigma)] },
+                                                classB: bkg.map { [Float($0.y), Float($0.sigma)] },
+                                                seed: RandomStream.mixSeed(seed, 4), quiet: context.quiet)
+        let lrBlind = try LikelihoodRatio(network: blind), lrAware = try LikelihoodRatio(network: aware)
+        func ratiosBlind(_ ev: [BumpHuntModel.Event]) -> [Double] {
+            blind.score(ev.map { Float($0.y) }, rows: ev.count).map { lrBlind.ratio(score: Double($0)) }
+        }
+        func ratiosAware(_ ev: [BumpHuntModel.Event]) -> [Double] {
+            aware.score(ev.flatMap { [Float($0.y), Float($0.sigma)] }, rows: ev.count).map { lrAware.ratio(score: Double($0)) }
+        }
+
+        // One data set: the profile scans.
+        let data = NuisanceFeatureStudy.dataSet(model, events, mu: muTrue, rng: RandomStream(seed: seed, task: 5))
+        let exactAware = data.map { BumpHuntModel.ratio(y: $0.y, sigma: $0.sigma) }
+        let exactBlind = try data.map { try BumpHuntModel.sigmaBlindRatio(y: $0.y, sigmaRange: sigmaRange) }
+        let fits = [try SignalFractionFit(ratios: ratiosAware(data)), try SignalFractionFit(ratios: ratiosBlind(data)),
+                    try SignalFractionFit(ratios: exactAware), try SignalFractionFit(ratios: exactBlind)]
+        let names = ["network_y_sigma", "network_y", "exact_y_sigma", "exact_y"]
+        let labels = ["network on (y, σ)", "network on y", "exact ratio, σ known", "exact ratio, σ unknown"]
+        let intervals = try fits.map { try $0.interval() }
+        let half = 3 * max(intervals[1].upper - intervals[1].best, intervals[1].best - intervals[1].lower)
+        let mus = (0...200).map { muTrue - half + 2 * half * Double($0) / 200 }
+        var scan = Plot(title: "Profile scan of the signal fraction (N = \(events), μ_true = \(fmt(muTrue)))",
+                        xLabel: "signal fraction μ", yLabel: "−2 Δ ln L(μ)")
+        scan.yRange = 0...4
+        scan.xRange = mus[0]...mus[mus.count - 1]
+        scan.legend = .topLeft
+        var scanColumns: [(String, [Double])] = [("mu", mus)]
+        for k in fits.indices {
+            let values = try fits[k].scan(mus)
+            scanColumns.append((names[k], values))
+            scan.add(.line(labels[k], x: mus, y: values, dashed: k >= 2))
+        }
+        scan.add(.horizontal(1))
+        scan.add(.vertical(muTrue))
+
+        // Pseudo-experiments: events, then network ratios in batches, then fits in parallel.
+        context.log("\(toys) pseudo-experiments of \(events) events")
+        let toyEvents = try deterministicParallelMap(count: toys, threads: context.threads) { i in
+            NuisanceFeatureStudy.dataSet(model, events, mu: muTrue, rng: RandomStream(seed: seed, task: UInt64(100 + i)))
+        }
+        let flat = toyEvents.flatMap { $0 }
+        let allAware = ratiosAware(flat), allBlind = ratiosBlind(flat)
+        let progress = ProgressDisplay("interval fits", total: toys, quiet: context.quiet)
+        let toyIntervals = try deterministicParallelMap(count: toys, threads: context.threads, progress: progress) { i in
+            let range = (i * events)..<((i + 1) * events)
+            return [try SignalFractionFit(ratios: Array(allAware[range])).interval(),
+                    try SignalFractionFit(ratios: Array(allBlind[range])).interval()]
+        }
+        progress.finish()
+        func summary(_ k: Int) -> (coverage: Double, coverageError: Double, width: Double, bias: Double) {
+            let iv = toyIntervals.map { $0[k] }
+            let covered = Double(iv.filter { $0.lower <= muTrue && muTrue <= $0.upper }.count) / Double(toys)
+            let width = iv.map { $0.upper - $0.lower }.reduce(0, +) / Double(toys)
+            let bias = iv.map { $0.best - muTrue }.reduce(0, +) / Double(toys)
+            return (covered, (covered * (1 - covered) / Double(toys)).squareRoot(), width, bias)
+        }
+        let sAware = summary(0), sBlind = summary(1)
+
+        // Width distribution.
+        let widths = [toyIntervals.map { $0[0].upper - $0[0].lower }, toyIntervals.map { $0[1].upper - $0[1].lower }]
+        let wlo = (widths.flatMap { $0 }.min() ?? 0) * 0.95, whi = (widths.flatMap { $0 }.max() ?? 1) * 1.05
+        let wbins = 30
+        let wedges = (0...wbins).map { wlo + (whi - wlo) * Double($0) / Double(wbins) }
+        var wplot = Plot(title: "Width of the 68% interval over \(toys) pseudo-experiments", xLabel: "interval width in μ",
+                         yLabel: "pseudo-experiments per bin")
+        wplot.legend = .topRight
+        for (k, w) in widths.enumerated() {
+            var h = [Double](repeating: 0, count: wbins)
+            for x in w { h[min(wbins - 1, max(0, Int((x - wlo) / (whi - wlo) * Double(wbins))))] += 1 }
+            wplot.add(.histogram(labels[k], edges: wedges, contents: h))
+        }
+
+        var report = HTMLReport(title: "")
+        report.paragraph("Per-event resolution σ ~ U(\(fmt(sigmaRange.lowerBound)), \(fmt(sigmaRange.upperBound))), known for each event; "
+                         + "data sets of \(events) events with signal fraction μ = \(fmt(muTrue)). Two dense \(network.layers) "
+                         + "\(network.activation.rawValue) networks are trained S vs B (\(n) events per class): one on y alone "
+                         + "(\(hBlind.count) epochs), one on (y, σ) (\(hAware.count) epochs). The fit maximises Σ ln(1 + μ(r_i − 1)) "
+                         + "with each network's ratio; the interval is where −2Δ ln L = 1.")
+        report.figure(scan, caption: "Profile scans of one data set. The σ-aware network's curve is narrower: knowing each event's "
+                      + "resolution sharpens the measurement (guide fig. 5). Dashed: the same fit with the exact ratios.")
+        report.figure(wplot, caption: "Interval widths over the pseudo-experiments: the σ-aware network's intervals are narrower in "
+                      + "every data set, not only in the one shown above.")
+        report.table(headers: ["ratio used", "μ^ (data set above)", "68% interval", "mean width (toys)", "coverage (toys)", "mean μ^ − μ_true"],
+                     rows: (0..<4).map { k in
+                         let iv = intervals[k]
+                         let toyCols: [String] = k < 2
+                             ? [String(format: "%.4f", (k == 0 ? sAware : sBlind).width),
+                                String(format: "%.3f ± %.3f", (k == 0 ? sAware : sBlind).coverage, (k == 0 ? sAware : sBlind).coverageError),
+                                String(format: "%+.4f", (k == 0 ? sAware : sBlind).bias)]
+                             : ["–", "–", "–"]
+                         return [labels[k], String(format: "%.4f", iv.best), String(format: "[%.4f, %.4f]", iv.lower, iv.upper)] + toyCols
+                     },
+                     caption: "Coverage is the fraction of pseudo-experiments whose interval contains μ_true (nominal 0.683), with its binomial error.")
+
+        func intervalJSON(_ iv: (best: Double, lower: Double, upper: Double)) -> JSONValue {
+            .numberObject([("mu_hat", iv.best), ("lower", iv.lower), ("upper", iv.upper)])
+        }
+        func summaryJSON(_ s: (coverage: Double, coverageError: Double, width: Double, bias: Double)) -> JSONValue {
+            .numberObject([("coverage", s.coverage), ("coverage_error", s.coverageError), ("mean_width", s.width), ("mean_bias", s.bias)])
+        }
+        let results: [(String, JSONValue)] = [
+            ("model", .numberObject([("sigma_low", sigmaRange.lowerBound), ("sigma_high", sigmaRange.upperBound), ("mu_true", muTrue)])),
+            ("events", .integer(events)), ("toys", .integer(toys)),
+            ("intervals", .object(zip(names, intervals).map { ($0, intervalJSON($1)) })),
+            ("pseudo_experiments", .object([("network_y_sigma", summaryJSON(sAware)), ("network_y", summaryJSON(sBlind))])),
+            ("training_epochs", .object([("network_y_sigma", .integer(hAware.count)), ("network_y", .integer(hBlind.count))])),
+        ]
+        let tables: [(name: String, columns: [(String, [Double])])] = [
+            (name: "profile_scans", columns: scanColumns),
+            (name: "toy_intervals", columns: [("mu_hat_y_sigma", toyIntervals.map { $0[0].best }), ("lower_y_sigma", toyIntervals.map { $0[0].lower }),
+                                              ("upper_y_sigma", toyIntervals.map { $0[0].upper }), ("mu_hat_y", toyIntervals.map { $0[1].best }),
+                                              ("lower_y", toyIntervals.map { $0[1].lower }), ("upper_y", toyIntervals.map { $0[1].upper })]),
+        ]
+        return (results, tables, report)
+    }
+}
