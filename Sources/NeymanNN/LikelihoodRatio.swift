@@ -64,8 +64,8 @@ public struct RatioCalibration: Sendable {
 
     /// - Throws: if a class has no weight or `bins < 1`.
     public init(scores: [Double], labels: [Double], weights: [Double]? = nil, bins: Int = 20) throws {
-        guard bins >= 1, scores.count == labels.count, weights.map({ $0.count == scores.count }) ?? true else {
-            throw NeymanError.invalid("calibration needs matching scores, labels and weights and at least one bin")
+        guard bins >= 1, !scores.isEmpty, scores.count == labels.count, weights.map({ $0.count == scores.count }) ?? true else {
+            throw NeymanError.invalid("calibration needs events, matching scores, labels and weights, and at least one bin")
         }
         let sorted = scores.sorted()
         var edges: [Double] = []
