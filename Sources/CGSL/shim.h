@@ -17,6 +17,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_min.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_permutation.h>
 #include <gsl/gsl_eigen.h>
@@ -29,4 +30,5 @@ static inline const gsl_rng_type *neyman_gsl_rng_mt19937(void) { return gsl_rng_
 static inline const gsl_multimin_fdfminimizer_type *neyman_gsl_multimin_bfgs2(void) { return gsl_multimin_fdfminimizer_vector_bfgs2; }
 static inline const gsl_multimin_fminimizer_type *neyman_gsl_multimin_nmsimplex2(void) { return gsl_multimin_fminimizer_nmsimplex2; }
 static inline const gsl_root_fsolver_type *neyman_gsl_root_brent(void) { return gsl_root_fsolver_brent; }
+static inline const gsl_min_fminimizer_type *neyman_gsl_min_brent(void) { return gsl_min_fminimizer_brent; }
 #endif

@@ -39,3 +39,49 @@ public enum RootFinding {
         }
     }
 }
+
+/// One-dimensional minimisation with GSL's Brent minimiser (`gsl_min_fminimizer_brent`).
+public enum Minimization1D {
+    /// The minimum of `f` on `[lo, hi]`: `f` is first tabulated at `gridPoints` equally spaced points to find a
+    /// bracket `f(a) > f(m) < f(b)` around the lowest point; if the lowest point is an end of the range, that end is
+    /// returned (the minimum lies on the boundary). Converged when the bracket is below
+    /// `absoluteTolerance + relativeTolerance * |x|` (`gsl_min_test_interval`).
+    /// - Throws: an error thrown by `f`; a numerical failure when `f` is not finite at the grid points.
+    public static func brent(lo: Double, hi: Double, gridPoints: Int = 9, absoluteTolerance: Double = 1e-8,
+                             relativeTolerance: Double = 1e-8, maxIterations: Int = 200,
+                             _ f: (Double) throws -> Double) throws -> (x: Double, value: Double) {
+        guard hi > lo, gridPoints >= 3 else { throw NeymanError.invalid("minimisation needs hi > lo and >= 3 grid points") }
+        let xs = (0..<gridPoints).map { lo + (hi - lo) * Double($0) / Double(gridPoints - 1) }
+        let fs = try xs.map { try f($0) }
+        guard fs.allSatisfy(\.isFinite) else { throw NeymanError.numericalFailure("the function is not finite on [\(lo), \(hi)]") }
+        var k = 0
+        for i in fs.indices where fs[i] < fs[k] { k = i }
+        if k == 0 || k == gridPoints - 1 { return (xs[k], fs[k]) }
+        GSLErrorHandling.ensureDisabled()
+        final class Box { var f: (Double) throws -> Double; var error: Error?; init(_ f: @escaping (Double) throws -> Double) { self.f = f } }
+        return try withoutActuallyEscaping(f) { f in
+            let box = Box(f)
+            var function = gsl_function(function: { x, p in
+                let b = Unmanaged<Box>.fromOpaque(p!).takeUnretainedValue()
+                if b.error != nil { return .nan }
+                do { return try b.f(x) } catch { b.error = error; return .nan }
+            }, params: Unmanaged.passUnretained(box).toOpaque())
+            guard let s = gsl_min_fminimizer_alloc(neyman_gsl_min_brent()) else {
+                throw NeymanError.numericalFailure("cannot allocate the minimiser")
+            }
+            defer { gsl_min_fminimizer_free(s) }
+            guard gsl_min_fminimizer_set_with_values(s, &function, xs[k], fs[k], xs[k - 1], fs[k - 1], xs[k + 1], fs[k + 1]) == 0 else {
+                if let e = box.error { throw e }
+                throw NeymanError.numericalFailure("no bracket for the minimum in [\(xs[k - 1]), \(xs[k + 1])]")
+            }
+            for _ in 0..<maxIterations {
+                let status = gsl_min_fminimizer_iterate(s)
+                if let e = box.error { throw e }
+                if status != 0 { break }
+                let a = gsl_min_fminimizer_x_lower(s), b = gsl_min_fminimizer_x_upper(s)
+                if gsl_min_test_interval(a, b, absoluteTolerance, relativeTolerance) == GSL_SUCCESS { break }
+            }
+            return (gsl_min_fminimizer_x_minimum(s), gsl_min_fminimizer_f_minimum(s))
+        }
+    }
+}

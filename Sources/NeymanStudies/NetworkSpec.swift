@@ -57,6 +57,12 @@ public struct NetworkSpec: Sendable {
         for row in classB { features += row }
         let labels = [Float](repeating: 1, count: classA.count) + [Float](repeating: 0, count: classB.count)
         let data = try TrainingData(features: features, labels: labels, featureCount: k)
+        return try train(data, seed: seed, quiet: quiet)
+    }
+
+    /// Trains a fresh network on prepared data (e.g. a parameterized training set).
+    public func train(_ data: TrainingData, seed: UInt64, quiet: Bool) throws -> (Network, [EpochRecord]) {
+        let k = data.featureCount
         var o = options
         o.seed = seed
         o.quiet = quiet

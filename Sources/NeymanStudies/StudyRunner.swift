@@ -18,6 +18,7 @@ import NeymanReport
 public enum StudyRunner {
     /// The registered study types.
     public static let studies: [any Study.Type] = [BumpHuntPowerStudy.self, LearnedRatioStudy.self, NuisanceFeatureStudy.self,
+                                                    ParameterizedNetworkStudy.self,
                                                     BumpHuntLimitsStudy.self]
 
     /// The accepted `[study] kind` values.
