@@ -22,7 +22,8 @@ public struct UnbinnedData: Sendable {
 ///   each event's ratio drawn from the matching sampler; the auxiliary measurement `~ N(nu, sigma_B)`.
 /// - The Asimov data set is represented by weighted events: `asimovSize` draws from each sampler (a fixed seed),
 ///   weighted `mu S / asimovSize` and `nu B / asimovSize`, so that sums over events equal expectations up to the
-///   sampling error of `asimovSize` draws.
+///   sampling error of `asimovSize` draws; the background draws are reweighted linearly (a control variate) so that
+///   `sum w = nu B` and `sum w r = nu B` hold exactly, as they do in expectation for a density ratio (`E_B[r] = 1`).
 public struct UnbinnedRatioModel: StatisticalModel {
     public typealias Data = UnbinnedData
 
@@ -70,7 +71,21 @@ public struct UnbinnedRatioModel: StatisticalModel {
         let ws = max(theta[0], 0) * signalYield / Double(m)
         let wb = theta[1] * backgroundYield / Double(m)
         if ws > 0 { for _ in 0..<m { r.append(signalSampler(rng)); w.append(ws) } }
+        let start = r.count
         for _ in 0..<m { r.append(backgroundSampler(rng)); w.append(wb) }
+        // Control variate: a density ratio has E_B[r] = 1 exactly, but the sample mean of m draws misses it by
+        // ~sqrt(Var_B(r) / m), which enters q_A as 2 mu S (rbar - 1) and moves limits by per cents when S << B.
+        // Reweight the background draws linearly, w_i = wb (a + b r_i), so that sum w = nu B and sum w r = nu B hold
+        // exactly: a + b rbar = 1, a rbar + b r2bar = 1. Skipped if any weight would turn negative.
+        let bg = r[start...]
+        let rbar = bg.reduce(0, +) / Double(m), r2bar = bg.reduce(0) { $0 + $1 * $1 } / Double(m)
+        let variance = r2bar - rbar * rbar
+        if variance > 0 {
+            let b = (1 - rbar) / variance, a = 1 - b * rbar
+            if bg.allSatisfy({ a + b * $0 > 0 }) {
+                for i in start..<r.count { w[i] = wb * (a + b * r[i]) }
+            }
+        }
         return UnbinnedData(ratios: r, weights: w, auxiliary: theta[1])
     }
 
