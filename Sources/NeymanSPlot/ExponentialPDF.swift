@@ -34,6 +34,36 @@ public struct ExponentialPDF: ComponentPDF {
         return g
     }
 
+    /// Batch: `g = e^{lambda t}`, `dg = t g`, `d2g = t^2 g`, `t = m - origin`.
+    public func shapes(_ masses: UnsafePointer<Double>, count: Int, _ p: [Double], values: UnsafeMutablePointer<Double>,
+                       gradients: UnsafeMutablePointer<Double>?, hessians: UnsafeMutablePointer<Double>?) -> Bool {
+        let lambda = p[0], o = origin
+        for e in 0..<count {
+            let t = masses[e] - o
+            let g = exp(lambda * t)
+            values[e] = g
+            gradients?[e] = t * g
+            hessians?[e] = t * t * g
+        }
+        return true
+    }
+
+    /// `I`, `dI/dlambda` and `d2I/dlambda2` with `J_n = integral_0^L t^n e^{lambda t} dt = L^{n+1} e^x exprel_{n+1}(-x) / (n+1)`
+    /// (`gsl_sf_exprel_n`) and `d = lo - origin`: `I = s J_0`, `I' = s (J_1 + d J_0)`, `I'' = s (J_2 + 2 d J_1 + d^2 J_0)`,
+    /// `s = e^{lambda d}`.
+    public func integral(_ p: [Double], range: FitRange, gradient: inout [Double], hessian: inout [Double]) -> Double? {
+        let length = range.width
+        let x = p[0] * length
+        let d = range.lo - origin
+        let shift = exp(p[0] * d)
+        let j0 = length * gsl_sf_exprel(x)
+        let j1 = length * length * exp(x) * gsl_sf_exprel_2(-x) / 2
+        let j2 = length * length * length * exp(x) * gsl_sf_exprel_n(3, -x) / 3
+        gradient[0] = shift * (j1 + d * j0)
+        hessian[0] = shift * (j2 + 2 * d * j1 + d * d * j0)
+        return shift * j0
+    }
+
     public func integral(_ p: [Double], range: FitRange, gradient: inout [Double]) -> Double {
         let length = range.width
         let x = p[0] * length

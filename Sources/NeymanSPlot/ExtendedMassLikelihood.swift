@@ -13,7 +13,7 @@ import NeymanStats
 ///
 /// Parameter order: `signal.yield`, `background.yield`, then the signal shape's parameters as `signal.<name>`, then
 /// the background's as `background.<name>`. Each evaluation normalises the two shapes once (``NormalizedPDF``),
-/// then loops over the events, in chunks of 16384 run in parallel (``threads``) and added in a fixed order, so the
+/// then loops over the events, in chunks of 4096 run in parallel (``threads``) and added in a fixed order, so the
 /// value is the same for any thread count.
 ///
 /// With weights other than 1 the Hessian of this function is not the covariance of the estimates (that needs a
@@ -68,69 +68,129 @@ public struct ExtendedMassLikelihood: Likelihood {
 
     /// Events per chunk of the event loop. The loop's sums are formed per chunk and the chunks added in order, so the
     /// result does not depend on how many threads ran the chunks.
-    static let chunkSize = 16_384
+    static let chunkSize = 4096
 
     /// Threads for the event loop (`nil`: all cores). Samples of one chunk or less always run on the calling thread.
     public var threads: Int? = nil
 
-    /// Sums over the events of `-ln L`'s data term and its gradient, chunk by chunk (in parallel when there is more
-    /// than one chunk), added in chunk order.
-    private func eventSums(_ fs: NormalizedPDF, _ fb: NormalizedPDF, ns: Double, nb: Double, gradient: Bool) -> [Double] {
+    /// What one pass over the events accumulates.
+    private enum Order { case value, gradient, hessian }
+
+    /// Sums over the events of `-ln L`'s data term and its derivatives, chunk by chunk (in parallel when there is
+    /// more than one chunk), added in chunk order; `nil` when second derivatives were asked for and a shape has none.
+    /// Layout (`P = 2 + n_s + n_b`, `a_e = dD_e/dtheta / D_e`, `r_e = w_e / D_e`):
+    /// `[sum w ln D, sum r f_s, sum r f_b, sum r df_s/dp (n_s), sum r df_b/dp (n_b)]`, then for the Hessian
+    /// `sum w a a^T` (`P x P`, upper triangle filled), `sum r d2f_s/dp dp` (`n_s x n_s`), `sum r d2f_b/dp dp` (`n_b x n_b`).
+    private func eventSums(_ fs: NormalizedPDF, _ fb: NormalizedPDF, ns: Double, nb: Double, order: Order) -> [Double]? {
         let chunks = (masses.count + Self.chunkSize - 1) / Self.chunkSize
-        let width = gradient ? 3 + signalCount + backgroundCount : 1
-        let body = { (c: Int) -> [Double] in
-            let range = (c * Self.chunkSize)..<min(masses.count, (c + 1) * Self.chunkSize)
-            return gradient ? chunkWithGradient(range, fs, fb, ns: ns, nb: nb) : [chunkValue(range, fs, fb, ns: ns, nb: nb)]
+        let ps = signalCount, pb = backgroundCount, np = 2 + ps + pb
+        let width = order == .value ? 1 : order == .gradient ? 3 + ps + pb : 3 + ps + pb + np * np + ps * ps + pb * pb
+        let body = { (c: Int) -> [Double]? in
+            let lo = c * Self.chunkSize
+            return chunkSums(lo..<min(masses.count, lo + Self.chunkSize), fs, fb, ns: ns, nb: nb, order: order, width: width)
         }
         let parts = chunks <= 1 ? [body(0)] : ((try? deterministicParallelMap(count: chunks, threads: threads, body)) ?? (0..<chunks).map(body))
         var total = [Double](repeating: 0, count: width)
-        for p in parts { for k in 0..<width { total[k] += p[k] } }
+        for p in parts {
+            guard let p else { return nil }
+            for k in 0..<width { total[k] += p[k] }
+        }
         return total
     }
 
-    private func chunkValue(_ range: Range<Int>, _ fs: NormalizedPDF, _ fb: NormalizedPDF, ns: Double, nb: Double) -> Double {
-        var sum = 0.0
-        for e in range {
-            let m = masses[e]
-            sum += (weights?[e] ?? 1) * log(ns * fs.value(m) + nb * fb.value(m))
+    /// One chunk's sums (layout of ``eventSums``): the shapes are evaluated for the whole chunk into flat buffers
+    /// (one batch call per component), then one allocation-free loop accumulates.
+    private func chunkSums(_ range: Range<Int>, _ fs: NormalizedPDF, _ fb: NormalizedPDF, ns: Double, nb: Double,
+                           order: Order, width: Int) -> [Double]? {
+        let n = range.count
+        let ps = signalCount, pb = backgroundCount, np = 2 + ps + pb
+        let wantGradient = order != .value, wantHessian = order == .hessian
+        var buffer = [Double](repeating: 0, count: n * ((1 + ps + pb) + (wantGradient ? ps + pb : 0)
+                                                         + (wantHessian ? ps * ps + pb * pb : 0)))
+        var out = [Double](repeating: 0, count: width)
+        let ok = buffer.withUnsafeMutableBufferPointer { buf -> Bool in
+            masses.withUnsafeBufferPointer { mb -> Bool in
+                let base = buf.baseAddress!
+                let m = mb.baseAddress! + range.lowerBound
+                let vs = base, vb = base + n
+                let gs = base + 2 * n, gb = gs + ps * n
+                let hs = gb + pb * n, hb = hs + ps * ps * n
+                guard fs.values(m, count: n, values: vs, gradients: wantGradient ? gs : nil, hessians: wantHessian ? hs : nil),
+                      fb.values(m, count: n, values: vb, gradients: wantGradient ? gb : nil, hessians: wantHessian ? hb : nil)
+                else { return false }
+                out.withUnsafeMutableBufferPointer { ob in
+                    let o = ob.baseAddress!
+                    let q = o + 3 + ps + pb, ts = q + np * np, tb = ts + ps * ps
+                    var a = [Double](repeating: 0, count: np)
+                    for e in 0..<n {
+                        let w: Double = weights?[range.lowerBound + e] ?? 1
+                        let d: Double = ns * vs[e] + nb * vb[e]
+                        o[0] += w * Foundation.log(d)
+                        guard wantGradient else { continue }
+                        let r = w / d
+                        o[1] += r * vs[e]
+                        o[2] += r * vb[e]
+                        for k in 0..<ps { o[3 + k] += r * gs[k * n + e] }
+                        for k in 0..<pb { o[3 + ps + k] += r * gb[k * n + e] }
+                        guard wantHessian else { continue }
+                        let inv = 1 / d
+                        a[0] = vs[e] * inv
+                        a[1] = vb[e] * inv
+                        for k in 0..<ps { a[2 + k] = ns * gs[k * n + e] * inv }
+                        for k in 0..<pb { a[2 + ps + k] = nb * gb[k * n + e] * inv }
+                        for i in 0..<np { let wa = w * a[i]; for j in i..<np { q[i * np + j] += wa * a[j] } }
+                        for k in 0..<(ps * ps) { ts[k] += r * hs[k * n + e] }
+                        for k in 0..<(pb * pb) { tb[k] += r * hb[k * n + e] }
+                    }
+                }
+                return true
+            }
         }
-        return sum
-    }
-
-    /// `[sum w ln D, sum w f_s/D, sum w f_b/D, sum w (df_s/dp)/D ..., sum w (df_b/dp)/D ...]` over `range`.
-    private func chunkWithGradient(_ range: Range<Int>, _ fs: NormalizedPDF, _ fb: NormalizedPDF, ns: Double, nb: Double) -> [Double] {
-        var gs = [Double](repeating: 0, count: signalCount), ss = gs
-        var gb = [Double](repeating: 0, count: backgroundCount), sb = gb
-        var out = [Double](repeating: 0, count: 3 + signalCount + backgroundCount)
-        for e in range {
-            let m = masses[e]
-            let w = weights?[e] ?? 1
-            let vs = fs.value(m, gradient: &gs, scratch: &ss)
-            let vb = fb.value(m, gradient: &gb, scratch: &sb)
-            let d = ns * vs + nb * vb
-            out[0] += w * log(d)
-            let r = w / d
-            out[1] += r * vs
-            out[2] += r * vb
-            for k in 0..<signalCount { out[3 + k] += r * gs[k] }
-            for k in 0..<backgroundCount { out[3 + signalCount + k] += r * gb[k] }
-        }
-        return out
+        return ok ? out : nil
     }
 
     public func negativeLogLikelihood(_ x: [Double]) -> Double {
         let (fs, fb) = normalized(x)
-        return x[0] + x[1] - eventSums(fs, fb, ns: x[0], nb: x[1], gradient: false)[0]
+        return x[0] + x[1] - (eventSums(fs, fb, ns: x[0], nb: x[1], order: .value)?[0] ?? .nan)
     }
 
     public func negativeLogLikelihood(_ x: [Double], gradient: inout [Double]) -> Double {
         let (fs, fb) = normalized(x)
         let ns = x[0], nb = x[1]
-        let s = eventSums(fs, fb, ns: ns, nb: nb, gradient: true)
+        guard let s = eventSums(fs, fb, ns: ns, nb: nb, order: .gradient) else { return .nan }
         gradient[0] = 1 - s[1]
         gradient[1] = 1 - s[2]
         for k in 0..<signalCount { gradient[2 + k] = -ns * s[3 + k] }
         for k in 0..<backgroundCount { gradient[2 + signalCount + k] = -nb * s[3 + signalCount + k] }
+        return ns + nb - s[0]
+    }
+
+    /// The analytic Hessian, when both shapes have second derivatives (else `nil`):
+    ///
+    /// ```
+    ///   H = sum_e w_e [ (dD_e)(dD_e)^T / D_e^2 - d2D_e / D_e ]
+    ///   d2D/dN_s dp_s = df_s/dp_s,   d2D/dp_s dp_s' = N_s d2f_s/dp_s dp_s'   (likewise for b; all other blocks 0)
+    /// ```
+    /// from the same single pass over the events as the value and gradient.
+    public func negativeLogLikelihood(_ x: [Double], gradient: inout [Double], hessian: inout [Double]) -> Double? {
+        let (fs, fb) = normalized(x)
+        let ns = x[0], nb = x[1]
+        let ps = signalCount, pb = backgroundCount, np = 2 + ps + pb
+        guard let s = eventSums(fs, fb, ns: ns, nb: nb, order: .hessian) else { return nil }
+        gradient[0] = 1 - s[1]
+        gradient[1] = 1 - s[2]
+        for k in 0..<ps { gradient[2 + k] = -ns * s[3 + k] }
+        for k in 0..<pb { gradient[2 + ps + k] = -nb * s[3 + ps + k] }
+        let q = 3 + ps + pb, ts = q + np * np, tb = ts + ps * ps
+        for i in 0..<np { for j in i..<np { hessian[i * np + j] = s[q + i * np + j]; hessian[j * np + i] = s[q + i * np + j] } }
+        for k in 0..<ps {
+            hessian[2 + k] -= s[3 + k]; hessian[(2 + k) * np] -= s[3 + k]
+            for l in 0..<ps { hessian[(2 + k) * np + 2 + l] -= ns * s[ts + k * ps + l] }
+        }
+        for k in 0..<pb {
+            hessian[np + 2 + ps + k] -= s[3 + ps + k]; hessian[(2 + ps + k) * np + 1] -= s[3 + ps + k]
+            for l in 0..<pb { hessian[(2 + ps + k) * np + 2 + ps + l] -= nb * s[tb + k * pb + l] }
+        }
         return ns + nb - s[0]
     }
 }

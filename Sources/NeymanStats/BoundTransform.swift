@@ -44,6 +44,16 @@ public struct BoundTransform: Sendable {
         }
     }
 
+    /// `d^2p/du^2` at `u`: `-(upper - lower) sin(u) / 2` (two bounds), `+-(u^2 + 1)^(-3/2)` (one bound), 0 (none).
+    @inlinable public func secondDerivative(_ u: Double) -> Double {
+        switch (hasLower, hasUpper) {
+        case (true, true): return -(upper - lower) * sin(u) / 2
+        case (true, false): let r = (u * u + 1).squareRoot(); return 1 / (r * r * r)
+        case (false, true): let r = (u * u + 1).squareRoot(); return -1 / (r * r * r)
+        case (false, false): return 0
+        }
+    }
+
     /// `u(p)` for a starting value, after clamping `p` into the range and moving it off an exact bound by
     /// `1e-4` of the range (or of `max(1, |p|)` for one-sided bounds).
     public func internalValue(_ p: Double) -> Double {

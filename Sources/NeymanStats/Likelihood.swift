@@ -33,9 +33,16 @@ public protocol Likelihood {
     /// `-ln L(x)`, writing `d(-ln L)/dx_k` into `gradient` (which has `parameters.count` entries).
     /// A likelihood without an analytic gradient may leave the default, which uses central finite differences.
     func negativeLogLikelihood(_ x: [Double], gradient: inout [Double]) -> Double
+    /// `-ln L(x)`, writing the gradient into `gradient` and the Hessian `d^2(-ln L)/dx_k dx_l` into `hessian`
+    /// (row-major `n x n`, `n = parameters.count`, both preallocated). Returns `nil` when the likelihood has no
+    /// analytic Hessian (the default); the minimiser then differences the analytic gradient instead.
+    func negativeLogLikelihood(_ x: [Double], gradient: inout [Double], hessian: inout [Double]) -> Double?
 }
 
 extension Likelihood {
+    /// No analytic Hessian: `nil`.
+    public func negativeLogLikelihood(_ x: [Double], gradient: inout [Double], hessian: inout [Double]) -> Double? { nil }
+
     /// Central finite differences with a step scaled to each coordinate; used when no analytic gradient exists.
     public func negativeLogLikelihood(_ x: [Double], gradient: inout [Double]) -> Double {
         finiteDifferenceGradient(x, gradient: &gradient)

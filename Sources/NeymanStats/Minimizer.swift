@@ -62,6 +62,9 @@ public struct FitResult: Sendable {
 /// smooth MINUIT transform (``BoundTransform``), a Newton polish on a finite-difference Hessian of the analytic
 /// gradient, and fallbacks before it gives up:
 ///
+/// 0. Only for a likelihood with an analytic Hessian (``Likelihood/negativeLogLikelihood(_:gradient:hessian:)``):
+///    damped Newton from the start point (one evaluation per iteration); if it converges, stages 1-3 are skipped
+///    and the covariance is the inverse of that analytic Hessian.
 /// 1. BFGS (`gsl_multimin_fdfminimizer_vector_bfgs2`) from the start point, then up to 3 Newton steps; converged
 ///    if `EDM < edmTolerance`.
 /// 2. Otherwise Nelder-Mead (`gsl_multimin_fminimizer_nmsimplex2`) from the best point so far, then BFGS + Newton again.
@@ -101,8 +104,15 @@ public struct Minimizer: Sendable {
                                       transforms: free.map { BoundTransform(lower: pars[$0].lower, upper: pars[$0].upper) })
         let u0 = free.indices.map { ctx.transforms[$0].internalValue(x0[free[$0]]) }
 
-        var best = runBFGSWithPolish(ctx, from: u0)
-        var stages = ["bfgs2"]
+        var best: Attempt
+        var stages: [String]
+        if let newton = runNewton(ctx, from: u0), newton.converged {
+            best = newton
+            stages = ["newton"]
+        } else {
+            best = runBFGSWithPolish(ctx, from: u0)
+            stages = ctx.hasHessian == true ? ["newton", "bfgs2"] : ["bfgs2"]
+        }
         var xBest = ctx.external(best.u)
         var nllBest = best.f, edmBest = best.edm, converged = best.converged
 
@@ -112,7 +122,9 @@ public struct Minimizer: Sendable {
         func refitOnActiveBounds() {
             var atBound: [Int: Double] = [:]
             var gradient = [Double](repeating: 0, count: n)
-            _ = likelihood.negativeLogLikelihood(xBest, gradient: &gradient)
+            if let cached = ctx.cachedGradient(at: xBest) { gradient = cached } else {
+                _ = likelihood.negativeLogLikelihood(xBest, gradient: &gradient)
+            }
             for k in free {
                 let lo = pars[k].lower, hi = pars[k].upper
                 let scale = lo.isFinite && hi.isFinite ? hi - lo : max(1, abs(xBest[k]))
@@ -189,7 +201,8 @@ public struct Minimizer: Sendable {
         let ctx = MinimizationContext(likelihood: likelihood, template: x0, free: free,
                                       transforms: free.map { BoundTransform(lower: pars[$0].lower, upper: pars[$0].upper) })
         let u0 = free.indices.map { ctx.transforms[$0].internalValue(x0[free[$0]]) }
-        var best = runBFGSWithPolish(ctx, from: u0)
+        var best: Attempt
+        if let newton = runNewton(ctx, from: u0), newton.converged { best = newton } else { best = runBFGSWithPolish(ctx, from: u0) }
         if !best.converged {
             let second = runBFGSWithPolish(ctx, from: runSimplex(ctx, from: best.u))
             if second.converged || second.f < best.f { best = second }
@@ -206,6 +219,67 @@ public struct Minimizer: Sendable {
         var f: Double
         var edm: Double
         var converged: Bool
+    }
+
+    /// Damped Newton iteration in internal coordinates on the likelihood's analytic Hessian (`nil` when it has none):
+    ///
+    /// ```
+    ///   H_int = J^T H J + diag(g_k p_k''(u_k)),   g_int = J^T g,   J = diag(dp_k/du_k)
+    ///   step  = -(H_int + mu I)^-1 g_int          (mu = 0 while H_int is positive definite, else grown 10x from 1e-3 max|H_ii|)
+    /// ```
+    /// halved until `-ln L` falls by the Armijo amount `1e-4 * alpha * g.step`; at most 100 iterations. Every trial
+    /// point computes value, gradient and Hessian in one evaluation, so an accepted step needs no further one.
+    /// Converged when `EDM = -g.step / 2 < edmTolerance` with `H_int` positive definite (the same criterion as the
+    /// Newton polish). A likelihood with an analytic Hessian needs about one evaluation per iteration.
+    private func runNewton(_ ctx: MinimizationContext, from u0: [Double]) -> Attempt? {
+        let m = u0.count
+        var g = [Double](repeating: 0, count: m), h = [Double](repeating: 0, count: m * m)
+        guard var f = ctx.valueGradientHessian(u0, &g, &h) else { return nil }
+        var u = u0
+        var gt = g, ht = h
+        for _ in 0..<100 {
+            guard f.isFinite, g.allSatisfy({ $0.isFinite }), h.allSatisfy({ $0.isFinite }) else { break }
+            var step = SymmetricMatrix.solve(h, g.map { -$0 }, n: m)
+            if let s = step {
+                var edm = 0.0
+                for i in 0..<m { edm -= 0.5 * g[i] * s[i] }
+                if edm < options.edmTolerance { return Attempt(u: u, f: f, edm: edm, converged: true) }
+            } else {
+                // Not positive definite: Levenberg shift until it is.
+                var scale = 0.0
+                for i in 0..<m { scale = max(scale, abs(h[i * m + i])) }
+                var mu = 1e-3 * max(scale, 1e-12)
+                for _ in 0..<40 where step == nil {
+                    var shifted = h
+                    for i in 0..<m { shifted[i * m + i] += mu }
+                    step = SymmetricMatrix.solve(shifted, g.map { -$0 }, n: m)
+                    mu *= 10
+                }
+            }
+            guard let s = step else { break }
+            var slope = 0.0
+            for i in 0..<m { slope += g[i] * s[i] }
+            guard slope < 0 else { break }
+            var alpha = 1.0
+            var accepted = false
+            for _ in 0..<40 {
+                var trial = u
+                for i in 0..<m { trial[i] += alpha * s[i] }
+                if let ft = ctx.valueGradientHessian(trial, &gt, &ht), ft.isFinite, ft <= f + 1e-4 * alpha * slope {
+                    u = trial; f = ft; swap(&g, &gt); swap(&h, &ht)
+                    accepted = true
+                    break
+                }
+                alpha *= 0.5
+            }
+            if !accepted { break }
+        }
+        var edm = Double.infinity
+        if let s = SymmetricMatrix.solve(h, g.map { -$0 }, n: m) {
+            edm = 0
+            for i in 0..<m { edm -= 0.5 * g[i] * s[i] }
+        }
+        return Attempt(u: u, f: f, edm: edm, converged: f.isFinite && edm < options.edmTolerance)
     }
 
     private func runBFGSWithPolish(_ ctx: MinimizationContext, from u0: [Double]) -> Attempt {
@@ -299,6 +373,11 @@ public struct Minimizer: Sendable {
     private func internalHessian(_ ctx: MinimizationContext, at u: [Double]) -> [Double]? {
         let m = u.count
         var h = [Double](repeating: 0, count: m * m)
+        if ctx.hasHessian == true {
+            var g = [Double](repeating: 0, count: m)
+            guard ctx.valueGradientHessian(u, &g, &h) != nil, h.allSatisfy({ $0.isFinite }) else { return nil }
+            return h
+        }
         var up = u
         var gp = [Double](repeating: 0, count: m)
         var gm = [Double](repeating: 0, count: m)
@@ -326,6 +405,9 @@ public struct Minimizer: Sendable {
         var xs = x
         var gp = [Double](repeating: 0, count: n)
         var gm = [Double](repeating: 0, count: n)
+        if ctx.hasHessian == true, let full = ctx.externalHessian(at: x) {
+            for (i, ki) in free.enumerated() { for (j, kj) in free.enumerated() { h[i * m + j] = full[ki * n + kj] } }
+        } else {
         for (j, k) in free.enumerated() {
             let step = 1e-5 * max(1e-2, abs(x[k]))
             let hi = min(x[k] + step, pars[k].upper)
@@ -339,6 +421,7 @@ public struct Minimizer: Sendable {
             for (i, kk) in free.enumerated() { h[i * m + j] = (gp[kk] - gm[kk]) / (hi - lo) }
         }
         ctx.evaluations += 2 * m
+        }
         let hs = SymmetricMatrix.symmetrized(h, n: m)
         guard let inv = SymmetricMatrix.inverse(hs, n: m) else { return nil }
         var cov = [Double](repeating: 0, count: n * n)
@@ -357,6 +440,13 @@ final class MinimizationContext {
     var x: [Double]
     var gradientExternal: [Double]
     var evaluations = 0
+    /// Whether the likelihood has an analytic Hessian (`nil` until first asked).
+    var hasHessian: Bool?
+    /// The last point where value, gradient and Hessian were computed (external), and those results.
+    private var cachePoint: [Double]?
+    private var cacheGradient: [Double] = []
+    private var cacheHessian: [Double] = []
+    private var hessianExternal: [Double] = []
 
     init(likelihood: any Likelihood, template: [Double], free: [Int], transforms: [BoundTransform]) {
         self.likelihood = likelihood
@@ -411,6 +501,48 @@ final class MinimizationContext {
             gsl_vector_set(g, i, d.isFinite ? d : 0)
         }
         return Self.sanitize(f)
+    }
+
+    /// `-ln L`, its internal gradient `g` and internal Hessian `h` (row-major `m x m`) at internal point `u`, from one
+    /// analytic evaluation: `h_ij = H_kl p_i' p_j' + delta_ij g_k p_i''`. `nil` when the likelihood has no Hessian.
+    func valueGradientHessian(_ u: [Double], _ g: inout [Double], _ h: inout [Double]) -> Double? {
+        if hasHessian == false { return nil }
+        for (i, k) in free.enumerated() { x[k] = transforms[i].external(u[i]) }
+        let n = x.count
+        if hessianExternal.count != n * n { hessianExternal = [Double](repeating: 0, count: n * n) }
+        guard let f = likelihood.negativeLogLikelihood(x, gradient: &gradientExternal, hessian: &hessianExternal) else {
+            hasHessian = false
+            return nil
+        }
+        hasHessian = true
+        evaluations += 1
+        cachePoint = x
+        cacheGradient = gradientExternal
+        cacheHessian = hessianExternal
+        let m = free.count
+        for (i, ki) in free.enumerated() {
+            let di = transforms[i].derivative(u[i])
+            g[i] = gradientExternal[ki] * di
+            for (j, kj) in free.enumerated() {
+                h[i * m + j] = hessianExternal[ki * n + kj] * di * transforms[j].derivative(u[j])
+            }
+            h[i * m + i] += gradientExternal[ki] * transforms[i].secondDerivative(u[i])
+        }
+        return f.isNaN ? .infinity : f
+    }
+
+    /// The external gradient at `x` if the last Hessian evaluation was at exactly that point.
+    func cachedGradient(at x: [Double]) -> [Double]? { cachePoint == x ? cacheGradient : nil }
+
+    /// The external Hessian (`n x n`) at `x`: from the cache when the last Hessian evaluation was there, else one
+    /// analytic evaluation; `nil` when the likelihood has none.
+    func externalHessian(at x: [Double]) -> [Double]? {
+        if cachePoint == x { return cacheHessian }
+        let n = x.count
+        var g = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n * n)
+        guard likelihood.negativeLogLikelihood(x, gradient: &g, hessian: &h) != nil else { return nil }
+        evaluations += 1
+        return h
     }
 
     func valueAndGradient(_ u: [Double], _ g: inout [Double]) -> Double {
