@@ -238,7 +238,10 @@ public struct SPlotStudy: Study {
         let aucSW0 = try SWeightedROC.auc(scores: data.sample.score, sweights: sw)
         let aucTrue0 = try ROC.auc(scores: data.sample.score, labels: data.sample.isSignal)
         report.figure(try rocPlot(data, sw), caption: String(format: "ROC curves of the score in the same data set: sWeighted "
-                      + "(AUC = %.4f) and with the true labels (AUC = %.4f).", aucSW0, aucTrue0))
+                      + "(AUC = %.4f) and with the true labels (AUC = %.4f); this data set's pull is %+.2f. The sWeights are signed, "
+                      + "so the sWeighted rates are not monotonic and may leave [0, 1] (and the AUC may exceed 1): at high scores "
+                      + "the background sWeights of signal events under the peak are negative and cancel part of the true "
+                      + "background.", aucSW0, aucTrue0, results[shown].pull))
         report.figure(pullPlot(pulls), caption: String(format: "Pulls (AUC_sw − AUC_true)/σ over %d pseudo-experiments with the "
                       + "unit Gaussian: mean %.3f ± %.3f, width %.3f ± %.3f. The paired bootstrap error describes the sWeighted AUC's "
                       + "deviation from the truth.", ok.count, pullMean, pullMeanError, pullWidth, pullWidthError))
@@ -254,8 +257,8 @@ public struct SPlotStudy: Study {
             ["width of (AUC_sw − AUC_true)/σ(AUC_sw) (unpaired error)", String(format: "%.3f", SPlotStudy.standardDeviation(unpaired))],
             ["converged fits", String(format: "%d of %d", ok.count, toys)],
         ], caption: "Errors: mean ± width/√n, width ± width/√(2(n−1)). The bootstrap error of AUC_sw alone measures AUC_sw's "
-                 + "spread around the population AUC; most of that is shared with AUC_true on the same events, so it overstates "
-                 + "the error of the difference (last rows).")
+                 + "spread around the population AUC; the part of it that AUC_true shares (the same events) cancels in the "
+                 + "difference, so the error of AUC_sw alone is the larger of the two and the pull with it (unpaired row) the narrower.")
         report.figure(pValuePlot(ok), caption: "Independence check (weighted Kendall τ of the mass against the variable, centred, "
                       + "smaller p-value of the signal and the background sWeights) over the pseudo-experiments. Values below "
                       + "10⁻¹² are put in the first bin; the dotted line is the \(fmt(level)) level.")
@@ -265,7 +268,8 @@ public struct SPlotStudy: Study {
             ["control (signal mean follows the mass)", String(format: "%.3f ± %.3f", flagControl.fraction, flagControl.error),
              String(format: "%.3g", median(ok.map { $0.pControl }))],
         ], caption: "A variable is flagged when either species' p-value is below the level, so an independent variable is "
-                 + "flagged somewhat more often than the level. Binomial errors.")
+                 + "flagged more often than the level (about twice as often if the two p-values were exact and independent; "
+                 + "they are approximations, see SPlotIndependence). Binomial errors.")
 
         let out: [(String, JSONValue)] = [
             ("pull_mean", .number(pullMean)), ("pull_mean_error", .number(pullMeanError)),
@@ -326,7 +330,10 @@ public struct SPlotStudy: Study {
         let centres = (0..<bins).map { 0.5 * (edges[$0] + edges[$0 + 1]) }
         var plot = Plot(title: "Score per species: sWeights vs true labels", xLabel: "classifier score",
                         yLabel: "events per \(fmt(1 / Double(bins)))")
-        plot.legend = .topLeft
+        plot.legend = .topRight
+        let top = ([ts, tb, hs, hb].flatMap { zip($0.contents, $0.errors).map { $0 + $1 } }.max() ?? 1) * 1.45
+        let bottom = min(0, [hs, hb].flatMap { zip($0.contents, $0.errors).map { $0 - $1 } }.min() ?? 0) * 1.1
+        plot.yRange = bottom...top
         plot.add(.histogram("signal, true labels", edges: edges, contents: ts.contents, color: PlotSeries.palette[0]))
         plot.add(.histogram("background, true labels", edges: edges, contents: tb.contents, color: PlotSeries.palette[1]))
         plot.add(.points("signal, sWeighted", x: centres, y: hs.contents, yError: hs.errors, color: PlotSeries.palette[0]))
@@ -341,8 +348,10 @@ public struct SPlotStudy: Study {
         var plot = Plot(title: "ROC curve of the score", xLabel: "background efficiency (false-positive rate)",
                         yLabel: "signal efficiency (true-positive rate)")
         plot.legend = .bottomRight
-        plot.xRange = 0...1
-        plot.yRange = 0...1.02
+        // Signed weights: the sWeighted rates may leave [0, 1]; show all of them.
+        let all = curves.flatMap { $0 }
+        plot.xRange = min(0, all.map { $0.falsePositiveRate }.min() ?? 0)...max(1, all.map { $0.falsePositiveRate }.max() ?? 1)
+        plot.yRange = min(0, all.map { $0.truePositiveRate }.min() ?? 0)...max(1.02, all.map { $0.truePositiveRate }.max() ?? 1)
         for (k, c) in curves.enumerated() {
             let step = max(1, c.count / 400)  // thin to about 400 points for the figure
             let pts = Swift.stride(from: 0, to: c.count, by: step).map { c[$0] } + [c[c.count - 1]]
@@ -354,7 +363,7 @@ public struct SPlotStudy: Study {
     }
 
     func pullPlot(_ pulls: [Double]) -> Plot {
-        let bins = 24, lo = -4.0, hi = 4.0, binWidth = (hi - lo) / Double(bins)
+        let bins = 20, lo = -4.0, hi = 4.0, binWidth = (hi - lo) / Double(bins)
         var h = [Double](repeating: 0, count: bins)
         for p in pulls where p >= lo && p < hi { h[Int((p - lo) / binWidth)] += 1 }
         let edges = (0...bins).map { lo + binWidth * Double($0) }

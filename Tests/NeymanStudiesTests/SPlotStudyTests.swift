@@ -54,6 +54,19 @@ struct SPlotStudyTests {
         #expect((f["independent_score"] ?? 1) <= 0.1, "score flagged in \(f["independent_score"] ?? -1)")
     }
 
+    @Test func resultsDoNotDependOnTheThreadCount() throws {
+        let small = Self.toml.replacingOccurrences(of: "quick = 500,", with: "quick = 200,")
+            .replacingOccurrences(of: "quick = 1000,", with: "quick = 400,")
+            .replacingOccurrences(of: "quick = 120,", with: "quick = 6,").replacingOccurrences(of: "bootstrap = 100", with: "bootstrap = 20")
+        let study = try SPlotStudy(config: try ConfigFile.parse(small, file: "small.toml"), scale: .quick)
+        #expect(study.events == 600 && study.toys == 6)
+        let one = try study.run(seed: 3, context: StudyContext(scale: .quick, threads: 1, quiet: true))
+        let two = try study.run(seed: 3, context: StudyContext(scale: .quick, threads: 2, quiet: true))
+        #expect(JSONValue.object(one.results).serialized(pretty: false) == JSONValue.object(two.results).serialized(pretty: false))
+        let other = try study.run(seed: 4, context: StudyContext(scale: .quick, threads: 2, quiet: true))
+        #expect(Self.number(one.results, "auc_true_mean") != Self.number(other.results, "auc_true_mean"))
+    }
+
     @Test func badKeysAreNamed() throws {
         func fails(_ old: String, _ new: String, naming key: String) {
             let text = Self.toml.replacingOccurrences(of: old, with: new)
