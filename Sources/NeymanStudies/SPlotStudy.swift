@@ -38,23 +38,34 @@ public struct SPlotStudy: Study {
     /// Expected signal and background yields per pseudo-experiment; their sum is the fixed number of events.
     public var signalYield: Int
     public var backgroundYield: Int
+    /// The Z pole (GeV), the centre of the Voigt.
     public var mass: Double
+    /// Breit-Wigner full width Gamma (GeV), generated and held fixed in the fit.
     public var width: Double
+    /// Gaussian resolution (GeV) of the Voigt.
     public var resolution: Double
+    /// The mass range generated and fitted.
     public var range: FitRange
+    /// Background shape `exp(slope m)` (per GeV).
     public var slope: Double
     /// Beta parameters `(a, b)` of the score per species.
     public var signalBeta: (a: Double, b: Double)
     public var backgroundBeta: (a: Double, b: Double)
     /// `k`: the control variable's mean shift per unit of `m - mass` for signal.
     public var controlSlope: Double
+    /// Pseudo-experiments.
     public var toys: Int
+    /// Paired bootstrap replicas per pseudo-experiment.
     public var bootstrapReplicas: Int
     /// The p-value below which the independence check flags a variable.
     public var level: Double
 
+    /// Events per pseudo-experiment: `N_s + N_b`.
     public var events: Int { signalYield + backgroundYield }
 
+    /// Reads `[sample]` (`signal_yield`, `background_yield` required and scaled; `mass`, `width`, `resolution`, `range`,
+    /// `slope`), `[score]` (`signal_beta`, `background_beta`), `[control]` (`signal_slope`) and `[toys]` (`count` required
+    /// and scaled; `bootstrap`, `level`). Bad values throw an error naming the key.
     public init(config root: ConfigTable, scale: StudyScale) throws {
         let sample = try root.require("sample") { try root.table($0) }
         signalYield = try sample.requirePositive("signal_yield", scale)
