@@ -14,15 +14,7 @@ public enum Quadrature {
             throw NeymanError.invalid("integration range must be finite (got \(range.lowerBound)...\(range.upperBound))")
         }
         if range.lowerBound == range.upperBound { return 0 }
-        GSLErrorHandling.ensureDisabled()
-        final class Box { var f: (Double) throws -> Double; var error: Error?; init(_ f: @escaping (Double) throws -> Double) { self.f = f } }
-        return try withoutActuallyEscaping(f) { f in
-            let box = Box(f)
-            var function = gsl_function(function: { x, p in
-                let b = Unmanaged<Box>.fromOpaque(p!).takeUnretainedValue()
-                if b.error != nil { return 0 }
-                do { return try b.f(x) } catch { b.error = error; return 0 }
-            }, params: Unmanaged.passUnretained(box).toOpaque())
+        return try withGSLFunction(f, failureValue: 0) { function, pendingError in
             guard let ws = gsl_integration_workspace_alloc(limit) else {
                 throw NeymanError.numericalFailure("cannot allocate the integration workspace")
             }
@@ -30,7 +22,7 @@ public enum Quadrature {
             var result = 0.0, error = 0.0
             let status = gsl_integration_qag(&function, range.lowerBound, range.upperBound, absoluteTolerance, relativeTolerance,
                                              limit, Int32(GSL_INTEG_GAUSS21), ws, &result, &error)
-            if let e = box.error { throw e }
+            if let e = pendingError() { throw e }
             guard status == GSL_SUCCESS else {
                 throw NeymanError.numericalFailure("QAG integration over [\(range.lowerBound), \(range.upperBound)] failed: "
                                                    + String(cString: gsl_strerror(status)) + " (estimate \(result) ± \(error))")
@@ -59,24 +51,16 @@ public enum Quadrature {
         let limit = 256
         guard let workspace = gsl_integration_workspace_alloc(limit) else { return .nan }
         defer { gsl_integration_workspace_free(workspace) }
-        return withoutActuallyEscaping(f) { f in
-            let box = IntegrandBox(f)
+        // `f` cannot throw, so neither can the wrapper; `?? .nan` is never taken.
+        return (try? withGSLFunction(f) { function, _ in
             var total = 0.0
             for k in 0..<(cuts.count - 1) {
-                var function = gsl_function(function: { x, p in
-                    Unmanaged<IntegrandBox>.fromOpaque(p!).takeUnretainedValue().f(x)
-                }, params: Unmanaged.passUnretained(box).toOpaque())
                 var result = 0.0, error = 0.0
                 _ = gsl_integration_qag(&function, cuts[k], cuts[k + 1], 1e-14 * (cuts[k + 1] - cuts[k]), 1e-11, limit,
                                         Int32(GSL_INTEG_GAUSS61), workspace, &result, &error)
                 total += result
             }
             return total
-        }
-    }
-
-    private final class IntegrandBox {
-        let f: (Double) -> Double
-        init(_ f: @escaping (Double) -> Double) { self.f = f }
+        }) ?? .nan
     }
 }
