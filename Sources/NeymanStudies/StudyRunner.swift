@@ -45,7 +45,6 @@ public enum StudyRunner {
         context.log(String(format: "%@: done in %.1f s", name, Date().timeIntervalSince(started)))
 
         var report = HTMLReport(title: title)
-        report.heading(title)
         if let d = description { report.paragraph(d) }
         report.paragraph("Study file \(URL(fileURLWithPath: file).lastPathComponent), kind \(kind), seed \(seedValue), scale "
                          + "\(context.scale.rawValue). Re-run with: neyman study \(file) --out DIR --scale \(context.scale.rawValue)")
@@ -74,7 +73,10 @@ public enum StudyRunner {
         report.paragraph("\(outputs.count) studies at scale \(scale.rawValue). Each study's numbers are in <name>/results.json "
                          + "and its tables in <name>/*.csv next to this file.")
         report.table(headers: ["study", "kind", "title"], rows: outputs.map { [$0.name, $0.kind, $0.title] })
-        for o in outputs { report.append(o.report) }
+        for o in outputs {
+            report.heading(o.title)
+            report.append(o.report)
+        }
         try report.write(to: (directory as NSString).appendingPathComponent("report.html"))
     }
 
