@@ -21,7 +21,8 @@ public enum ROC {
         for i in 0..<n where !(scores[i].isFinite && wS[i].isFinite && wB[i].isFinite) {
             throw NeymanError.invalid("event \(i) has a non-finite score or weight")
         }
-        let order = (0..<n).sorted { scores[$0] < scores[$1] }
+        guard n < Int(UInt32.max) else { throw NeymanError.invalid("more than 2^32 - 1 events") }
+        let order = RadixSort.ascendingOrder(scores)
         var totalS = 0.0, totalB = 0.0
         for i in 0..<n { totalS += wS[i]; totalB += wB[i] }
         guard totalS != 0, totalB != 0 else { throw NeymanError.invalid("a class has zero total weight") }
