@@ -75,15 +75,8 @@ public struct BumpHuntLimitsStudy: Study {
                                                                     report: HTMLReport) {
         let model = try BumpHuntModel(resolution: .global(sigma))
         // The network and its tabulated ratio.
-        let n = network.eventsPerClass
-        let sig = model.events(n, signal: true, rng: RandomStream(seed: seed, task: 1)).map { [Float($0.y)] }
-        let bkg = model.events(n, signal: false, rng: RandomStream(seed: seed, task: 2)).map { [Float($0.y)] }
-        context.log("training the S-vs-B network on \(n) + \(n) events")
-        let (net, history) = try network.train(classA: sig, classB: bkg, seed: RandomStream.mixSeed(seed, 3), quiet: context.quiet)
-        let lr = try LikelihoodRatio(network: net)
-        let rawRatio = try TabulatedFunction(lower: -0.5, upper: 0.5, points: 16_385) { ys in
-            net.score(ys.map(Float.init), rows: ys.count).map { lr.ratio(score: Double($0)) }
-        }
+        let (rawRatio, history) = try network.trainBumpHuntRatio(model: model, dataSeed: seed, trainingSeed: RandomStream.mixSeed(seed, 3),
+                                                                 context: context)
         // The signal density r^ p_B must integrate to one: normalise r^ by its mean over a large simulated background
         // sample (the same sample that gives the binned test its templates). A 0.5 % excess in E_B[r^] would
         // otherwise bias mu^ upwards and weaken the unbinned test by several per cent.

@@ -79,26 +79,14 @@ public struct BumpHuntPowerStudy: Study {
         return [Double(exact.count)] + binnings.map { $0.statistic(ratios: exact, signal: s, background: b) } + [optimal, learned]
     }
 
-    /// Trains the S-vs-B network on `y` and tabulates its ratio on [-0.5, 0.5].
-    func trainNetwork(model: BumpHuntModel, seed: UInt64, context: StudyContext) throws -> (TabulatedFunction, [EpochRecord]) {
-        let n = network.eventsPerClass
-        let sig = model.events(n, signal: true, rng: RandomStream(seed: seed, task: 1)).map { [Float($0.y)] }
-        let bkg = model.events(n, signal: false, rng: RandomStream(seed: seed, task: 2)).map { [Float($0.y)] }
-        context.log("training the S-vs-B network on \(n) + \(n) events")
-        let (net, history) = try network.train(classA: sig, classB: bkg, seed: seed &+ 3, quiet: context.quiet)
-        let lr = try LikelihoodRatio(network: net)
-        let table = try TabulatedFunction(lower: -0.5, upper: 0.5, points: 16_385) { ys in
-            net.score(ys.map(Float.init), rows: ys.count).map { lr.ratio(score: Double($0)) }
-        }
-        return (table, history)
-    }
-
     public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
                                                                     tables: [(name: String, columns: [(String, [Double])])],
                                                                     report: HTMLReport) {
         let model = try BumpHuntModel(resolution: .global(sigma))
         let binnings = try binnings()
-        let (ratioNet, history) = try trainNetwork(model: model, seed: RandomStream.mixSeed(seed, 0x4E4E), context: context)
+        let networkSeed = RandomStream.mixSeed(seed, 0x4E4E)
+        let (ratioNet, history) = try network.trainBumpHuntRatio(model: model, dataSeed: networkSeed, trainingSeed: networkSeed &+ 3,
+                                                                 context: context)
         let s = signal, b = background
         let progress = ProgressDisplay("pseudo-experiments", total: toys, quiet: context.quiet)
         let pairs = try deterministicParallelMap(count: toys, threads: context.threads, progress: progress) { i -> ([Double], [Double]) in

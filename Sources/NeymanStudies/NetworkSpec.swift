@@ -70,4 +70,21 @@ public struct NetworkSpec: Sendable {
         let history = try Trainer(network: net, options: o).train(data)
         return (net, history)
     }
+
+    /// Trains the S-vs-B network on `y` of the bump-hunt model (`eventsPerClass` events of each class, drawn from
+    /// streams `(dataSeed, 1)` and `(dataSeed, 2)`) and tabulates its ratio `s/(1-s) W_B/W_A` on [-0.5, 0.5] with
+    /// `2^14 + 1` points (``TabulatedFunction``), so that parallel pseudo-experiments can read it.
+    func trainBumpHuntRatio(model: BumpHuntModel, dataSeed: UInt64, trainingSeed: UInt64,
+                            context: StudyContext) throws -> (ratio: TabulatedFunction, history: [EpochRecord]) {
+        let n = eventsPerClass
+        let sig = model.events(n, signal: true, rng: RandomStream(seed: dataSeed, task: 1)).map { [Float($0.y)] }
+        let bkg = model.events(n, signal: false, rng: RandomStream(seed: dataSeed, task: 2)).map { [Float($0.y)] }
+        context.log("training the S-vs-B network on \(n) + \(n) events")
+        let (net, history) = try train(classA: sig, classB: bkg, seed: trainingSeed, quiet: context.quiet)
+        let lr = try LikelihoodRatio(network: net)
+        let table = try TabulatedFunction(lower: -0.5, upper: 0.5, points: 16_385) { ys in
+            net.score(ys.map(Float.init), rows: ys.count).map { lr.ratio(score: Double($0)) }
+        }
+        return (table, history)
+    }
 }
