@@ -98,3 +98,18 @@ public struct RatioCalibration: Sendable {
     /// The calibrated ratio at score `s`.
     public func ratio(score s: Double) -> Double { ratios[RatioCalibration.bin(s, edges)] }
 }
+
+extension Network {
+    /// Classifier scores and likelihood ratios of `rows` events (formulas.md §1): for `bce`/`mse` networks
+    /// `s = sigmoid(z)` and `r = s/(1-s) * W_B/W_A`; for the `ratio` loss the network's output is `r = f` itself and
+    /// `s = f/(1+f)`. Scores are rounded to their shortest `Float` representation (the precision the network has).
+    /// - Throws: if the stored class weights cannot define a ratio (a model saved without them).
+    public func scoresAndRatios(_ features: [Float], rows: Int) throws -> (scores: [Double], ratios: [Double]) {
+        let out = score(features, rows: rows).map { Double(String($0)) ?? Double($0) }
+        if lossKind.outputIsLogit {
+            let lr = try LikelihoodRatio(network: self)
+            return (out, out.map { lr.ratio(score: $0) })
+        }
+        return (out.map { $0 / (1 + $0) }, out)
+    }
+}

@@ -108,6 +108,9 @@ public final class Trainer {
     public var options: TrainingOptions
     /// Extra loss terms (e.g. DisCo), evaluated on each batch with their exact gradients.
     public var penalties: [LossPenalty] = []
+    /// Flat sampling per epoch (``EpochSampling``): each epoch trains on a fresh sample with fixed counts per class and
+    /// bin instead of on every training event once. `nil` = the plain epoch over all training events.
+    public var epochSampling: EpochSampling?
 
     public init(network: Network, options: TrainingOptions) {
         self.network = network
@@ -136,7 +139,17 @@ public final class Trainer {
         let validation = nVal > 0 ? data.subset(validationRows) : nil
 
         network.lossKind = options.loss
-        network.classWeights = train.classWeights
+        var strata: [[[Int]]] = []
+        if let sampling = epochSampling {
+            guard sampling.variable.count == data.count else {
+                throw NeymanError.invalid("the sampling variable has \(sampling.variable.count) values for \(data.count) events",
+                                          key: "training.sampling.variable")
+            }
+            strata = sampling.strata(rows: trainRows, labels: train.labels)
+            network.classWeights = sampling.expectedClassWeights(strata: strata, weights: train.weights)
+        } else {
+            network.classWeights = train.classWeights
+        }
         guard network.classWeights.a > 0, network.classWeights.b > 0 else {
             throw NeymanError.invalid("both classes need events with positive total weight (label 1 and label 0)", column: "label")
         }
@@ -161,7 +174,8 @@ public final class Trainer {
 
         for epoch in 0..<options.epochs {
             for (j, d) in dropouts.enumerated() { d.rng = RandomStream(seed: options.seed &+ 7919, task: UInt64(epoch * 64 + j)) }
-            let order = RandomStream(seed: options.seed, task: UInt64(1 + epoch)).permutation(train.count)
+            let order = epochSampling?.draw(strata: strata, epoch: epoch, seed: options.seed)
+                ?? RandomStream(seed: options.seed, task: UInt64(1 + epoch)).permutation(train.count)
             var epochLoss = 0.0, epochWeight = 0.0
             var start = 0
             while start < order.count {

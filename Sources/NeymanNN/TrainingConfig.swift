@@ -33,6 +33,12 @@ import NeymanCore
 /// lr_decay_patience = 2
 /// weight_decay = 0.0
 /// seed = 1
+/// folds = 1                    # k >= 2: stratified k-fold, one model per fold (see `neyman train`)
+/// [training.sampling]         # optional: flat sampling per epoch (EpochSampling)
+/// variable = "pt"              # column of the training file (need not be a feature)
+/// edges = [5, 10, 15, 20]      # ascending; the last bin is an overflow bin [20, inf), values below 5 count in the first
+/// class_a_per_bin = 10000      # events of class A (label 1) drawn per bin and epoch
+/// class_b_per_bin = 5000       # events of class B (label 0) drawn per bin and epoch
 /// [training.disco]            # optional: DisCo decorrelation penalty (DisCoPenalty)
 /// lambda = 10.0                # L = loss + lambda * dCor²(score, m), weighted, per batch
 /// variable = "m"               # column of the training file (need not be a feature)
@@ -79,6 +85,20 @@ public struct TrainingConfig {
     public var options: TrainingOptions
     /// The DisCo penalty, when `[training.disco]` is present.
     public var disco: DisCoSettings?
+    /// The `[training.sampling]` table: flat sampling per epoch (``EpochSampling``).
+    public struct SamplingSettings: Sendable, Equatable {
+        /// The column holding the sampling variable.
+        public var variable: String
+        /// Ascending bin edges; the last bin is open above.
+        public var edges: [Double]
+        public var classAPerBin: Int
+        public var classBPerBin: Int
+    }
+    /// Flat sampling per epoch, when `[training.sampling]` is present.
+    public var sampling: SamplingSettings?
+    /// `[training] folds`: 1 = one model on all events; `k >= 2` = stratified k-fold (``KFold``), one model per fold,
+    /// each trained without its fold and scoring it.
+    public var folds = 1
 
     /// Reads and validates a config file.
     public static func load(path: String) throws -> TrainingConfig {
@@ -153,6 +173,22 @@ public struct TrainingConfig {
             }
             disco = DisCoSettings(lambda: lambda, variable: variable, events: events)
         }
+        var sampling: SamplingSettings? = nil
+        if let t = training, let d = try t.table("sampling") {
+            let variable = try d.require("variable") { try d.string($0) }
+            let edges = try d.require("edges") { try d.doubles($0) }
+            guard !edges.isEmpty, edges.allSatisfy(\.isFinite) else { throw invalid("training.sampling.edges", "give at least one finite edge") }
+            for k in 1..<edges.count where !(edges[k] > edges[k - 1]) {
+                throw invalid("training.sampling.edges", "must be strictly ascending (\(edges[k]) follows \(edges[k - 1]))")
+            }
+            let a = try d.require("class_a_per_bin") { try d.int($0) }
+            guard a > 0 else { throw invalid("training.sampling.class_a_per_bin", "must be positive (got \(a))") }
+            let b = try d.require("class_b_per_bin") { try d.int($0) }
+            guard b > 0 else { throw invalid("training.sampling.class_b_per_bin", "must be positive (got \(b))") }
+            sampling = SamplingSettings(variable: variable, edges: edges, classAPerBin: a, classBPerBin: b)
+        }
+        let folds = try training?.int("folds") ?? 1
+        guard folds >= 1 else { throw invalid("training.folds", "must be >= 1 (1 = no k-fold; got \(folds))") }
         try root.rejectUnknownKeys()
         var cfg = TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
                                  activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
@@ -164,6 +200,8 @@ public struct TrainingConfig {
         cfg.convsPerBlock = convsPerBlock
         cfg.filters = filters
         cfg.disco = disco
+        cfg.sampling = sampling
+        cfg.folds = folds
         return cfg
     }
 
@@ -172,20 +210,20 @@ public struct TrainingConfig {
         try data(from: try Dataset.load(path: trainPath))
     }
 
-    /// Reads the training file once: the training data and the loss penalties the config asks for (the DisCo
-    /// penalty, with its variable read from the same file, one value per event).
-    public func load() throws -> (data: TrainingData, penalties: [LossPenalty]) {
+    /// Reads the training file once: the training data and the auxiliary columns of `[training.disco]` and
+    /// `[training.sampling]` (which need not be features), checked against the config.
+    public func load() throws -> TrainingInputs {
         let ds = try Dataset.load(path: trainPath)
         let data = try data(from: ds)
-        var penalties: [LossPenalty] = []
-        if let disco {
-            let m: [Double]
-            do { m = try ds.column(disco.variable) } catch let e as NeymanError { throw e.inFile(trainPath) }
-            do {
-                penalties.append(try DisCoPenalty(lambda: disco.lambda, variable: m, events: disco.events))
-            } catch let e as NeymanError { throw e.inFile(trainPath) }
+        func column(_ name: String) throws -> [Double] {
+            do { return try ds.column(name) } catch let e as NeymanError { throw e.inFile(trainPath) }
         }
-        return (data, penalties)
+        let inputs = TrainingInputs(data: data, discoVariable: try disco.map { try column($0.variable) },
+                                    samplingVariable: try sampling.map { try column($0.variable) }, config: self)
+        // Check the auxiliary columns now, so that a bad value fails before any training.
+        _ = try inputs.penalties()
+        _ = try inputs.epochSampling()
+        return inputs
     }
 
     private func data(from ds: Dataset) throws -> TrainingData {

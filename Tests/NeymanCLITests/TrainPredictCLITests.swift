@@ -90,6 +90,68 @@ struct TrainPredictCLITests {
     }
 }
 
+@Suite("neyman train: k-fold and flat sampling", .serialized)
+struct TrainKFoldCLITests {
+    let base = TrainPredictCLITests()
+
+    /// Three stratified folds of 6000 events: each event is scored by the model of its own fold, which did not see it.
+    @Test func kFoldWritesOneModelPerFoldAndScoresEveryEventOutOfFold() throws {
+        let dir = try base.workspace(config: "folds = 3")
+        let out = dir.appendingPathComponent("out")
+        let t = try CLI.run(["train", "--config", dir.appendingPathComponent("config.toml").path, "--out", out.path, "--format", "json"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let j = try #require(t.json)
+        for key in ["folds", "models", "histories", "epochs_run", "fold_auc", "fold_auc_mean", "fold_auc_std", "out_of_fold_auc",
+                    "out_of_fold", "summary"] {
+            #expect(j[key] != nil, "missing key \(key)")
+        }
+        #expect(j["folds"] as? Int == 3)
+        let models = try #require(j["models"] as? [String])
+        #expect(models.count == 3 && models.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        // Exact AUC of two unit Gaussians 2 apart: Phi(2 / sqrt 2) = 0.9214; 2000 held-out events per fold.
+        let foldAUC = try #require(j["fold_auc"] as? [Double])
+        #expect(foldAUC.allSatisfy { abs($0 - 0.9214) < 0.03 }, "\(foldAUC)")
+        #expect(abs((j["out_of_fold_auc"] as? Double ?? 0) - 0.9214) < 0.02)
+
+        // out_of_fold.csv: every row once, folds stratified (1000 events of each class per fold), and each score is
+        // what `neyman predict` gives with that fold's model.
+        let lines = try String(contentsOfFile: try #require(j["out_of_fold"] as? String), encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "row,fold,label,weight,score,ratio" && lines.count == 6001)
+        let rows = lines.dropFirst().map { $0.split(separator: ",").map { Double($0) ?? .nan } }
+        #expect(rows.map { Int($0[0]) } == Array(0..<6000))
+        for f in 1...3 {
+            #expect(rows.filter { Int($0[1]) == f && $0[2] == 1 }.count == 1000)
+            #expect(rows.filter { Int($0[1]) == f && $0[2] == 0 }.count == 1000)
+        }
+        let p = try CLI.run(["predict", "--model", models[1], "--input", dir.appendingPathComponent("train.csv").path, "--ratio", "--format", "json"])
+        let scores = try #require(p.json?["scores"] as? [Double]), ratios = try #require(p.json?["ratios"] as? [Double])
+        for r in rows where Int(r[1]) == 2 {
+            #expect(abs(r[4] - scores[Int(r[0])]) <= 1e-7 * max(1, scores[Int(r[0])]) && abs(r[5] / ratios[Int(r[0])] - 1) < 1e-6)
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try #require(j["summary"] as? String))))
+        #expect(((summary as? [String: Any])?["per_fold"] as? [Any])?.count == 3)
+    }
+
+    @Test func kFoldErrorsNameTheKey() throws {
+        for (value, mentions) in [("0", "training.folds"), ("7000", "training.folds")] {
+            let dir = try base.workspace(config: "folds = \(value)")
+            let t = try CLI.run(["train", "--config", dir.appendingPathComponent("config.toml").path, "--out", dir.appendingPathComponent("o").path])
+            #expect(t.status == 2 && t.stderr.contains(mentions), "folds = \(value): \(t.stderr)")
+        }
+    }
+
+    /// Flat sampling in x itself: three non-empty bins per class, 500 events each per epoch -> class weights 1500 each.
+    @Test func flatSamplingIsRecordedAndSetsTheClassWeights() throws {
+        let dir = try base.workspace(config: "[training.sampling]\nvariable = \"x\"\nedges = [-1, 0, 1]\nclass_a_per_bin = 500\nclass_b_per_bin = 500")
+        let out = dir.appendingPathComponent("out")
+        let t = try CLI.run(["train", "--config", dir.appendingPathComponent("config.toml").path, "--out", out.path, "--format", "json"])
+        #expect(t.status == 0, "\(t.stderr)")
+        #expect(t.json?["class_weight_a"] as? Double == 1500 && t.json?["class_weight_b"] as? Double == 1500)
+        let history = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("history.json"))) as? [String: Any]
+        #expect((history?["sampling"] as? [String: Any])?["variable"] as? String == "x")
+    }
+}
+
 @Suite("neyman train with particle inputs", .serialized)
 struct TrainParticlesCLITests {
     /// An EFN on 4-particle events: class A events have their energy in one particle, class B spread over four.

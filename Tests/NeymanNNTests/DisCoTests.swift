@@ -124,7 +124,8 @@ struct DisCoTests {
     @Test func configKeys() throws {
         let cfg = try TrainingConfig.load(path: try config("[training.disco]\nlambda = 10.0\nvariable = \"m\"\nevents = \"all\""))
         #expect(cfg.disco == TrainingConfig.DisCoSettings(lambda: 10, variable: "m", events: .all))
-        let (data, penalties) = try cfg.load()
+        let inputs = try cfg.load()
+        let data = inputs.data, penalties = try inputs.penalties()
         #expect(data.count == 4 && penalties.count == 1)
         let disco = try #require(penalties.first as? DisCoPenalty)
         #expect(disco.variable == [1, 2, 3, 0.5] && disco.lambda == 10 && disco.events == .all)
@@ -132,7 +133,7 @@ struct DisCoTests {
         let defaults = try TrainingConfig.load(path: try config("[training.disco]\nlambda = 3\nvariable = \"m\""))
         #expect(defaults.disco?.events == .background)
         #expect(try TrainingConfig.load(path: try config("")).disco == nil)
-        #expect(try TrainingConfig.load(path: try config("")).load().penalties.isEmpty)
+        #expect(try TrainingConfig.load(path: try config("")).load().penalties().isEmpty)
 
         func failure(_ text: String) -> String {
             do {
