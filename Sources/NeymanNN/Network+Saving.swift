@@ -25,6 +25,7 @@ extension Network {
             "feature_mean": try json(featureMean.map(Double.init)),
             "feature_std": try json(featureStd.map(Double.init)),
             "loss": lossKind.rawValue,
+            "ratio_alpha": "\(ratioAlpha)",
             "class_weight_a": "\(classWeights.a)",
             "class_weight_b": "\(classWeights.b)",
             "features": try json(featureNames),
@@ -92,6 +93,9 @@ extension Network {
         net.featureMean = ((try? parse("feature_mean")) as? [NSNumber])?.map { $0.floatValue } ?? []
         net.featureStd = ((try? parse("feature_std")) as? [NSNumber])?.map { $0.floatValue } ?? []
         net.classWeights = (Double(meta["class_weight_a"] ?? "") ?? 1, Double(meta["class_weight_b"] ?? "") ?? 1)
+        let alpha = Double(meta["ratio_alpha"] ?? "0") ?? .nan
+        guard alpha >= 0, alpha < 1 else { throw bad("metadata 'ratio_alpha' must be in [0, 1)", key: "ratio_alpha") }
+        net.ratioAlpha = alpha
         net.featureNames = ((try? parse("features")) as? [String]) ?? []
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for p in net.parameters {

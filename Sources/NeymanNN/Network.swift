@@ -29,6 +29,9 @@ public final class Network {
     public var featureNames: [String] = []
     /// Sums of training weights of class A (label 1) and class B (label 0): the `W_A`, `W_B` of formulas.md §1.
     public var classWeights: (a: Double, b: Double) = (1, 1)
+    /// For the `ratio` loss: the relative-ratio parameter `alpha` it was trained with (``LossKind``), `0 <= alpha < 1`;
+    /// the output `f = exp(z)` estimates `r / (alpha r + 1 - alpha)` and ``score(_:rows:)`` converts it back to `r`.
+    public var ratioAlpha: Double = 0
 
     private let standardized = Tensor(shape: [1, 1])
 
@@ -112,10 +115,18 @@ public final class Network {
         return out
     }
 
-    /// Classifier scores `s = sigmoid(z)` in (0, 1); for the `ratio` loss, the ratio `f = exp(z)` itself.
+    /// Classifier scores `s = sigmoid(z)` in (0, 1); for the `ratio` loss, the ratio itself: `f = exp(z)` for
+    /// `alpha = 0`, else `r = (1 - alpha) f / (1 - alpha f)` (`+inf` if `alpha f >= 1`, beyond the loss's optimum).
     public func score(_ features: [Float], rows: Int) -> [Float] {
         let z = predictRaw(features, rows: rows)
-        guard lossKind.outputIsLogit else { return z.map { exp(min($0, 40)) } }
+        guard lossKind.outputIsLogit else {
+            let alpha = ratioAlpha
+            guard alpha > 0 else { return z.map { exp(min($0, 40)) } }
+            return z.map { v in
+                let f = exp(min(Double(v), 40))
+                return alpha * f < 1 ? Float((1 - alpha) * f / (1 - alpha * f)) : .infinity
+            }
+        }
         return z.map { v in v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v)) }
     }
 }

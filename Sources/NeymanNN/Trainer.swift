@@ -78,6 +78,10 @@ public struct TrainingOptions: Sendable {
     /// Decoupled weight decay (AdamW) on weight matrices; 0 = none.
     public var weightDecay: Float = 0
     public var loss: LossKind = .bce
+    /// The `ratio` loss's relative-ratio parameter `alpha` (``LossKind``): `0` is guide eq. 3.11 exactly; the default
+    /// `1e-3` bounds the loss below, which keeps the fit stable where class B has no events, and is undone exactly
+    /// when the ratio is read (`r = (1 - alpha) f / (1 - alpha f)`). Ignored by bce/mse.
+    public var ratioAlpha: Double = 1e-3
     /// Standardise inputs with the training set's per-feature mean and standard deviation.
     public var standardize = true
     /// No progress line on stderr.
@@ -139,6 +143,10 @@ public final class Trainer {
         let validation = nVal > 0 ? data.subset(validationRows) : nil
 
         network.lossKind = options.loss
+        guard options.ratioAlpha >= 0, options.ratioAlpha < 1 else {
+            throw NeymanError.invalid("ratio_alpha must be in [0, 1), got \(options.ratioAlpha)", key: "training.ratio_alpha")
+        }
+        network.ratioAlpha = options.loss == .ratio ? options.ratioAlpha : 0
         var strata: [[[Int]]] = []
         if let sampling = epochSampling {
             guard sampling.variable.count == data.count else {
@@ -193,7 +201,7 @@ public final class Trainer {
                 var loss = batchY.withUnsafeBufferPointer { y in
                     batchW.withUnsafeBufferPointer { w in
                         LossFunction.evaluate(options.loss, outputs: z.storage, labels: y.baseAddress!, weights: w.baseAddress!,
-                                              count: n, gradient: grad.storage)
+                                              count: n, gradient: grad.storage, ratioAlpha: network.ratioAlpha)
                     }
                 }
                 if !penalties.isEmpty {
@@ -259,7 +267,7 @@ public final class Trainer {
                 data.weights.withUnsafeBufferPointer { w in
                     g.withUnsafeMutableBufferPointer { gb in
                         LossFunction.evaluate(options.loss, outputs: zb.baseAddress!, labels: y.baseAddress!, weights: w.baseAddress!,
-                                              count: data.count, gradient: gb.baseAddress!)
+                                              count: data.count, gradient: gb.baseAddress!, ratioAlpha: network.ratioAlpha)
                     }
                 }
             }

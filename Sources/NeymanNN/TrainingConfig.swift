@@ -25,6 +25,7 @@ import NeymanCore
 /// initializer = "glorot_normal" # glorot_normal | he | orthogonal
 /// [training]
 /// loss = "bce"                 # bce | mse | ratio
+/// ratio_alpha = 1e-3           # ratio loss: relative-ratio parameter (0 = guide eq. 3.11 exactly; see LossKind)
 /// epochs = 30
 /// batch_size = 256
 /// learning_rate = 1e-3
@@ -284,6 +285,8 @@ extension TrainingOptions {
             o.patience = try t.int("patience") ?? o.patience
             o.learningRateDecayPatience = try t.int("lr_decay_patience") ?? o.learningRateDecayPatience
             o.weightDecay = Float(try t.double("weight_decay") ?? 0)
+            o.ratioAlpha = try t.double("ratio_alpha") ?? o.ratioAlpha
+            guard o.ratioAlpha >= 0, o.ratioAlpha < 1 else { throw invalid("training.ratio_alpha", "must be in [0, 1) (got \(o.ratioAlpha))") }
             if let s = try t.int("seed") {
                 guard s >= 0 else { throw invalid("training.seed", "must be >= 0") }
                 o.seed = UInt64(s)

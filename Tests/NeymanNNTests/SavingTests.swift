@@ -27,6 +27,20 @@ struct SavingTests {
     }
 
     /// The byte layout of the format: header length, JSON header, little-endian F32 data at the stated offsets.
+    /// A ratio-loss model keeps its relative-ratio parameter: the reloaded model converts its output the same way.
+    @Test func ratioModelKeepsItsAlpha() throws {
+        let data = try gaussianPair(eventsPerClass: 1000, seed: 2)
+        let net = Network.dense(inputs: 1, hidden: [8], seed: 3, lossKind: .ratio)
+        var o = TrainingOptions(); o.epochs = 2; o.loss = .ratio; o.ratioAlpha = 0.05
+        try Trainer(network: net, options: o).train(data)
+        let path = temporaryPath("ratio.safetensors")
+        try net.save(to: path)
+        let back = try Network.load(path: path)
+        #expect(back.ratioAlpha == 0.05 && back.lossKind == .ratio)
+        let x: [Float] = [-1, 0, 1.5]
+        #expect(back.score(x, rows: 3) == net.score(x, rows: 3))
+    }
+
     @Test func fileLayoutIsSafetensors() throws {
         let data = try SafeTensors.encode([.init(name: "a", shape: [2], values: [1, -2]), .init(name: "b", shape: [1, 1], values: [0.5])],
                                           metadata: ["k": "v"])
