@@ -153,6 +153,9 @@ public struct DisCoStudy: Study {
         return (results, tables, report)
     }
 
+    /// Marker colours of the lambda grid: the palette without black (black marks the exact likelihood ratio).
+    static let colors = PlotSeries.palette.filter { $0 != "#000000" }
+
     /// `1 / (1 + e^-z)` without overflow for either sign: the classifier score of a raw output or a log ratio.
     static func logistic(_ z: Double) -> Double { z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z)) }
 
@@ -256,8 +259,9 @@ public struct DisCoStudy: Study {
         let ms = scan.map(\.metrics)
         merit.add(.line("", x: ms.map { 1 / $0.jsd }, y: ms.map(\.rejection), color: "#999999"))
         merit.add(.line("random cut with the same ε_B", x: ms.map { 1 / $0.jsdRandomCut }, y: ms.map(\.rejection), color: "#666666", dashed: true))
-        for p in scan {
-            merit.add(.points("λ = \(fmt(p.lambda))", x: [1 / p.metrics.jsd], y: [p.metrics.rejection], yError: [p.metrics.rejectionError]))
+        for (i, p) in scan.enumerated() {
+            merit.add(.points("λ = \(fmt(p.lambda))", x: [1 / p.metrics.jsd], y: [p.metrics.rejection], yError: [p.metrics.rejectionError],
+                              color: DisCoStudy.colors[i % DisCoStudy.colors.count]))
         }
         merit.add(.points("exact likelihood ratio", x: [1 / exact.jsd], y: [exact.rejection], yError: [exact.rejectionError], color: "#000000"))
         let lo = scan[0], hi = scan[scan.count - 1]
@@ -300,15 +304,18 @@ public struct DisCoStudy: Study {
         dcor.logY = true
         dcor.legend = .bottomLeft
         let positive = scan.filter { $0.lambda > 0 }
-        dcor.add(.line("DisCo networks (λ > 0)", x: positive.map(\.lambda), y: positive.map(\.metrics.dCor2)))
+        dcor.add(.line("DisCo networks (λ > 0)", x: positive.map(\.lambda), y: positive.map(\.metrics.dCor2), color: PlotSeries.palette[0]))
         dcor.add(.points("", x: positive.map(\.lambda), y: positive.map(\.metrics.dCor2), color: PlotSeries.palette[0]))
+        if scan[0].lambda == 0, let l0 = positive.first?.lambda, let l1 = positive.last?.lambda {
+            dcor.add(.line("λ = 0 (no penalty)", x: [l0, l1], y: [scan[0].metrics.dCor2, scan[0].metrics.dCor2],
+                           color: PlotSeries.palette[1], dashed: true))
+        }
         dcor.add(.line("m shuffled (independence level)", x: positive.map(\.lambda), y: positive.map(\.metrics.dCor2Shuffled),
                        color: "#666666", dashed: true))
-        if scan[0].lambda == 0 { dcor.add(.horizontal(scan[0].metrics.dCor2)) }
         var dcorCaption = "dCor² of the score and m on the background test events for each λ > 0 (log axes), and with m randomly "
             + "permuted (the level of independent variables for this sample size)."
         if scan[0].lambda == 0 {
-            dcorCaption += String(format: " Dotted: λ = 0, dCor² = %.3g. At λ = %@ it is %.3g, %.0f times smaller.", scan[0].metrics.dCor2,
+            dcorCaption += String(format: " Dashed: λ = 0, dCor² = %.3g. At λ = %@ it is %.3g, %.0f times smaller.", scan[0].metrics.dCor2,
                                   fmt(hi.lambda), hi.metrics.dCor2, scan[0].metrics.dCor2 / hi.metrics.dCor2)
         }
         report.figure(dcor, caption: dcorCaption)

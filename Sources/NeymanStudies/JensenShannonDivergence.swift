@@ -29,13 +29,14 @@ public enum JensenShannonDivergence {
         }
         let sp = p.reduce(0, +), sq = q.reduce(0, +)
         guard sp > 0, sq > 0 else { throw NeymanError.invalid("a histogram is empty (sums \(sp) and \(sq))") }
-        var total = 0.0
+        // Sums of the raw entries, divided by their totals at the end: disjoint histograms give exactly 1.
+        var sumP = 0.0, sumQ = 0.0
         for i in p.indices {
             let a = p[i] / sp, b = q[i] / sq
             let m = 0.5 * (a + b)
-            if a > 0 { total += a * log2(a / m) }
-            if b > 0 { total += b * log2(b / m) }
+            if a > 0 { sumP += p[i] * log2(a / m) }
+            if b > 0 { sumQ += q[i] * log2(b / m) }
         }
-        return min(max(0.5 * total, 0), 1)
+        return min(max(0.5 * (sumP / sp + sumQ / sq), 0), 1)
     }
 }
