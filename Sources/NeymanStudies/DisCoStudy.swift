@@ -20,7 +20,8 @@ import NeymanStats
 /// ratio of the features (the best classifier without decorrelation) is evaluated the same way. The score is
 /// `s = sigmoid(z)` of the network's raw output, in Double, as in the penalty.
 ///
-/// The networks train in parallel (one task per `lambda`, OpenBLAS at one thread inside the region); every random
+/// The networks train in parallel (one task per `lambda`, OpenBLAS at one thread inside the region; the results are
+/// the same for any `--threads`, which a test checks); every random
 /// number comes from `RandomStream(seed, task)`: 1, 2 training signal and background, 3, 4 test signal and
 /// background, `mixSeed(seed, 5)` the networks' initial weights and the trainer (split and batch order), `100 + i`
 /// the bootstrap, random cuts and shuffle of `lambda` number `i` (`100 + count` for the exact ratio).
@@ -247,7 +248,8 @@ public struct DisCoStudy: Study {
         report.table(headers: ["λ", "epochs", "R50", "1/JSD", "1/JSD, random cut", "dCor²(s, m) bkg", "dCor², m shuffled"], rows: rows,
                      caption: "Per λ on the test events: R50 with its binomial error, 1/JSD with its bootstrap error "
                      + "(\(replicates) Poisson replicas), the 1/JSD of a random cut that keeps the same fraction of background "
-                     + "independently of m (the finite-sample ceiling), and dCor² of the score and m on background, also with m shuffled. "
+                     + "independently of m (mean over \(replicates) such cuts: "
+                     + "the finite-sample ceiling, up to fluctuations), and dCor² of the score and m on background, also with m shuffled. "
                      + "Last row: the exact likelihood ratio of the features.")
 
         // R50 vs 1/JSD.
@@ -259,16 +261,17 @@ public struct DisCoStudy: Study {
         let ms = scan.map(\.metrics)
         merit.add(.line("", x: ms.map { 1 / $0.jsd }, y: ms.map(\.rejection), color: "#999999"))
         merit.add(.line("random cut with the same ε_B", x: ms.map { 1 / $0.jsdRandomCut }, y: ms.map(\.rejection), color: "#666666", dashed: true))
+        merit.add(.points("exact likelihood ratio", x: [1 / exact.jsd], y: [exact.rejection], yError: [exact.rejectionError], color: "#000000"))
         for (i, p) in scan.enumerated() {
             merit.add(.points("λ = \(fmt(p.lambda))", x: [1 / p.metrics.jsd], y: [p.metrics.rejection], yError: [p.metrics.rejectionError],
                               color: DisCoStudy.colors[i % DisCoStudy.colors.count]))
         }
-        merit.add(.points("exact likelihood ratio", x: [1 / exact.jsd], y: [exact.rejection], yError: [exact.rejectionError], color: "#000000"))
         let lo = scan[0], hi = scan[scan.count - 1]
         report.figure(merit, caption: String(format: "R50 against 1/JSD, one point per λ (binomial errors on R50; both axes logarithmic). "
                                              + "λ = %@: R50 = %.1f, 1/JSD = %.1f; λ = %@: R50 = %.1f, 1/JSD = %.0f. The exact likelihood "
-                                             + "ratio (black) reaches R50 = %.1f at 1/JSD = %.1f. The dashed line is the 1/JSD of random "
-                                             + "cuts at each point's ε_B: no classifier can exceed it on this test sample.",
+                                             + "ratio (black, drawn first, so under a network point that coincides with it) reaches R50 = %.1f at 1/JSD = %.1f. The dashed line is the mean 1/JSD of "
+                                             + "random cuts (independent of m) at each point's ε_B: the most a perfectly decorrelated "
+                                             + "classifier would show on this test sample, up to fluctuations.",
                                              fmt(lo.lambda), lo.metrics.rejection, 1 / lo.metrics.jsd, fmt(hi.lambda), hi.metrics.rejection,
                                              1 / hi.metrics.jsd, exact.rejection, 1 / exact.jsd))
 

@@ -218,7 +218,6 @@ struct DisCoStudyTests {
         let jsd1 = try #require(Self.number(disco, "jsd"))
         #expect(jsd0 > 20 * floor0, "sculpting at lambda = 0: JSD \(jsd0), random-cut level \(floor0)")
         #expect(jsd1 * 5 < jsd0, "JSD \(jsd0) at lambda = 0, \(jsd1) at lambda = 40")
-        print("acceptance: dCor2 \(d0) -> \(d1); JSD \(jsd0) -> \(jsd1), level \(floor0)")
         let r0 = try #require(Self.number(plain, "r50")), r1 = try #require(Self.number(disco, "r50"))
         let rExact = try #require(Self.number(exact, "r50"))
         #expect(r0 > 0.85 * rExact && r0 < 1.05 * rExact, "R50 \(r0) at lambda = 0, exact ratio \(rExact)")
