@@ -3,9 +3,9 @@ import Foundation
 /// A 2-D plot rendered as a self-contained SVG string (no fonts, scripts or links to load): axes with "nice" ticks,
 /// labels with units, a legend, and any number of ``PlotSeries`` and ``ReferenceLine``s.
 ///
-/// The coordinate mapping is linear in x, and linear or logarithmic (base 10) in y. Non-finite points are skipped
-/// (a line is broken there), so a curve with a gap stays honest. Ranges default to the data's extent with 4 %
-/// padding (log axes: whole decades).
+/// The coordinate mapping is linear or logarithmic (base 10) on each axis. Non-finite points are skipped (a line is
+/// broken there), and on a log axis so are values <= 0, so a curve with a gap stays honest. Ranges default to the
+/// data's extent with 4 % padding (log axes: whole decades).
 ///
 /// ```swift
 /// var plot = Plot(title: "Power", xLabel: "type-I error α", yLabel: "power 1 − β")
@@ -24,6 +24,8 @@ public struct Plot: Sendable {
     public var yRange: ClosedRange<Double>?
     /// Logarithmic y axis (values <= 0 are skipped).
     public var logY = false
+    /// Logarithmic x axis (values <= 0 are skipped; a vertical reference line at x <= 0 is not drawn).
+    public var logX = false
     public var legend: LegendPosition = .topLeft
     public var width = 640.0
     public var height = 420.0
@@ -54,7 +56,7 @@ public struct Plot: Sendable {
     private func dataExtent() -> (x: ClosedRange<Double>, y: ClosedRange<Double>) {
         var xs: [Double] = [], ys: [Double] = []
         for s in series {
-            xs += s.x.filter(\.isFinite)
+            xs += s.x.filter { $0.isFinite && (!logX || $0 > 0) }
             for ySet in [s.y, s.yLow ?? [], s.yHigh ?? []] {
                 for (i, v) in ySet.enumerated() {
                     let e = s.yError.map { i < $0.count ? $0[i] : 0 } ?? 0
@@ -62,7 +64,7 @@ public struct Plot: Sendable {
                 }
             }
         }
-        let x = (xs.min() ?? 0)...(xs.max() ?? 1)
+        let x = (xs.min() ?? (logX ? 1 : 0))...(xs.max() ?? (logX ? 10 : 1))
         let y = (ys.min() ?? (logY ? 1 : 0))...(ys.max() ?? (logY ? 10 : 1))
         return (x, y)
     }
@@ -70,12 +72,12 @@ public struct Plot: Sendable {
     /// Renders the plot as an `<svg>` element.
     public func svg() -> String {
         let ext = dataExtent()
-        let xr = xRange ?? Plot.padded(ext.x)
+        let xr = xRange ?? (logX ? Plot.decades(ext.x) : Plot.padded(ext.x))
         let yr: ClosedRange<Double>
         if let fixed = yRange {
             yr = fixed
         } else if logY {
-            yr = pow(10, floor(log10(ext.y.lowerBound)))...pow(10, ceil(log10(ext.y.upperBound)))
+            yr = Plot.decades(ext.y)
         } else {
             yr = Plot.padded(ext.y)
         }
@@ -83,23 +85,27 @@ public struct Plot: Sendable {
         let pw = width - m.left - m.right, ph = height - m.top - m.bottom
         let ylo = logY ? log10(yr.lowerBound) : yr.lowerBound
         let yhi = logY ? log10(yr.upperBound) : yr.upperBound
-        func px(_ x: Double) -> Double { m.left + (x - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * pw }
+        let xlo = logX ? log10(xr.lowerBound) : xr.lowerBound
+        let xhi = logX ? log10(xr.upperBound) : xr.upperBound
+        func px(_ x: Double) -> Double { m.left + ((logX ? log10(x) : x) - xlo) / (xhi - xlo) * pw }
         func py(_ y: Double) -> Double {
             let v = logY ? log10(y) : y
             return m.top + ph - (v - ylo) / (yhi - ylo) * ph
         }
         func usable(_ y: Double) -> Bool { y.isFinite && (!logY || y > 0) }
+        func usableX(_ x: Double) -> Bool { x.isFinite && (!logX || x > 0) }
 
         var out = SVGWriter(width: width, height: height)
         out.raw("<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"white\"/>")
         out.text(title, x: m.left + pw / 2, y: 20, anchor: "middle", size: 14, weight: "bold")
         // Ticks and grid.
-        let xticks = Plot.ticks(xr)
+        let xticks = logX ? Plot.logTicks(xr) : Plot.ticks(xr)
         for t in xticks {
             let x = px(t)
             out.line(x, m.top, x, m.top + ph, stroke: "#e5e5e5")
             out.line(x, m.top + ph, x, m.top + ph + 5, stroke: "#333")
-            out.text(Plot.label(t, step: xticks.count > 1 ? xticks[1] - xticks[0] : 1), x: x, y: m.top + ph + 18, anchor: "middle", size: 11)
+            let lab = logX ? Plot.label(t, step: t) : Plot.label(t, step: xticks.count > 1 ? xticks[1] - xticks[0] : 1)
+            out.text(lab, x: x, y: m.top + ph + 18, anchor: "middle", size: 11)
         }
         let yticks = logY ? Plot.logTicks(yr) : Plot.ticks(yr)
         for t in yticks {
@@ -118,7 +124,7 @@ public struct Plot: Sendable {
         out.raw("<g clip-path=\"url(#\(clipID))\">")
         for r in references {
             switch r.kind {
-            case .vertical(let c): out.line(px(c), m.top, px(c), m.top + ph, stroke: "#666", dash: "4 4")
+            case .vertical(let c) where usableX(c): out.line(px(c), m.top, px(c), m.top + ph, stroke: "#666", dash: "4 4")
             case .horizontal(let c) where usable(c): out.line(m.left, py(c), m.left + pw, py(c), stroke: "#666", dash: "4 4")
             case .diagonal: out.line(px(xr.lowerBound), py(xr.lowerBound), px(xr.upperBound), py(xr.upperBound), stroke: "#666", dash: "4 4")
             default: break
@@ -131,7 +137,7 @@ public struct Plot: Sendable {
             case .band:
                 guard let lo = s.yLow, let hi = s.yHigh else { continue }
                 var upper: [String] = [], lower: [String] = []
-                for i in 0..<min(s.x.count, lo.count, hi.count) where s.x[i].isFinite && usable(lo[i]) && usable(hi[i]) {
+                for i in 0..<min(s.x.count, lo.count, hi.count) where usableX(s.x[i]) && usable(lo[i]) && usable(hi[i]) {
                     upper.append("\(f(px(s.x[i]))),\(f(py(hi[i])))")
                     lower.append("\(f(px(s.x[i]))),\(f(py(lo[i])))")
                 }
@@ -139,30 +145,31 @@ public struct Plot: Sendable {
                     out.raw("<polygon points=\"\((upper + lower.reversed()).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"\(f(s.opacity))\" stroke=\"none\"/>")
                 }
             case .line:
-                for segment in Plot.segments(s.x, s.y, usable) {
+                for segment in Plot.segments(s.x, s.y, usableX, usable) {
                     let pts = segment.map { "\(f(px(s.x[$0]))),\(f(py(s.y[$0])))" }.joined(separator: " ")
                     out.raw("<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(f(s.lineWidth))\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>")
                 }
-                if let e = s.yError { out.errorBars(s, e, px, py, usable, color) }
+                if let e = s.yError { out.errorBars(s, e, px, py, usableX, usable, color) }
             case .steps:
                 // x holds n + 1 bin edges, y n contents.
                 var pts: [String] = []
-                for i in 0..<min(s.y.count, s.x.count - 1) where usable(s.y[i]) {
+                for i in 0..<min(s.y.count, s.x.count - 1) where usable(s.y[i]) && usableX(s.x[i]) && usableX(s.x[i + 1]) {
                     pts.append("\(f(px(s.x[i]))),\(f(py(s.y[i])))")
                     pts.append("\(f(px(s.x[i + 1]))),\(f(py(s.y[i])))")
                 }
                 out.raw("<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(f(s.lineWidth))\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>")
                 if let e = s.yError {
-                    for i in 0..<min(s.y.count, e.count, s.x.count - 1) where usable(s.y[i] - e[i]) && usable(s.y[i] + e[i]) {
-                        let xc = px(0.5 * (s.x[i] + s.x[i + 1]))
+                    for i in 0..<min(s.y.count, e.count, s.x.count - 1)
+                    where usable(s.y[i] - e[i]) && usable(s.y[i] + e[i]) && usableX(s.x[i]) && usableX(s.x[i + 1]) {
+                        let xc = logX ? px((s.x[i] * s.x[i + 1]).squareRoot()) : px(0.5 * (s.x[i] + s.x[i + 1]))
                         out.line(xc, py(s.y[i] - e[i]), xc, py(s.y[i] + e[i]), stroke: color)
                     }
                 }
             case .points:
-                for i in 0..<min(s.x.count, s.y.count) where s.x[i].isFinite && usable(s.y[i]) {
+                for i in 0..<min(s.x.count, s.y.count) where usableX(s.x[i]) && usable(s.y[i]) {
                     out.raw("<circle cx=\"\(f(px(s.x[i])))\" cy=\"\(f(py(s.y[i])))\" r=\"2.6\" fill=\"\(color)\"/>")
                 }
-                if let e = s.yError { out.errorBars(s, e, px, py, usable, color) }
+                if let e = s.yError { out.errorBars(s, e, px, py, usableX, usable, color) }
             }
         }
         out.raw("</g>")
@@ -230,6 +237,12 @@ public struct Plot: Sendable {
         return out
     }
 
+    /// Whole decades around a positive range.
+    static func decades(_ r: ClosedRange<Double>) -> ClosedRange<Double> {
+        let lo = pow(10, floor(log10(r.lowerBound))), hi = pow(10, ceil(log10(r.upperBound)))
+        return lo < hi ? lo...hi : lo...(10 * lo)
+    }
+
     static func logTicks(_ r: ClosedRange<Double>) -> [Double] {
         let lo = Int(floor(log10(r.lowerBound))), hi = Int(ceil(log10(r.upperBound)))
         return (lo...max(lo, hi)).map { pow(10, Double($0)) }.filter { $0 >= r.lowerBound * (1 - 1e-12) && $0 <= r.upperBound * (1 + 1e-12) }
@@ -251,10 +264,10 @@ public struct Plot: Sendable {
     }
 
     /// Index runs of consecutive usable points.
-    static func segments(_ x: [Double], _ y: [Double], _ usable: (Double) -> Bool) -> [[Int]] {
+    static func segments(_ x: [Double], _ y: [Double], _ usableX: (Double) -> Bool, _ usable: (Double) -> Bool) -> [[Int]] {
         var out: [[Int]] = [], cur: [Int] = []
         for i in 0..<min(x.count, y.count) {
-            if x[i].isFinite && usable(y[i]) { cur.append(i) } else if !cur.isEmpty { out.append(cur); cur = [] }
+            if usableX(x[i]) && usable(y[i]) { cur.append(i) } else if !cur.isEmpty { out.append(cur); cur = [] }
         }
         if !cur.isEmpty { out.append(cur) }
         return out

@@ -22,8 +22,8 @@ struct SVGWriter {
     }
 
     mutating func errorBars(_ s: PlotSeries, _ e: [Double], _ px: (Double) -> Double, _ py: (Double) -> Double,
-                            _ usable: (Double) -> Bool, _ color: String) {
-        for i in 0..<min(s.x.count, s.y.count, e.count) where s.x[i].isFinite && usable(s.y[i] - e[i]) && usable(s.y[i] + e[i]) {
+                            _ usableX: (Double) -> Bool, _ usable: (Double) -> Bool, _ color: String) {
+        for i in 0..<min(s.x.count, s.y.count, e.count) where usableX(s.x[i]) && usable(s.y[i] - e[i]) && usable(s.y[i] + e[i]) {
             let x = px(s.x[i])
             line(x, py(s.y[i] - e[i]), x, py(s.y[i] + e[i]), stroke: color)
         }

@@ -40,6 +40,18 @@ struct ReportTests {
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
     }
 
+    /// On a log x axis 1, 10, 100 sit at the left edge, the middle and the right edge of the plotting area (x from
+    /// 72 to 622 pixels), and x <= 0 is skipped.
+    @Test func logXAxisPlacesDecadesEvenly() {
+        var p = Plot(title: "logx", xLabel: "x", yLabel: "y")
+        p.logX = true
+        p.add(.points("pts", x: [0, 1, 10, 100], y: [1, 2, 3, 4]))
+        let svg = p.svg()
+        for cx in ["72.00", "347.00", "622.00"] { #expect(svg.contains("cx=\"\(cx)\""), "no point at x = \(cx)") }
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 3 + 1)  // three points and the legend marker
+        #expect(!svg.contains("nan") && !svg.contains("inf"))
+    }
+
     @Test func htmlReportIsSelfContained() throws {
         var r = HTMLReport(title: "Study <1>")
         r.heading("Section")
