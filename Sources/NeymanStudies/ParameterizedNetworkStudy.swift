@@ -87,7 +87,7 @@ public struct ParameterizedNetworkStudy: Study {
         curve.xRange = -0.5...0.5
         curve.legend = .topRight
         var curveColumns: [(String, [Double])] = [("y", grid)]
-        var deviations: [(String, Double)] = []
+        var deviations: [(String, Double)] = [], rmsDeviations: [(String, Double)] = []
         let bins = 50
         let centres = (0..<bins).map { -0.5 + (Double($0) + 0.5) / Double(bins) }
         for (k, s) in testSigmas.enumerated() {
@@ -108,6 +108,14 @@ public struct ParameterizedNetworkStudy: Study {
             let bulk = 2 * 2.0.squareRoot() * s
             let dev = grid.indices.filter { abs(grid[$0]) < bulk }.map { abs(learned[$0] / exact[$0] - 1) }.max() ?? .nan
             deviations.append((fmt(s), dev))
+            // The signal-density-weighted RMS over the bulk (p_S = r since p_B = 1): the size of the typical error where
+            // the signal is, less dominated by the sampling noise of single points than the maximum.
+            var sw = 0.0, s2 = 0.0
+            for i in grid.indices where abs(grid[i]) < bulk {
+                let d = learned[i] / exact[i] - 1
+                sw += exact[i]; s2 += exact[i] * d * d
+            }
+            rmsDeviations.append((fmt(s), sw > 0 ? (s2 / sw).squareRoot() : .nan))
             curveColumns += [("exact_sigma_\(fmt(s))", exact), ("network_sigma_\(fmt(s))", learned)]
         }
 
@@ -208,7 +216,9 @@ public struct ParameterizedNetworkStudy: Study {
                          + "); a fit of a fraction is biased by a ratio that is not a normalised density ratio.")
         report.figure(curve, caption: "The parameterized network at σ it never saw (dashed) against the exact ratio and a binned estimate "
                       + "(100,000 events per class): it interpolates between the grid points. Largest relative deviation in the bulk "
-                      + "(|y| < 2√2σ): " + deviations.map { "σ = \($0.0): " + String(format: "%.1f%%", 100 * $0.1) }.joined(separator: ", ") + ".")
+                      + "(|y| < 2√2σ): " + deviations.map { "σ = \($0.0): " + String(format: "%.1f%%", 100 * $0.1) }.joined(separator: ", ")
+                      + "; signal-weighted RMS deviation in the bulk: "
+                      + rmsDeviations.map { "σ = \($0.0): " + String(format: "%.1f%%", 100 * $0.1) }.joined(separator: ", ") + ".")
         report.figure(unc, caption: "The expected total error on μ (statistical half-width and bias of μ^ added in quadrature) when the fit "
                       + "uses f(y; σ′) while the data have σ (dotted: the true σ). Each curve is lowest near σ′ = σ (minima at σ′ = "
                       + bestPrime.map { String(format: "%.3f", $0) }.joined(separator: ", ") + "): a wrong σ′ biases μ^ — a too-narrow "
@@ -221,6 +231,7 @@ public struct ParameterizedNetworkStudy: Study {
         let results: [(String, JSONValue)] = [
             ("training_sigmas", .numbers(trainingSigmas)),
             ("interpolation_max_relative_deviation_bulk", .numberObject(deviations)),
+            ("interpolation_rms_relative_deviation_bulk", .numberObject(rmsDeviations)),
             ("mu_uncertainty", .object([("sigma_prime", .numbers(primes)), ("data_sigma", .numbers(matrixSigmas)),
                                         ("statistical", .array(statRows.map { .numbers($0) })),
                                         ("bias", .array(biasRows.map { .numbers($0) })),

@@ -40,8 +40,15 @@ struct ParameterizedNetworkStudyTests {
     @Test func interpolatesPicksTheTrueSigmaAndProfilesIt() throws {
         let study = try ParameterizedNetworkStudy(config: try ConfigFile.parse(Self.toml, file: "t.toml"), scale: .quick)
         let out = try study.run(seed: 21, context: StudyContext(quiet: true))
+        // Interpolation at sigma = 0.06 (trained at 0.04 and 0.08 only). With 40000 events per sigma the network's error
+        // is mostly sampling noise: measured 2026-12-01 over study seeds 21-26, the largest deviation in the bulk was
+        // 0.13-0.33 and the signal-weighted RMS 0.05-0.14 (the old bound "largest < 0.15" held for seed 21 on one
+        // machine's OpenBLAS kernels and not on another's). Snapping to a neighbouring training sigma instead would
+        // give an RMS above 0.25 (the exact ratios at 0.04 and 0.08 differ from the one at 0.06 by +50% and -25% at
+        // y = 0, and by more at the edge of the bulk), so these bounds still tell interpolation from no interpolation.
         let dev = Self.number(Self.object(out.results, "interpolation_max_relative_deviation_bulk"), "0.06")
-        #expect(dev < 0.15, "interpolation deviation \(dev)")
+        let rms = Self.number(Self.object(out.results, "interpolation_rms_relative_deviation_bulk"), "0.06")
+        #expect(rms < 0.2 && dev < 0.45, "interpolation deviation: RMS \(rms), largest \(dev)")
         // A wrong sigma' biases mu^; at sigma' = sigma the bias is within the statistical error, and the smallest total
         // error lies near the truth (a little below it: a narrower template has a smaller statistical error).
         let unc = Self.object(out.results, "mu_uncertainty")
