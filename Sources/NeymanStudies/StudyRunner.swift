@@ -18,7 +18,7 @@ import NeymanReport
 public enum StudyRunner {
     /// The registered study types.
     public static let studies: [any Study.Type] = [BumpHuntPowerStudy.self, LearnedRatioStudy.self, NuisanceFeatureStudy.self,
-                                                    ParameterizedNetworkStudy.self, BumpHuntLimitsStudy.self, SPlotStudy.self]
+                                                    ParameterizedNetworkStudy.self, BumpHuntLimitsStudy.self, SPlotStudy.self, CWoLaStudy.self]
 
     /// The accepted `[study] kind` values.
     public static var kinds: [String] { studies.map { $0.kind } }
