@@ -24,6 +24,25 @@ import NeymanStats
 /// M1 takes the first events of each pool, M2 the next ones, the supervised network the first `N` of each. Every
 /// network of a model starts from the same weights with the same batch order (training seed `mixSeed(seed, 100 k + 10)`).
 /// The trainings run as independent tasks of ``deterministicParallelMap``, so results do not depend on the thread count.
+///
+/// Study file (`toys/cwola.toml`; defaults in brackets):
+/// ```toml
+/// [fractions]
+/// differences = [0.6, 0.4, 0.2, 0.1]  # d = f1 - f2, each > 0
+/// centre = 0.5                        # f1 = centre + d/2, f2 = centre - d/2, both in [0, 1]  [0.5]
+/// [gaussian]                          # optional: the Gaussian pair (any dimension)
+/// signal_mean = [0.6, 0.9]            # [0.6, 0.9]
+/// background_mean = [-0.6, 0.0]       # [-0.6, 0]
+/// bulk = 1.5                          # |t| <= bulk on the line through the means  [1.5]
+/// [bumphunt]                          # optional: the bump hunt at one global sigma
+/// sigma = 0.08                        # required, in (0, 0.5); scale-dependent allowed
+/// features = ["y", "d"]               # y, and optionally d = Y0 - Y1  [["y"]]
+/// bulk = 2.0                          # |y| <= bulk * sqrt(2) sigma  [2]
+/// [test]
+/// events_per_class = 100000           # labelled S and B test events, scale-dependent  [100000]
+/// [network]                           # and [training]: NetworkSpec; training.events_per_class = events per mixed sample
+/// ```
+/// At least one of `[gaussian]` and `[bumphunt]` must be present.
 public struct CWoLaStudy: Study {
     public static let kind = "cwola"
 
@@ -374,13 +393,13 @@ struct CWoLaOutcome {
         var rows = pairs.indices.map { i in
             [fmt(pairs[i].f1 - pairs[i].f2), fmt(pairs[i].f1), fmt(pairs[i].f2),
              String(format: "%.4f ± %.4f", cwola[i].auc, cwola[i].error),
-             String(format: "%+.4f ± %.4f", cwola[i].auc - supervised.auc, cwola[i].differenceError(supervised)),
+             String(format: "%+.5f ± %.5f", cwola[i].auc - supervised.auc, cwola[i].differenceError(supervised)),
              percent(cwolaDeviation[i]), String(cwolaNetworks[i].epochs)]
         }
         rows.append(["supervised", "1", "0", String(format: "%.4f ± %.4f", supervised.auc, supervised.error), "0",
                      percent(supervisedDeviation), String(supervisedNetwork.epochs)])
         rows.append(["exact ratio", "", "", String(format: "%.4f ± %.4f", exactOnTest.auc, exactOnTest.error),
-                     String(format: "%+.4f ± %.4f", exactOnTest.auc - supervised.auc, exactOnTest.differenceError(supervised)), "—", ""])
+                     String(format: "%+.5f ± %.5f", exactOnTest.auc - supervised.auc, exactOnTest.differenceError(supervised)), "—", ""])
         return rows
     }
 
@@ -409,7 +428,7 @@ struct CWoLaOutcome {
         let worst = cwola.indices.max { abs(cwola[$0].auc - supervised.auc) < abs(cwola[$1].auc - supervised.auc) } ?? 0
         return String(format: "AUC of each CWoLa network (points, DeLong errors) against f1 − f2, the supervised network trained on the same "
                       + "number of events (dashed), the exact ratio on the same test events (black dashed) and the optimal AUC %@ = %.4f "
-                      + "(black). Supervised: %.4f ± %.4f. Largest |CWoLa − supervised|: %.4f ± %.4f at f1 − f2 = %@ (paired error).",
+                      + "(black). Supervised: %.4f ± %.4f. Largest |CWoLa − supervised|: %.5f ± %.5f at f1 − f2 = %@ (paired error).",
                       toy.optimalAUCMethod, toy.optimalAUC, supervised.auc, supervised.error,
                       abs(cwola[worst].auc - supervised.auc), cwola[worst].differenceError(supervised), fmt(pairs[worst].f1 - pairs[worst].f2))
     }
@@ -460,8 +479,8 @@ struct CWoLaOutcome {
         let list = pairs.indices.map { "\(percent(cwolaDeviation[$0])) at f1 − f2 = \(fmt(pairs[$0].f1 - pairs[$0].f2))" }
         return "Relative deviation of the back-converted CWoLa ratios and of the supervised ratio from the exact L_{S/B} (y axis "
             + "clipped to ±50 %). The largest |L̂/L − 1| in the bulk (\(toy.bulkDefinition)): \(list.joined(separator: ", ")); "
-            + "supervised \(percent(supervisedDeviation)). The conversion amplifies an error of L_M by (f1 − f2)/(f1 − f2 L_M)², "
-            + "so the deviation grows as f1 − f2 shrinks, while the AUC does not need the conversion at all."
+            + "supervised \(percent(supervisedDeviation)). The conversion multiplies an error of L_M by (f1 − f2)/(f1 − f2 L_M)² "
+            + "(1/(f1 − f2) at L = 1, more towards the edges of the bulk); the AUC does not need the conversion at all."
     }
 
     static let colors = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
