@@ -53,9 +53,12 @@ public struct CWoLaStudy: Study {
     public var gaussian: (model: GaussianPairModel, bulk: Double)?
     /// The bump-hunt model: sigma, features (`y`, and `d` = Y0 - Y1), bulk half-width in units of `sqrt 2 sigma`.
     public var bumpHunt: (sigma: Double, features: [String], bulk: Double)?
+    /// Independent labelled S and B test events for the AUCs (each class).
     public var testEventsPerClass: Int
+    /// Architecture and training of every network; `eventsPerClass` is the size of each mixed sample.
     public var network: NetworkSpec
 
+    /// Reads the tables listed above; errors name the file and key.
     public init(config root: ConfigTable, scale: StudyScale) throws {
         let fr = try root.require("fractions") { try root.table($0) }
         differences = try fr.require("differences") { try fr.doubles($0) }
@@ -111,6 +114,8 @@ public struct CWoLaStudy: Study {
         return out
     }
 
+    /// Trains and evaluates every network (see ``evaluate(toys:pairs:eventsPerSample:testEventsPerClass:network:seed:context:)``)
+    /// and assembles results, CSV tables and the report.
     public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
                                                                     tables: [(name: String, columns: [(String, [Double])])],
                                                                     report: HTMLReport) {

@@ -13,7 +13,9 @@ import NeymanStats
 /// `L_{S/B} = exp(|Delta| t)` depends on `x` only through `t`, the signed distance from the midpoint along the line
 /// joining the means. Edge cases: `mu_S = mu_B` is rejected (nothing to separate).
 public struct GaussianPairModel: Sendable {
+    /// `mu_S`.
     public let signalMean: [Double]
+    /// `mu_B`.
     public let backgroundMean: [Double]
 
     /// - Throws: if the means differ in dimension, are empty, hold a non-finite value, or coincide.
@@ -31,6 +33,7 @@ public struct GaussianPairModel: Sendable {
         guard separation > 0 else { throw NeymanError.invalid("the signal and background means coincide") }
     }
 
+    /// The number of features.
     public var dimension: Int { signalMean.count }
 
     /// `Delta = mu_S - mu_B`.
