@@ -40,11 +40,17 @@ public struct LikelihoodRatio: Sendable {
 
     /// CWoLa: the signal-to-background ratio from the ratio `lm` of two mixed samples with signal fractions
     /// `f1 > f2`. Outside the range the mixtures can produce (`lm` not in `((1-f1)/(1-f2), f1/f2)`) the result is
-    /// clipped to `[0, inf)`.
+    /// clipped to `[0, inf)`; a NaN `lm` gives NaN. See also ``CWoLaFractions`` and ``CWoLaRatio``.
     public static func cwola(mixedRatio lm: Double, f1: Double, f2: Double) throws -> Double {
         guard f1 > f2, f1 <= 1, f2 >= 0 else {
             throw NeymanError.invalid("CWoLa needs signal fractions 0 <= f2 < f1 <= 1, got f1 = \(f1), f2 = \(f2)")
         }
+        return cwolaUnchecked(mixedRatio: lm, f1: f1, f2: f2)
+    }
+
+    /// ``cwola(mixedRatio:f1:f2:)`` for fractions already checked (``CWoLaFractions``).
+    static func cwolaUnchecked(mixedRatio lm: Double, f1: Double, f2: Double) -> Double {
+        if lm.isNaN { return .nan }
         let den = f1 - f2 * lm
         if den <= 0 { return .infinity }
         return max(0, (lm * (1 - f2) - (1 - f1)) / den)

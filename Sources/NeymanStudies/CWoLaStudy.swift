@@ -1,0 +1,492 @@
+import Foundation
+import NeymanCore
+import NeymanNN
+import NeymanReport
+import NeymanStats
+
+/// Classification without labels (CWoLa; Metodiev, Nachman, Thaler, arXiv:1708.02949; formulas.md §1): a classifier
+/// trained to separate two mixed samples M1, M2 with signal fractions `f1 > f2` is the optimal S-vs-B classifier,
+/// and with the fractions its output converts back into `L_{S/B}`:
+/// ```
+///   L_{M1/M2} = s/(1-s) W_M2/W_M1 = (f1 L + 1 - f1) / (f2 L + 1 - f2),     L_{S/B} = (L_M (1-f2) - (1-f1)) / (f1 - f2 L_M)
+/// ```
+/// For each toy model (a 2-D Gaussian pair with exact `L = exp(Delta . (x - m))` and optimal AUC `Phi(|Delta|/sqrt 2)`;
+/// the bump-hunt model of formulas §2 at one global sigma, exact `L = WN(y; sqrt 2 sigma)`, optimal AUC
+/// `1 - 2 E_S|y|` by quadrature) and each pair `f1 = c + d/2`, `f2 = c - d/2`, one network is trained on M1 vs M2
+/// (`N` events each, exactly `round(f N)` of them signal) and one fully supervised network on S vs B (`N` events each),
+/// with the same architecture, training settings and initial weights. Reported: the AUC of every network on
+/// independent labelled S and B test events, with DeLong's error and the paired error of CWoLa minus supervised;
+/// the back-converted `L_{S/B}` against the exact one along a line (the line through both means of the Gaussians;
+/// `y` at `Y0 - Y1 = 0` for the bump hunt), with the largest relative deviation in the bulk.
+///
+/// Determinism: every model draws one signal pool and one background pool for training (streams `(seed, 100 k + 1)`
+/// and `(seed, 100 k + 2)` for model `k = 1, 2`) and the test events (`(seed, 100 k + 3)`, `(seed, 100 k + 4)`);
+/// M1 takes the first events of each pool, M2 the next ones, the supervised network the first `N` of each. Every
+/// network of a model starts from the same weights with the same batch order (training seed `mixSeed(seed, 100 k + 10)`).
+/// The trainings run as independent tasks of ``deterministicParallelMap``, so results do not depend on the thread count.
+///
+/// Study file (`toys/cwola.toml`; defaults in brackets):
+/// ```toml
+/// [fractions]
+/// differences = [0.6, 0.4, 0.2, 0.1]  # d = f1 - f2, each > 0
+/// centre = 0.5                        # f1 = centre + d/2, f2 = centre - d/2, both in [0, 1]  [0.5]
+/// [gaussian]                          # optional: the Gaussian pair (any dimension)
+/// signal_mean = [0.6, 0.9]            # [0.6, 0.9]
+/// background_mean = [-0.6, 0.0]       # [-0.6, 0]
+/// bulk = 1.5                          # |t| <= bulk on the line through the means  [1.5]
+/// [bumphunt]                          # optional: the bump hunt at one global sigma
+/// sigma = 0.08                        # required, in (0, 0.5); scale-dependent allowed
+/// features = ["y", "d"]               # y, and optionally d = Y0 - Y1  [["y"]]
+/// bulk = 2.0                          # |y| <= bulk * sqrt(2) sigma  [2]
+/// [test]
+/// events_per_class = 100000           # labelled S and B test events, scale-dependent  [100000]
+/// [network]                           # and [training]: NetworkSpec; training.events_per_class = events per mixed sample
+/// ```
+/// At least one of `[gaussian]` and `[bumphunt]` must be present.
+public struct CWoLaStudy: Study {
+    public static let kind = "cwola"
+
+    /// `f1 - f2` of each pair, and their centre `(f1 + f2) / 2`.
+    public var differences: [Double]
+    public var centre: Double
+    /// The 2-D Gaussian model and its bulk half-width in `t` (distance from the midpoint along the line of the means).
+    public var gaussian: (model: GaussianPairModel, bulk: Double)?
+    /// The bump-hunt model: sigma, features (`y`, and `d` = Y0 - Y1), bulk half-width in units of `sqrt 2 sigma`.
+    public var bumpHunt: (sigma: Double, features: [String], bulk: Double)?
+    /// Independent labelled S and B test events for the AUCs (each class).
+    public var testEventsPerClass: Int
+    /// Architecture and training of every network; `eventsPerClass` is the size of each mixed sample.
+    public var network: NetworkSpec
+
+    /// Reads the tables listed above; errors name the file and key.
+    public init(config root: ConfigTable, scale: StudyScale) throws {
+        let fr = try root.require("fractions") { try root.table($0) }
+        differences = try fr.require("differences") { try fr.doubles($0) }
+        centre = try fr.double("centre") ?? 0.5
+        guard !differences.isEmpty else { throw fr.invalid("differences", "needs at least one f1 - f2") }
+        for d in differences {
+            guard d > 0, d.isFinite else { throw fr.invalid("differences", "every f1 - f2 must be positive (got \(d))") }
+            guard centre - d / 2 >= 0, centre + d / 2 <= 1 else {
+                throw fr.invalid("differences", "f1 - f2 = \(d) around centre \(centre) gives fractions outside [0, 1]")
+            }
+        }
+        if let g = try root.table("gaussian") {
+            let mS = try g.doubles("signal_mean") ?? [0.6, 0.9], mB = try g.doubles("background_mean") ?? [-0.6, 0]
+            let model: GaussianPairModel
+            do { model = try GaussianPairModel(signalMean: mS, backgroundMean: mB) } catch let NeymanError.invalidInput(m, _) {
+                throw g.invalid("signal_mean", m)
+            }
+            let bulk = try g.double("bulk") ?? 1.5
+            guard bulk > 0, bulk.isFinite else { throw g.invalid("bulk", "must be positive (the half-width in t of the bulk)") }
+            gaussian = (model, bulk)
+        }
+        if let b = try root.table("bumphunt") {
+            let sigma = try b.requirePositiveDouble("sigma", scale)
+            guard sigma < 0.5 else { throw b.invalid("sigma", "must be below 0.5 (the model lives on [-0.5, 0.5))") }
+            let features = try b.strings("features") ?? ["y"]
+            guard !features.isEmpty, Set(features).count == features.count, features.allSatisfy({ ["y", "d"].contains($0) }),
+                  features.contains("y") else {
+                throw b.invalid("features", "must list y, optionally d (= Y0 - Y1), each once")
+            }
+            let bulk = try b.double("bulk") ?? 2
+            guard bulk > 0, bulk.isFinite else { throw b.invalid("bulk", "must be positive (in units of sqrt(2) sigma)") }
+            bumpHunt = (sigma, features, bulk)
+        }
+        guard gaussian != nil || bumpHunt != nil else {
+            throw NeymanError.invalid("needs a [gaussian] or a [bumphunt] table (or both)", file: root.file, key: "gaussian")
+        }
+        let test = try root.table("test")
+        testEventsPerClass = try test?.scaledInt("events_per_class", scale) ?? 100_000
+        guard testEventsPerClass >= 100 else { throw root.invalid("test.events_per_class", "must be at least 100") }
+        network = try NetworkSpec(config: root, scale: scale)
+    }
+
+    /// The fraction pairs `(centre + d/2, centre - d/2)`.
+    func pairs() throws -> [CWoLaFractions] {
+        try differences.map { try CWoLaFractions(f1: centre + $0 / 2, f2: centre - $0 / 2) }
+    }
+
+    /// The toy models of this study, in report order.
+    func toys() throws -> [CWoLaToy] {
+        var out: [CWoLaToy] = []
+        if let g = gaussian { out.append(CWoLaToy.gaussian(g.model, bulk: g.bulk)) }
+        if let b = bumpHunt { out.append(try CWoLaToy.bumpHunt(sigma: b.sigma, features: b.features, bulk: b.bulk)) }
+        return out
+    }
+
+    /// Trains and evaluates every network (see ``evaluate(toys:pairs:eventsPerSample:testEventsPerClass:network:seed:context:)``)
+    /// and assembles results, CSV tables and the report.
+    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
+                                                                    tables: [(name: String, columns: [(String, [Double])])],
+                                                                    report: HTMLReport) {
+        let pairs = try pairs()
+        let toys = try toys()
+        let n = network.eventsPerClass
+        let outcomes = try CWoLaStudy.evaluate(toys: toys, pairs: pairs, eventsPerSample: n, testEventsPerClass: testEventsPerClass,
+                                               network: network, seed: seed, context: context)
+        var results: [(String, JSONValue)] = [
+            ("fractions", .object([("centre", .number(centre)), ("differences", .numbers(differences)),
+                                   ("f1", .numbers(pairs.map(\.f1))), ("f2", .numbers(pairs.map(\.f2)))])),
+            ("events_per_sample", .integer(n)),
+            ("test_events_per_class", .integer(testEventsPerClass)),
+        ]
+        var tables: [(name: String, columns: [(String, [Double])])] = []
+        var report = HTMLReport(title: "")
+        report.paragraph("CWoLa (Metodiev, Nachman, Thaler, arXiv:1708.02949; formulas §1): a dense \(network.layers) "
+                         + "\(network.activation.rawValue) network is trained to separate two mixed samples M1 (label 1) and M2 "
+                         + "(label 0) of \(n) events each, with exact signal fractions f1 = \(fmt(centre)) + d/2 and f2 = \(fmt(centre)) − d/2, "
+                         + "d = f1 − f2 ∈ {\(differences.map(fmt).joined(separator: ", "))}; no event carries an S or B label. "
+                         + "A fully supervised network with the same architecture, training settings, initial weights and number of "
+                         + "events (\(n) S + \(n) B, the same events the mixed samples are drawn from) is the reference. Every AUC is "
+                         + "measured on \(testEventsPerClass) independent S and \(testEventsPerClass) independent B test events "
+                         + "(errors: DeLong; the difference CWoLa − supervised has a paired error, both networks being evaluated on the "
+                         + "same events). The back-converted ratio is L_{S/B} = (L_M (1−f2) − (1−f1)) / (f1 − f2 L_M) with "
+                         + "L_M = s/(1−s)·W_M2/W_M1; its error is amplified by dL/dL_M = (f1 − f2)/(f1 − f2 L_M)², i.e. 1/(f1 − f2) at L = 1.")
+        for o in outcomes {
+            let t = o.toy
+            results.append((t.key, o.json(pairs: pairs)))
+            report.heading(t.title, level: 3)
+            report.paragraph(t.description)
+            report.figure(o.aucPlot(pairs: pairs), caption: o.aucCaption(pairs: pairs))
+            report.figure(o.ratioPlot(pairs: pairs), caption: o.ratioCaption(pairs: pairs))
+            report.figure(o.deviationPlot(pairs: pairs), caption: o.deviationCaption(pairs: pairs))
+            report.table(headers: ["f1 − f2", "f1", "f2", "AUC", "AUC − supervised", "max |L̂/L − 1| in the bulk", "epochs"],
+                         rows: o.tableRows(pairs: pairs), caption: "\(t.title): every network on the same test events.")
+            tables += o.tables(pairs: pairs)
+        }
+        return (results, tables, report)
+    }
+
+    // MARK: Training and evaluation
+
+    /// Trains and evaluates every network of every toy (see the type's documentation for the streams).
+    static func evaluate(toys: [CWoLaToy], pairs: [CWoLaFractions], eventsPerSample n: Int, testEventsPerClass m: Int,
+                         network: NetworkSpec, seed: UInt64, context: StudyContext) throws -> [CWoLaOutcome] {
+        struct Prepared {
+            var signal: [Double], background: [Double], test: [Double], testIsSignal: [Bool]
+        }
+        // Pools large enough for the supervised network (N each) and for M1 + M2 of every pair.
+        let counts = pairs.map { p -> (s1: Int, s2: Int) in (Int((p.f1 * Double(n)).rounded()), Int((p.f2 * Double(n)).rounded())) }
+        let poolS = max(n, counts.map { $0.s1 + $0.s2 }.max() ?? 0)
+        let poolB = max(n, counts.map { 2 * n - $0.s1 - $0.s2 }.max() ?? 0)
+        let prepared: [Prepared] = toys.enumerated().map { k, toy in
+            let base = UInt64(100 * (k + 1))
+            let s = toy.generate(poolS, true, RandomStream(seed: seed, task: base + 1))
+            let b = toy.generate(poolB, false, RandomStream(seed: seed, task: base + 2))
+            let ts = toy.generate(m, true, RandomStream(seed: seed, task: base + 3))
+            let tb = toy.generate(m, false, RandomStream(seed: seed, task: base + 4))
+            return Prepared(signal: s, background: b, test: ts + tb,
+                            testIsSignal: [Bool](repeating: true, count: m) + [Bool](repeating: false, count: m))
+        }
+        // Task (k, j): toy k, j = 0 supervised, j = 1... the CWoLa network of pair j - 1.
+        let perToy = 1 + pairs.count
+        let total = toys.count * perToy
+        context.log("training \(total) networks (\(toys.count) models x (1 supervised + \(pairs.count) CWoLa)) on \(n) + \(n) events each")
+        let trained = try deterministicParallelMap(count: total, threads: context.threads) { task -> TrainedNetwork in
+            let k = task / perToy, j = task % perToy
+            let toy = toys[k], data = prepared[k]
+            let f = toy.featureCount
+            func rows(_ x: [Double], _ range: Range<Int>) -> [Float] { x[(range.lowerBound * f)..<(range.upperBound * f)].map(Float.init) }
+            let a: [Float], b: [Float]
+            if j == 0 {
+                a = rows(data.signal, 0..<n); b = rows(data.background, 0..<n)
+            } else {
+                let (s1, s2) = counts[j - 1]
+                a = rows(data.signal, 0..<s1) + rows(data.background, 0..<(n - s1))
+                b = rows(data.signal, s1..<(s1 + s2)) + rows(data.background, (n - s1)..<(2 * n - s1 - s2))
+            }
+            let samples = try CWoLaSamples(mixed1: a, mixed2: b, featureCount: f, fractions: j == 0 ? nil : pairs[j - 1])
+            var options = network.options
+            options.seed = RandomStream.mixSeed(seed, UInt64(100 * (k + 1) + 10))
+            options.quiet = true
+            let net = network.makeNetwork(inputs: f, seed: options.seed)
+            let (ratio, history) = try samples.train(net, options: options)
+            let logits = net.predictRaw(data.test.map(Float.init), rows: 2 * m).map(Double.init)
+            let scores = net.score(toy.curveFeatures.map(Float.init), rows: toy.curveX.count).map(Double.init)
+            return TrainedNetwork(testLogits: logits, curveRatio: scores.map { ratio.mixedRatio(score: $0) }, epochs: history.count)
+        }
+        return try toys.indices.map { k in
+            let toy = toys[k], data = prepared[k]
+            let exactScores = stride(from: 0, to: data.test.count, by: toy.featureCount).map { toy.exactRatio(data.test[$0..<($0 + toy.featureCount)]) }
+            let exact = try AUCPlacements(scores: exactScores, isSignal: data.testIsSignal)
+            let nets = try (0..<perToy).map { j -> (TrainedNetwork, AUCPlacements) in
+                let t = trained[k * perToy + j]
+                return (t, try AUCPlacements(scores: t.testLogits, isSignal: data.testIsSignal))
+            }
+            return CWoLaOutcome(toy: toy, exactOnTest: exact, supervised: nets[0].1, supervisedNetwork: nets[0].0,
+                                cwola: nets.dropFirst().map(\.1), cwolaNetworks: nets.dropFirst().map(\.0), pairs: pairs)
+        }
+    }
+}
+
+/// What the study keeps of one trained network.
+struct TrainedNetwork {
+    /// Network logits on the test events (signal first), for the AUC.
+    var testLogits: [Double]
+    /// `s/(1-s) W_0/W_1` along the toy's line: `r_{S/B}` for the supervised network, `L_{M1/M2}` for a CWoLa one.
+    var curveRatio: [Double]
+    var epochs: Int
+}
+
+// MARK: - The toy models
+
+/// A toy model of the CWoLa study: a generator, the exact ratio, the optimal AUC, and the line along which ratio
+/// curves are compared, with its bulk.
+struct CWoLaToy: Sendable {
+    /// Key in `results.json` and in table names.
+    var key: String
+    var title: String
+    var description: String
+    var featureCount: Int
+    /// `n` events of one class, row-major `[n, featureCount]`.
+    var generate: @Sendable (Int, Bool, RandomStream) -> [Double]
+    /// The exact `L_{S/B}` of one event's features.
+    var exactRatio: @Sendable (ArraySlice<Double>) -> Double
+    /// The optimal AUC and how it was obtained.
+    var optimalAUC: Double
+    var optimalAUCMethod: String
+    /// The line: its coordinate, the feature rows along it (row-major) and the exact ratio on it.
+    var curveX: [Double]
+    var curveFeatures: [Double]
+    var curveExact: [Double]
+    var curveXLabel: String
+    /// `|x| <= bulkHalfWidth` on the line is the bulk; what that means, and the S+B probability it holds.
+    var bulkHalfWidth: Double
+    var bulkDefinition: String
+    var bulkProbability: Double
+
+    /// The 2-D (or d-D) Gaussian pair; the line is the one through both means, `t in [-3, 3]` from the midpoint.
+    static func gaussian(_ model: GaussianPairModel, bulk: Double) -> CWoLaToy {
+        let ts = (0...240).map { -3 + 6 * Double($0) / 240 }
+        let d = model.separation
+        let means = "μ_S = (\(model.signalMean.map(fmt).joined(separator: ", "))), μ_B = (\(model.backgroundMean.map(fmt).joined(separator: ", ")))"
+        return CWoLaToy(
+            key: "gaussian_\(model.dimension)d", title: "\(model.dimension)-D Gaussians",
+            description: "S ~ N(μ_S, I), B ~ N(μ_B, I) with \(means), |Δμ| = \(fmt(d)). Exact L_{S/B}(x) = exp(Δμ·(x − m)), "
+                + "m the midpoint; optimal AUC Φ(|Δμ|/√2) = \(String(format: "%.4f", model.optimalAUC)). The line is the one "
+                + "through both means, t the signed distance from the midpoint (the means at t = ±\(fmt(d / 2))).",
+            featureCount: model.dimension,
+            generate: { n, s, rng in model.events(n, signal: s, rng: rng) },
+            exactRatio: { model.ratio($0) },
+            optimalAUC: model.optimalAUC, optimalAUCMethod: "Φ(|Δμ|/√2)",
+            curveX: ts, curveFeatures: ts.flatMap { model.point(t: $0) }, curveExact: ts.map { exp(d * $0) },
+            curveXLabel: "t along the line through μ_B and μ_S (midpoint at 0)",
+            bulkHalfWidth: bulk, bulkDefinition: "|t| ≤ \(fmt(bulk)) on the line through the means",
+            bulkProbability: model.slabProbability(halfWidth: bulk))
+    }
+
+    /// The bump-hunt model (formulas §2) at one global sigma, features `y` and optionally `d = Y0 - Y1`; the line is
+    /// `y in [-0.5, 0.5]` at `d = 0`. Optimal AUC: the exact ratio decreases with `|y|` and `|y|` of the background is
+    /// uniform on [0, 0.5], so `AUC = P(|y_S| < |y_B|) = 1 - 2 E_S|y| = 1 - 4 int_0^0.5 y WN(y; sqrt 2 sigma) dy` (GSL QAG).
+    static func bumpHunt(sigma: Double, features: [String], bulk: Double) throws -> CWoLaToy {
+        let model = try BumpHuntModel(resolution: .global(sigma))
+        let w = 2.0.squareRoot() * sigma
+        let meanAbsY = 2 * (try Quadrature.integrate({ y in y * WrappedNormal.density(y, width: w) }, over: 0...0.5, relativeTolerance: 1e-12))
+        let ys = (0...400).map { -0.5 + Double($0) / 400 }
+        let half = min(bulk * w, 0.5)
+        let withD = features.contains("d")
+        let order = features
+        let yColumn = features.firstIndex(of: "y") ?? 0
+        return CWoLaToy(
+            key: "bumphunt", title: "Bump hunt (σ = \(fmt(sigma)))",
+            description: "The bump-hunt model of formulas §2 at one global σ = \(fmt(sigma)), features (\(features.map { $0 == "d" ? "Y0 − Y1" : "y = Y0 + Y1" }.joined(separator: ", "))). "
+                + "Exact L_{S/B}(y) = WN(y; √2σ)\(withD ? " (Y0 − Y1 carries no S/B information)" : ""); optimal AUC "
+                + "1 − 2 E_S|y| = \(String(format: "%.4f", 1 - 2 * meanAbsY)) (quadrature). The line is y ∈ [−0.5, 0.5]\(withD ? " at Y0 − Y1 = 0" : "").",
+            featureCount: features.count,
+            generate: { n, s, rng in
+                model.events(n, signal: s, rng: rng).flatMap { e in order.map { $0 == "y" ? e.y : e.d } }
+            },
+            exactRatio: { row in BumpHuntModel.ratio(y: row[row.startIndex + yColumn], sigma: sigma) },
+            optimalAUC: 1 - 2 * meanAbsY, optimalAUCMethod: "1 − 2 E_S|y|",
+            curveX: ys, curveFeatures: ys.flatMap { y in order.map { $0 == "y" ? y : 0 } },
+            curveExact: ys.map { BumpHuntModel.ratio(y: $0, sigma: sigma) },
+            curveXLabel: "y = Y0 + Y1 (mod 1)\(withD ? ", Y0 − Y1 = 0" : "")",
+            bulkHalfWidth: half, bulkDefinition: "|y| ≤ \(fmt(bulk))·√2σ = \(String(format: "%.3f", half))",
+            bulkProbability: 0.5 * (WrappedNormal.cdf(half, width: w) - WrappedNormal.cdf(-half, width: w)) + 0.5 * (2 * half))
+    }
+}
+
+// MARK: - Results of one toy
+
+/// The AUCs and ratio curves of one toy.
+struct CWoLaOutcome {
+    var toy: CWoLaToy
+    var exactOnTest: AUCPlacements
+    var supervised: AUCPlacements
+    var supervisedNetwork: TrainedNetwork
+    var cwola: [AUCPlacements]
+    var cwolaNetworks: [TrainedNetwork]
+    /// Back-converted `L_{S/B}` of each CWoLa network along the line.
+    var cwolaRatio: [[Double]]
+    /// Largest `|L^/L - 1|` in the bulk: each CWoLa network (back-converted) and the supervised one.
+    var cwolaDeviation: [Double]
+    var supervisedDeviation: Double
+
+    init(toy: CWoLaToy, exactOnTest: AUCPlacements, supervised: AUCPlacements, supervisedNetwork: TrainedNetwork,
+         cwola: [AUCPlacements], cwolaNetworks: [TrainedNetwork], pairs: [CWoLaFractions]) {
+        self.toy = toy
+        self.exactOnTest = exactOnTest
+        self.supervised = supervised
+        self.supervisedNetwork = supervisedNetwork
+        self.cwola = cwola
+        self.cwolaNetworks = cwolaNetworks
+        cwolaRatio = zip(cwolaNetworks, pairs).map { net, p in net.curveRatio.map { p.signalRatio(mixedRatio: $0) } }
+        cwolaDeviation = cwolaRatio.map { CWoLaOutcome.maxDeviation($0, toy: toy) }
+        supervisedDeviation = CWoLaOutcome.maxDeviation(supervisedNetwork.curveRatio, toy: toy)
+    }
+
+    /// `max |learned / exact - 1|` over the line's points in the bulk (`+inf` if a learned value is infinite).
+    static func maxDeviation(_ learned: [Double], toy: CWoLaToy) -> Double {
+        var worst = 0.0
+        for i in toy.curveX.indices where abs(toy.curveX[i]) <= toy.bulkHalfWidth {
+            let d = abs(learned[i] / toy.curveExact[i] - 1)
+            worst = d.isNaN ? .infinity : max(worst, d)
+        }
+        return worst
+    }
+
+    func json(pairs: [CWoLaFractions]) -> JSONValue {
+        let rows: [JSONValue] = pairs.indices.map { i in
+            .object([("f1", .number(pairs[i].f1)), ("f2", .number(pairs[i].f2)), ("difference", .number(pairs[i].f1 - pairs[i].f2)),
+                     ("auc", .number(cwola[i].auc)), ("auc_error", .number(cwola[i].error)),
+                     ("auc_minus_supervised", .number(cwola[i].auc - supervised.auc)),
+                     ("auc_minus_supervised_error", .number(cwola[i].differenceError(supervised))),
+                     ("max_relative_deviation_bulk", .number(cwolaDeviation[i])),
+                     ("training_epochs", .integer(cwolaNetworks[i].epochs))])
+        }
+        return .object([
+            ("feature_count", .integer(toy.featureCount)),
+            ("auc_optimal", .number(toy.optimalAUC)),
+            ("auc_optimal_formula", .string(toy.optimalAUCMethod)),
+            ("auc_exact_ratio_on_test", .number(exactOnTest.auc)),
+            ("auc_exact_ratio_on_test_error", .number(exactOnTest.error)),
+            ("auc_supervised", .number(supervised.auc)),
+            ("auc_supervised_error", .number(supervised.error)),
+            ("auc_supervised_minus_exact_ratio_on_test", .number(supervised.auc - exactOnTest.auc)),
+            ("auc_supervised_minus_exact_ratio_on_test_error", .number(supervised.differenceError(exactOnTest))),
+            ("supervised_training_epochs", .integer(supervisedNetwork.epochs)),
+            ("bulk", .object([("definition", .string(toy.bulkDefinition)), ("half_width", .number(toy.bulkHalfWidth)),
+                              ("probability_equal_mixture", .number(toy.bulkProbability))])),
+            ("supervised_max_relative_deviation_bulk", .number(supervisedDeviation)),
+            ("cwola", .array(rows)),
+        ])
+    }
+
+    func tables(pairs: [CWoLaFractions]) -> [(name: String, columns: [(String, [Double])])] {
+        var curves: [(String, [Double])] = [(toy.key == "bumphunt" ? "y" : "t", toy.curveX), ("lsb_exact", toy.curveExact),
+                                            ("lsb_supervised", supervisedNetwork.curveRatio)]
+        for (i, p) in pairs.enumerated() {
+            let tag = "f1_\(fmt(p.f1))_f2_\(fmt(p.f2))"
+            curves.append(("lm_exact_\(tag)", toy.curveExact.map { p.mixedRatio(signalRatio: $0) }))
+            curves.append(("lm_cwola_\(tag)", cwolaNetworks[i].curveRatio))
+            curves.append(("lsb_cwola_\(tag)", cwolaRatio[i]))
+        }
+        return [
+            (name: "auc_\(toy.key)", columns: [
+                ("difference", pairs.map { $0.f1 - $0.f2 }), ("f1", pairs.map(\.f1)), ("f2", pairs.map(\.f2)),
+                ("auc_cwola", cwola.map(\.auc)), ("auc_cwola_error", cwola.map(\.error)),
+                ("auc_cwola_minus_supervised", cwola.map { $0.auc - supervised.auc }),
+                ("auc_cwola_minus_supervised_error", cwola.map { $0.differenceError(supervised) }),
+                ("max_relative_deviation_bulk", cwolaDeviation),
+                ("auc_supervised", pairs.map { _ in supervised.auc }), ("auc_optimal", pairs.map { _ in toy.optimalAUC }),
+            ]),
+            (name: "ratio_curves_\(toy.key)", columns: curves),
+        ]
+    }
+
+    func tableRows(pairs: [CWoLaFractions]) -> [[String]] {
+        var rows = pairs.indices.map { i in
+            [fmt(pairs[i].f1 - pairs[i].f2), fmt(pairs[i].f1), fmt(pairs[i].f2),
+             String(format: "%.4f ± %.4f", cwola[i].auc, cwola[i].error),
+             String(format: "%+.5f ± %.5f", cwola[i].auc - supervised.auc, cwola[i].differenceError(supervised)),
+             percent(cwolaDeviation[i]), String(cwolaNetworks[i].epochs)]
+        }
+        rows.append(["supervised", "1", "0", String(format: "%.4f ± %.4f", supervised.auc, supervised.error), "0",
+                     percent(supervisedDeviation), String(supervisedNetwork.epochs)])
+        rows.append(["exact ratio", "", "", String(format: "%.4f ± %.4f", exactOnTest.auc, exactOnTest.error),
+                     String(format: "%+.5f ± %.5f", exactOnTest.auc - supervised.auc, exactOnTest.differenceError(supervised)), "—", ""])
+        return rows
+    }
+
+    private func percent(_ x: Double) -> String { x.isFinite ? String(format: "%.1f %%", 100 * x) : "∞" }
+
+    // MARK: Figures
+
+    func aucPlot(pairs: [CWoLaFractions]) -> Plot {
+        let ds = pairs.map { $0.f1 - $0.f2 }
+        let lo = 0.0, hi = 1.0
+        var plot = Plot(title: "\(toy.title): AUC on S vs B test events", xLabel: "f1 − f2", yLabel: "AUC")
+        plot.xRange = lo...hi
+        plot.legend = .bottomRight
+        plot.add(.line("optimal, \(toy.optimalAUCMethod)", x: [lo, hi], y: [toy.optimalAUC, toy.optimalAUC], color: "#000000"))
+        plot.add(.line("exact ratio on the test events", x: [lo, hi], y: [exactOnTest.auc, exactOnTest.auc], color: "#000000", dashed: true))
+        plot.add(.line("supervised network (S vs B)", x: [lo, hi], y: [supervised.auc, supervised.auc], color: "#D55E00", dashed: true))
+        plot.add(.points("CWoLa network (M1 vs M2)", x: ds, y: cwola.map(\.auc), yError: cwola.map(\.error), color: "#0072B2"))
+        let all = cwola.map { $0.auc - $0.error } + [toy.optimalAUC, supervised.auc, exactOnTest.auc]
+        let top = max(toy.optimalAUC, exactOnTest.auc + exactOnTest.error, supervised.auc)
+        let bottom = min(all.min() ?? top, top - 0.01)
+        plot.yRange = (bottom - 0.25 * (top - bottom))...(top + 0.15 * (top - bottom))
+        return plot
+    }
+
+    func aucCaption(pairs: [CWoLaFractions]) -> String {
+        let worst = cwola.indices.max { abs(cwola[$0].auc - supervised.auc) < abs(cwola[$1].auc - supervised.auc) } ?? 0
+        return String(format: "AUC of each CWoLa network (points, DeLong errors) against f1 − f2, the supervised network trained on the same "
+                      + "number of events (dashed), the exact ratio on the same test events (black dashed) and the optimal AUC %@ = %.4f "
+                      + "(black). Supervised: %.4f ± %.4f. Largest |CWoLa − supervised|: %.5f ± %.5f at f1 − f2 = %@ (paired error).",
+                      toy.optimalAUCMethod, toy.optimalAUC, supervised.auc, supervised.error,
+                      abs(cwola[worst].auc - supervised.auc), cwola[worst].differenceError(supervised), fmt(pairs[worst].f1 - pairs[worst].f2))
+    }
+
+    func ratioPlot(pairs: [CWoLaFractions]) -> Plot {
+        var plot = Plot(title: "\(toy.title): back-converted L_{S/B} along the line", xLabel: toy.curveXLabel, yLabel: "L_{S/B}")
+        plot.logY = true
+        plot.legend = toy.key == "bumphunt" ? .topRight : .topLeft
+        plot.xRange = toy.curveX[0]...toy.curveX[toy.curveX.count - 1]
+        let exactMax = toy.curveExact.max() ?? 1, exactMin = toy.curveExact.filter { $0 > 0 }.min() ?? 1e-3
+        plot.yRange = max(exactMin, exactMax * 1e-4)...(exactMax * 3)
+        plot.add(.line("exact", x: toy.curveX, y: toy.curveExact, color: "#000000"))
+        plot.add(.line("supervised s/(1−s)·W_B/W_S", x: toy.curveX, y: supervisedNetwork.curveRatio, color: "#D55E00", dashed: true))
+        for (i, p) in pairs.enumerated() {
+            plot.add(.line("CWoLa f1 = \(fmt(p.f1)), f2 = \(fmt(p.f2))", x: toy.curveX, y: cwolaRatio[i],
+                           color: CWoLaOutcome.colors[i % CWoLaOutcome.colors.count]))
+        }
+        plot.add(.vertical(-toy.bulkHalfWidth))
+        plot.add(.vertical(toy.bulkHalfWidth))
+        return plot
+    }
+
+    func ratioCaption(pairs: [CWoLaFractions]) -> String {
+        "The exact L_{S/B} along the line (black), the supervised network's ratio (dashed) and each CWoLa network's L_M = "
+            + "s/(1−s)·W_M2/W_M1 converted back with its f1, f2. Where the learned L_M reaches f1/f2 (or (1−f1)/(1−f2)) the "
+            + "conversion gives ∞ (or 0) and the curve stops. Dotted lines: the bulk, \(toy.bulkDefinition) "
+            + String(format: "(%.0f %% of the S+B probability for equal amounts of S and B).", 100 * toy.bulkProbability)
+    }
+
+    func deviationPlot(pairs: [CWoLaFractions]) -> Plot {
+        var plot = Plot(title: "\(toy.title): relative deviation from the exact L_{S/B}", xLabel: toy.curveXLabel, yLabel: "L̂/L − 1")
+        plot.xRange = toy.curveX[0]...toy.curveX[toy.curveX.count - 1]
+        plot.yRange = -0.5...0.5
+        plot.legend = .bottomRight
+        plot.add(.horizontal(0))
+        plot.add(.line("supervised", x: toy.curveX, y: zip(supervisedNetwork.curveRatio, toy.curveExact).map { $0 / $1 - 1 },
+                       color: "#D55E00", dashed: true))
+        for (i, p) in pairs.enumerated() {
+            plot.add(.line("CWoLa f1 − f2 = \(fmt(p.f1 - p.f2))", x: toy.curveX, y: zip(cwolaRatio[i], toy.curveExact).map { $0 / $1 - 1 },
+                           color: CWoLaOutcome.colors[i % CWoLaOutcome.colors.count]))
+        }
+        plot.add(.vertical(-toy.bulkHalfWidth))
+        plot.add(.vertical(toy.bulkHalfWidth))
+        return plot
+    }
+
+    func deviationCaption(pairs: [CWoLaFractions]) -> String {
+        let list = pairs.indices.map { "\(percent(cwolaDeviation[$0])) at f1 − f2 = \(fmt(pairs[$0].f1 - pairs[$0].f2))" }
+        return "Relative deviation of the back-converted CWoLa ratios and of the supervised ratio from the exact L_{S/B} (y axis "
+            + "clipped to ±50 %). The largest |L̂/L − 1| in the bulk (\(toy.bulkDefinition)): \(list.joined(separator: ", ")); "
+            + "supervised \(percent(supervisedDeviation)). The conversion multiplies an error of L_M by (f1 − f2)/(f1 − f2 L_M)² "
+            + "(1/(f1 − f2) at L = 1, more towards the edges of the bulk); the AUC does not need the conversion at all."
+    }
+
+    static let colors = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+}
