@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// A weighted Gaussian kernel density estimate in `d` dimensions with a full bandwidth matrix, as
+/// A weighted Gaussian kernel density estimate in `d = 1` or `2` dimensions with a full bandwidth matrix, as
 /// `scipy.stats.gaussian_kde` (Scott 1992, *Multivariate Density Estimation*, §6.3; Silverman 1986, §4.3):
 ///
 /// ```
@@ -18,26 +18,28 @@ import NeymanCore
 ///
 /// Evaluation (``density(at:threads:)``) is exact up to a documented truncation: with `L` the Cholesky factor of
 /// `H` (`H = L L^T`) every point is whitened, `z = L^(-1) (x - x̄)`, so the exponent is `-|z - z_j|²/2`, and only
-/// kernels with `|z - z_j| <= R` (``cutoffRadius``, default 8 bandwidths) are summed. Every dropped kernel is below
-/// `exp(-R²/2)` times its peak, so
+/// kernels with `|z - z_j| <= R` (``cutoffRadius``, default 8 bandwidths) are guaranteed to be summed; sources are
+/// grouped in boxes of side 2 bandwidths, and a box with many sources is summed through its Hermite expansion (the
+/// fast Gauss transform of Greengard & Strain 1991) at an order chosen so that it adds at most `exp(-R²/2)` per
+/// kernel (see `KernelSumIndex`). Every kernel left out is below `exp(-R²/2)` times its peak, so
 ///
 /// ```
-///   0 <= p^(x) - p^_R(x) <= exp(-R²/2) * K0 * (weight fraction beyond R) <= exp(-R²/2) * K0,
-///   K0 = (2π)^(-d/2) det(H)^(-1/2)                    (the peak of one kernel)
+///   |p^(x) - p^_R(x)| <= 2 exp(-R²/2) K0,        K0 = (2π)^(-d/2) det(H)^(-1/2)   (the peak of one kernel)
 /// ```
 ///
-/// i.e. relative to the full sum the error is at most `exp(-R²/2) K0 / p^(x)`; at a sample point `x_i` itself
-/// (where `p^(x_i) >= p_i K0`) at most `exp(-R²/2) / p_i` (`n exp(-R²/2)` unweighted). For `R = 8`,
-/// `exp(-32) = 1.3e-14`: relative errors below `1e-9` at every sample point up to `n = 10^5`, and far smaller in the
-/// bulk. The kernel exponential is a vectorised polynomial accurate to about `1e-15` relative (see
-/// ``fastExpNegative(_:)``).
+/// i.e. relative to the full sum the error is at most `2 exp(-R²/2) K0 / p^(x)`; at a sample point `x_i` itself
+/// (where `p^(x_i) >= p_i K0`) at most `2 exp(-R²/2) / p_i` (`2n exp(-R²/2)` unweighted). For `R = 8`,
+/// `exp(-32) = 1.3e-14`: relative errors below `3e-9` at every sample point up to `n = 10^5`, and far smaller in the
+/// bulk (`~1e-12`). The kernel exponential of the direct sums is a vectorised polynomial accurate to about `1e-15`
+/// relative (see `fastExpNegative`).
 ///
-/// Cost: the sum over the sources within `R` of each query point, found through a grid of cells over the whitened
-/// coordinates 2...d with the sources of each cell sorted by the first coordinate (so each cell contributes one
-/// contiguous range, trimmed to the disc by binary search). For 10^5 x 10^5 points this is several times less work
-/// than the `n m` full sum; the saving grows with `n` as the bandwidth shrinks. Query points are evaluated in
-/// parallel with ``deterministicParallelMap(count:threads:progress:_:)``; each point's sum runs in a fixed order,
-/// so the result is identical for any thread count.
+/// Cost: boxes that meet the disc of radius `R` around each query point; dense boxes cost `28² = 784`
+/// multiply-adds, sparse ones one exponential per source. For 10^5 x 10^5 points (Scott's bandwidth, `R = 8`)
+/// this is far below the `n m = 10^10` exponentials of the direct sum (timings in the tests' report). Query points
+/// are evaluated in parallel with ``deterministicParallelMap(count:threads:progress:_:)``; each point's sum runs
+/// in an order fixed by the data, so the result is identical for any thread count.
+///
+/// Dimensions: 1 or 2 columns (e.g. `pT` or `(pT, eta)`).
 ///
 /// Edge cases: events of weight 0 do not contribute and are not required to be distinct from others; at least 3
 /// events of positive weight are needed; a constant column or linearly dependent columns (singular `Σ`) are
@@ -91,8 +93,8 @@ public struct GaussianKDE: Sendable {
         return pow(2 * Double.pi, -Double(dimension) / 2) / detL
     }
 
-    /// The sources, whitened and sorted for the truncated sum.
-    let index: WhitenedSources
+    /// The sources, whitened, boxed and expanded for the kernel sum.
+    let index: KernelSumIndex
     /// The sources as given (for ``exactDensity(at:)``).
     let columns: [[Double]]
     let weights: [Double]
@@ -111,11 +113,14 @@ public struct GaussianKDE: Sendable {
     /// - Throws: ``NeymanError/invalidInput(_:_:)`` naming the sample and column: a non-finite value (with the
     ///   event) or weight, a negative weight, fewer than 3 events of positive weight, a constant column, linearly
     ///   dependent columns (singular covariance: the message names the first column that is a linear function of
-    ///   the ones before it), a bad bandwidth factor or cutoff.
+    ///   the ones before it), more than 2 columns, a bad bandwidth factor or cutoff.
     public init(_ columns: [[Double]], weights: [Double]? = nil, bandwidth: Bandwidth = .scott,
                 cutoffRadius: Double = 8, sample: String = "sample", columnNames: [String]? = nil) throws {
         let n = try SampleWeights.validate(columns: columns, weights: weights, sample: sample, columnNames: columnNames)
         let d = columns.count
+        guard d <= 2 else {
+            throw NeymanError.invalid("\(d) columns given; the kernel density estimate supports 1 or 2", parameter: sample)
+        }
         let w = weights ?? [Double](repeating: 1, count: n)
         let positive = w.lazy.filter { $0 > 0 }.count
         guard positive >= 3 else {
@@ -179,13 +184,13 @@ public struct GaussianKDE: Sendable {
         self.totalWeight = total
         self.sample = sample
         self.columnNames = columnNames
-        self.index = WhitenedSources(z: Self.whiten(columns, mean: mean, cholesky: L), weights: w, radius: cutoffRadius)
+        self.index = KernelSumIndex(z: Self.whiten(columns, mean: mean, cholesky: L), weights: w, radius: cutoffRadius)
     }
 
     // MARK: Evaluating
 
     /// `p^_R(x)` at every query point (`points[a][k]` = coordinate `a` of point `k`), truncated at
-    /// ``cutoffRadius`` (error bound in the type's documentation), in parallel over the points on up to `threads`
+    /// ``cutoffRadius`` and expanded in dense boxes (error bound in the type's documentation), in parallel over the points on up to `threads`
     /// threads (default: all cores); the result does not depend on `threads`.
     ///
     /// - Throws: ``NeymanError/invalidInput(_:_:)`` (parameter `points`) for a wrong number of columns, ragged
@@ -194,18 +199,25 @@ public struct GaussianKDE: Sendable {
         let m = try checkPoints(points)
         let z = Self.whiten(points, mean: mean, cholesky: choleskyFactor)
         let scale = kernelPeak / totalWeight
+        // Points in the order of their box (so that neighbouring points reuse the same source boxes from cache);
+        // each point's value does not depend on this order or on the chunking.
+        let b = KernelSumIndex.side
+        let key = (0..<m).map { k in
+            (dimension == 2 ? KernelSumIndex.boxIndex(z[1][k], b) : 0, KernelSumIndex.boxIndex(z[0][k], b))
+        }
+        let order = (0..<m).sorted { (key[$0].0, key[$0].1, $0) < (key[$1].0, key[$1].1, $1) }
         let chunk = 256
         let chunks = try deterministicParallelMap(count: (m + chunk - 1) / chunk, threads: threads) { c -> [Double] in
-            let range = (c * chunk)..<min(m, (c + 1) * chunk)
-            var out = [Double](repeating: 0, count: range.count)
-            var q = [Double](repeating: 0, count: dimension)
-            for (k, p) in range.enumerated() {
-                for a in 0..<dimension { q[a] = z[a][p] }
-                out[k] = index.kernelSum(at: q) * scale
+            let workspace = KernelSumIndex.Workspace(order: index.order, radius: cutoffRadius)
+            return order[(c * chunk)..<min(m, (c + 1) * chunk)].map { k in
+                index.kernelSum(z[0][k], dimension == 2 ? z[1][k] : 0, workspace) * scale
             }
-            return out
         }
-        return chunks.flatMap { $0 }
+        var out = [Double](repeating: 0, count: m)
+        for (c, values) in chunks.enumerated() {
+            for (offset, v) in values.enumerated() { out[order[c * chunk + offset]] = v }
+        }
+        return out
     }
 
     /// The untruncated density `p^(x)` by the direct `O(n m)` sum, with `H^(-1)` from a Cholesky inverse and the
