@@ -34,8 +34,9 @@ import NeymanCore
 /// relative (see `fastExpNegative`).
 ///
 /// Cost: boxes that meet the disc of radius `R` around each query point; dense boxes cost `28² = 784`
-/// multiply-adds, sparse ones one exponential per source. For 10^5 x 10^5 points (Scott's bandwidth, `R = 8`)
-/// this is far below the `n m = 10^10` exponentials of the direct sum (timings in the tests' report). Query points
+/// multiply-adds, sparse ones one exponential per source. For 10^5 x 10^5 points (Scott's bandwidth, `R = 8`, 2-D)
+/// one density takes about 1.7 s of one 2.3 GHz core, against about 2 minutes for the `n m = 10^10` exponentials
+/// of the direct sum (``exactDensity(at:)``); the results agree with scipy's to ~1e-14 in the bulk. Query points
 /// are evaluated in parallel with ``deterministicParallelMap(count:threads:progress:_:)``; each point's sum runs
 /// in an order fixed by the data, so the result is identical for any thread count.
 ///
