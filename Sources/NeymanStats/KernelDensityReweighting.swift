@@ -65,7 +65,13 @@ public struct KernelDensityReweighting: Sendable {
         let qHat = try q.density(at: source, threads: threads)
         let w = sourceWeights ?? [Double](repeating: 1, count: p.count)
         var raw = [Double](repeating: 0, count: w.count)
-        for i in raw.indices where w[i] > 0 { raw[i] = w[i] * qHat[i] / pHat[i] }
+        for i in raw.indices where w[i] > 0 {
+            // p^(x_i) holds event i's own kernel, so it is positive; a failure here would be a bug, not bad input.
+            guard pHat[i] > 0 else {
+                throw NeymanError.numericalFailure("the source density at event \(i) (0-based) is \(pHat[i])", parameter: "source")
+            }
+            raw[i] = w[i] * qHat[i] / pHat[i]
+        }
         let sumRaw = raw.reduce(0, +)
         guard sumRaw > 0 else {
             throw NeymanError.invalid("the samples do not overlap: the target's density is 0 (beyond \(cutoffRadius) "
