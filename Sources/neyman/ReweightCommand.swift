@@ -1,0 +1,276 @@
+import ArgumentParser
+import Foundation
+import NeymanCore
+import NeymanStats
+
+/// `neyman reweight`: per-event weights that flatten one or two columns (histogram), or that make the input
+/// distributed like a target sample (histogram ratio or Gaussian-KDE ratio); writes the input plus a weight column.
+struct ReweightCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reweight",
+        abstract: "Sample weights: flatten 1-2 columns, or match a target sample (histogram or KDE ratio).",
+        discussion: """
+        Writes the input's columns plus a weight column (--weight-name, default weight) to --out (CSV, atomically).
+        The new weights include the input weights (--weight) and sum to their sum (the number of events without
+        --weight). Methods: flatten (w_i = c w_i / density of the bin of x_i, --bins/--range or --edges),
+        histogram (--target: c w_i T_b / H_b, the ratio of the target's and the input's histograms), kde (--target:
+        c w_i q(x_i) / p(x_i) with Gaussian KDEs, bandwidth factor by Scott's rule as scipy, or --bandwidth
+        silverman or a number). --overflow clamp (default: events beyond the range take the edge bin's weight),
+        zero, error. JSON keys: n, sum_weights, effective_n ((sum w)^2 / sum w^2), method, out, columns,
+        weight_name, input_weight, and per method: bins, out_of_range, overflow, unmatched_target_fraction
+        (histogram), bandwidth_factor {input, target}, cutoff_radius (kde).
+        Examples: neyman reweight --input mu.csv --columns pt --flatten --bins 11 --range 5:60 --out mu_w.csv
+                  neyman reweight --input p.csv --columns pt,eta --target q.csv --method kde --out p_w.csv --format json
+        """
+    )
+
+    @Option(help: "Events to reweight: CSV with a header row (or NPY/NPZ).")
+    var input: String
+
+    @Option(help: "One or two columns to reweight in, comma-separated (e.g. pt or pt,eta).")
+    var columns: String
+
+    @Flag(help: "Flatten the (weighted) histogram of the columns in density.")
+    var flatten = false
+
+    @Option(help: "A target sample with the same columns: make the input distributed like it.")
+    var target: String?
+
+    @Option(help: "With --target: histogram (ratio of histograms) or kde (ratio of Gaussian KDEs).")
+    var method: String?
+
+    @Option(help: "Histogram bins per column, N or N,M (histogram methods).")
+    var bins: String?
+
+    @Option(help: "Histogram range per column, LO:HI or LO:HI,LO:HI (default: the data's min and max). Use --range=... for a negative LO.")
+    var range: String?
+
+    @Option(help: "Explicit bin edges instead of --bins/--range: e0,e1,... per column, columns separated by ';'.")
+    var edges: String?
+
+    @Option(help: "What happens to events outside the histogram range: clamp (edge bin's weight), zero, error.")
+    var overflow: String = "clamp"
+
+    @Option(help: "KDE bandwidth factor: scott (default, as scipy), silverman, or a positive number.")
+    var bandwidth: String = "scott"
+
+    @Option(name: .customLong("cutoff"), help: "KDE cutoff radius in bandwidths (1 to 37).")
+    var cutoffRadius: Double = 8
+
+    @Option(name: .customLong("weight"), help: "Input weights column (>= 0); the new weights include them.")
+    var weightColumn: String?
+
+    @Option(name: .customLong("target-weight"), help: "Target weights column (>= 0).")
+    var targetWeightColumn: String?
+
+    @Option(name: .customLong("weight-name"), help: "Name of the new weight column in --out.")
+    var weightName: String = "weight"
+
+    @Option(help: "Output CSV: the input columns plus the new weight column (written atomically).")
+    var out: String
+
+    @Option(help: "Threads for the KDE (default: all cores). Results do not depend on it.")
+    var threads: Int?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let names = columns.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (1...2).contains(names.count), names.allSatisfy({ !$0.isEmpty }), Set(names).count == names.count else {
+            throw NeymanError.invalid("give one or two distinct column names, e.g. pt or pt,eta", parameter: "columns")
+        }
+        guard URL(fileURLWithPath: out).pathExtension.lowercased() == "csv" else {
+            throw NeymanError.invalid("the output must be a .csv file", parameter: "out")
+        }
+        guard let policy = HistogramReweighting.OverflowPolicy(rawValue: overflow) else {
+            throw NeymanError.invalid("unknown overflow policy '\(overflow)' (clamp, zero or error)", parameter: "overflow")
+        }
+        if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
+        let kind = try methodKind()
+
+        let data = try Dataset.load(path: input)
+        if data.hasColumn(weightName) {
+            throw NeymanError.invalid("the input already has a column '\(weightName)'; choose another name with --weight-name",
+                                      file: input, column: weightName)
+        }
+        let x = try names.map { name in try Self.column(data, name, file: input) }
+        let w = try weightColumn.map { try Self.weights(data, $0, file: input) }
+
+        var members: [(String, JSONValue)] = []
+        let newWeights: [Double]
+        var summary: [String] = []
+        switch kind {
+        case .flatten, .histogram:
+            var targetColumns: [[Double]]? = nil, targetWeights: [Double]? = nil
+            if kind == .histogram, let target {
+                let t = try loadTarget(target, names)
+                targetColumns = t.columns
+                targetWeights = t.weights
+            }
+            let axes = try histogramAxes(x, targetColumns, count: names.count)
+            let r: HistogramReweighting
+            do {
+                if let targetColumns {
+                    r = try HistogramReweighting.matching(x, weights: w, target: targetColumns, targetWeights: targetWeights,
+                                                          axes: axes, overflow: policy, columnNames: names)
+                } else {
+                    r = try HistogramReweighting.flattening(x, weights: w, axes: axes, overflow: policy, columnNames: names)
+                }
+            } catch let e as NeymanError {
+                throw e.location.parameter == "target" ? e.inFile(target ?? input) : e.inFile(input)
+            }
+            newWeights = r.weights
+            members += [("bins", .array(axes.map { .integer($0.binCount) })), ("out_of_range", .integer(r.outOfRangeCount)),
+                        ("overflow", .string(policy.rawValue))]
+            summary.append("  bins \(axes.map { "\($0.binCount) on [\(fmt($0.lower)), \(fmt($0.upper))]" }.joined(separator: " x ")), "
+                           + "\(r.outOfRangeCount) event(s) out of range (overflow \(policy.rawValue))")
+            if kind == .histogram {
+                members.append(("unmatched_target_fraction", .number(r.unmatchedTargetFraction)))
+                if r.unmatchedTargetFraction > 0 {
+                    CLIExit.writeLine("neyman: warning: \(fmt(100 * r.unmatchedTargetFraction))% of the target's weight is in bins "
+                                      + "the input does not populate; no weights can reproduce it")
+                }
+            }
+        case .kde:
+            guard let target else { throw NeymanError.invalid("--method kde needs --target FILE", parameter: "target") }
+            let t = try loadTarget(target, names)
+            let r: KernelDensityReweighting
+            do {
+                r = try KernelDensityReweighting(source: x, sourceWeights: w, target: t.columns, targetWeights: t.weights,
+                                                 bandwidth: try parsedBandwidth(), cutoffRadius: cutoffRadius,
+                                                 columnNames: names, threads: threads)
+            } catch let e as NeymanError {
+                throw e.location.parameter == "target" ? e.inFile(target) : (e.location.parameter == "source" ? e.inFile(input) : e)
+            }
+            newWeights = r.weights
+            members += [("bandwidth_factor", .numberObject([("input", r.source.factor), ("target", r.target.factor)])),
+                        ("cutoff_radius", .number(cutoffRadius))]
+            summary.append("  Gaussian KDE ratio, bandwidth factors \(fmt(r.source.factor)) (input), \(fmt(r.target.factor)) (target)")
+        }
+
+        try CSVWriter.write(data.namedColumns + [(weightName, newWeights)], to: out)
+        let sum = newWeights.reduce(0, +), nEff = SampleWeights.effectiveSize(newWeights)
+        let json: JSONValue = .object([
+            ("n", .integer(data.count)), ("sum_weights", .number(sum)), ("effective_n", .number(nEff)),
+            ("method", .string(kind.rawValue)), ("out", .string(out)),
+            ("columns", .array(names.map { .string($0) })), ("weight_name", .string(weightName)),
+            ("input_weight", weightColumn.map { .string($0) } ?? .null),
+        ] + members)
+        output.emit(json) {
+            (["reweighted \(data.count) events in \(names.joined(separator: ", ")) (\(kind.rawValue)): sum of weights "
+              + "\(fmt(sum)), effective n \(fmt(nEff))"] + summary + ["  written to \(out) (column '\(weightName)')"])
+                .joined(separator: "\n")
+        }
+    }
+
+    // MARK: Options
+
+    enum Kind: String { case flatten, histogram, kde }
+
+    func methodKind() throws -> Kind {
+        switch (flatten, target) {
+        case (true, nil):
+            if let method { throw NeymanError.invalid("--method '\(method)' needs --target (with --flatten, leave it out)", parameter: "method") }
+            return .flatten
+        case (true, _?):
+            throw NeymanError.invalid("give either --flatten or --target FILE, not both", parameter: "target")
+        case (false, nil):
+            throw NeymanError.invalid("give --flatten, or --target FILE with --method histogram|kde", parameter: "flatten")
+        case (false, _?):
+            guard let method else { throw NeymanError.invalid("give --method histogram or kde with --target", parameter: "method") }
+            guard let k = Kind(rawValue: method), k != .flatten else {
+                throw NeymanError.invalid("unknown method '\(method)' (histogram or kde)", parameter: "method")
+            }
+            if k == .kde, bins != nil || range != nil || edges != nil {
+                throw NeymanError.invalid("--bins, --range and --edges apply to histogram methods, not kde", parameter: "method")
+            }
+            return k
+        }
+    }
+
+    func parsedBandwidth() throws -> GaussianKDE.Bandwidth {
+        switch bandwidth {
+        case "scott": return .scott
+        case "silverman": return .silverman
+        default:
+            guard let f = Double(bandwidth), f.isFinite, f > 0 else {
+                throw NeymanError.invalid("'\(bandwidth)' is not scott, silverman or a positive number", parameter: "bandwidth")
+            }
+            return .factor(f)
+        }
+    }
+
+    /// The axes from --edges, or from --bins with --range (default: the min and max over the input and target).
+    func histogramAxes(_ x: [[Double]], _ target: [[Double]]?, count: Int) throws -> [HistogramAxis] {
+        if let edges {
+            guard bins == nil, range == nil else {
+                throw NeymanError.invalid("give --edges, or --bins with --range, not both", parameter: "edges")
+            }
+            let perColumn = edges.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            guard perColumn.count == count else {
+                throw NeymanError.invalid("\(perColumn.count) edge list(s) for \(count) column(s); separate columns with ';'",
+                                          parameter: "edges")
+            }
+            return try perColumn.map { list in
+                do { return try HistogramAxis(edges: try ModelOptions.numbers(list, option: "edges")) } catch let e as NeymanError {
+                    throw NeymanError.invalid(e.message, parameter: "edges")
+                }
+            }
+        }
+        guard let bins else { throw NeymanError.invalid("histogram methods need --bins N[,M] or --edges", parameter: "bins") }
+        var counts = try ModelOptions.numbers(bins, option: "bins")
+        if counts.count == 1 && count == 2 { counts.append(counts[0]) }
+        guard counts.count == count, counts.allSatisfy({ $0 >= 1 && $0 == $0.rounded() && $0 <= 1e7 }) else {
+            throw NeymanError.invalid("give one positive integer per column (or one for all), got '\(bins)'", parameter: "bins")
+        }
+        var ranges: [(Double, Double)]
+        if let range {
+            let parts = range.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == count else {
+                throw NeymanError.invalid("\(parts.count) range(s) for \(count) column(s); give LO:HI per column", parameter: "range")
+            }
+            ranges = try parts.map { p in
+                let v = try ModelOptions.numbers(p.replacingOccurrences(of: ":", with: ","), option: "range")
+                guard v.count == 2, v[0] < v[1] else { throw NeymanError.invalid("'\(p)' is not LO:HI with LO < HI", parameter: "range") }
+                return (v[0], v[1])
+            }
+        } else {
+            ranges = (0..<count).map { a in
+                let all = x[a] + (target?[a] ?? [])
+                return (all.min() ?? 0, all.max() ?? 0)
+            }
+            for (a, r) in ranges.enumerated() where !(r.0 < r.1) {
+                throw NeymanError.invalid("every value is \(r.0): give --range or --edges", column: columnNames[a], parameter: "range")
+            }
+        }
+        return try zip(counts, ranges).map { try HistogramAxis(bins: Int($0), lower: $1.0, upper: $1.1) }
+    }
+
+    var columnNames: [String] { columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
+    // MARK: Reading
+
+    func loadTarget(_ path: String, _ names: [String]) throws -> (columns: [[Double]], weights: [Double]?) {
+        var wanted = names
+        if let t = targetWeightColumn, !wanted.contains(t) { wanted.append(t) }
+        let ds = try Dataset.load(path: path, columns: wanted)
+        return (try names.map { try Self.column(ds, $0, file: path) },
+                try targetWeightColumn.map { try Self.weights(ds, $0, file: path) })
+    }
+
+    static func column(_ ds: Dataset, _ name: String, file: String) throws -> [Double] {
+        do { return try ds.column(name) } catch let e as NeymanError { throw e.inFile(file) }
+    }
+
+    /// A weights column, checked (>= 0, not all 0) with the CSV row of the first bad value.
+    static func weights(_ ds: Dataset, _ name: String, file: String) throws -> [Double] {
+        let w = try column(ds, name, file: file)
+        let csv = URL(fileURLWithPath: file).pathExtension.lowercased() == "csv"
+        for (i, v) in w.enumerated() where v < 0 {
+            throw NeymanError.invalid("weight \(v) is negative" + (csv ? "" : " (element index \(i), 0-based)") + "; weights must be >= 0",
+                                      file: file, row: csv ? i + 2 : nil, column: name)
+        }
+        guard w.contains(where: { $0 > 0 }) else { throw NeymanError.invalid("every weight is 0", file: file, column: name) }
+        return w
+    }
+}
