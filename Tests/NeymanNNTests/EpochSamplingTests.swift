@@ -102,7 +102,7 @@ struct EpochSamplingTests {
         #expect(cfg.sampling == TrainingConfig.SamplingSettings(variable: "pt", edges: [5, 10, 20], classAPerBin: 4, classBPerBin: 2))
         let inputs = try cfg.load()
         #expect(inputs.samplingVariable == [3, 12, 25, 7])
-        #expect(try inputs.subset([2, 0]).samplingVariable == [25, 3])
+        #expect(inputs.subset([2, 0]).samplingVariable == [25, 3])
         #expect(try inputs.epochSampling()?.edges == [5, 10, 20])
 
         func failure(_ table: String) -> String {
