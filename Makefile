@@ -4,6 +4,10 @@ SWIFT ?= swift
 # Release build with @testable imports: numeric tests run 10-100x faster than in debug.
 SWIFT_RELEASE := -c release -Xswiftc -enable-testing
 APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev pkg-config
+# The tests pin OpenBLAS's kernel family on every CPU with AVX2 + FMA, so that trained networks (and the tolerances
+# their tests were measured with) are bit for bit the same on CI's machine and ours; OpenBLAS's own choice depends on
+# the CPU model (and falls back to its slowest kernels on CPUs it does not know; see Sources/NeymanCore/BLASKernel.swift).
+BLAS_PIN := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo Haswell)
 
 .PHONY: deps build test run bench clean
 
@@ -26,7 +30,7 @@ build: deps
 ## so XCTest is disabled (it would only print "Executed 0 tests").
 test: deps
 	$(SWIFT) build $(SWIFT_RELEASE)
-	$(SWIFT) test $(SWIFT_RELEASE) --disable-xctest
+	$(if $(BLAS_PIN),OPENBLAS_CORETYPE=$(BLAS_PIN)) $(SWIFT) test $(SWIFT_RELEASE) --disable-xctest
 
 ## run: the flagship studies (toys/*.toml) at quick scale into out/ (one report: out/report.html), and the worked
 ## example of the statistics verbs (out/example/results.json).

@@ -2,6 +2,9 @@
 import Foundation
 import NeymanCore
 
+// OpenBLAS falls back to its slowest kernels on CPUs it does not recognise (some virtual machines): re-launch with
+// the best kernel family the CPU supports (BLASKernel).
+BLASKernel.relaunchIfBLASFellBack(arguments: CommandLine.arguments)
 setvbuf(stdout, nil, _IOFBF, 1 << 16)
 do {
     var command = try NeymanCommand.parseAsRoot()

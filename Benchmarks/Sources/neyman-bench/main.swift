@@ -20,6 +20,8 @@ import NeymanStats
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
+// The same kernel family as the `neyman` command (BLASKernel): the best the CPU supports.
+BLASKernel.relaunchIfBLASFellBack(arguments: CommandLine.arguments)
 let args = CommandLine.arguments
 let job = args.count > 1 ? args[1] : "asymptotic"
 let calls = args.count > 2 ? max(1, Int(args[2]) ?? 1000) : 1000
