@@ -75,3 +75,8 @@ public final class Activation: Layer {
         return inputGradient
     }
 }
+
+/// The logistic function `1 / (1 + e^-z)` in Double, without overflow for either sign (`e^z / (1 + e^z)` for
+/// `z < 0`): the classifier score of a logit, used by the losses, the DisCo penalty and the studies.
+@inline(__always)
+public func logistic(_ z: Double) -> Double { z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z)) }

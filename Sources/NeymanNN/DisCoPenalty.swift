@@ -93,7 +93,7 @@ public final class DisCoPenalty: LossPenalty {
             let r = rows[i]
             guard r >= 0 && r < variable.count else { continue }
             index.append(i)
-            s.append(DisCoPenalty.sigmoid(Double(outputs[i])))
+            s.append(logistic(Double(outputs[i])))
             m.append(variable[r])
             p.append(Double(weights[i]))
         }
@@ -122,10 +122,6 @@ public final class DisCoPenalty: LossPenalty {
         }
         return lambda * value
     }
-
-    /// `1 / (1 + e^-z)`, without overflow for either sign.
-    @inline(__always)
-    static func sigmoid(_ z: Double) -> Double { z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z)) }
 
     /// Weighted `dCor²(s, m)` of `n` events with weights `p` summing to 1, and its gradient `d dCor²/ds_k` written to
     /// `gradient[0..<n]`; `work` holds `4n` doubles of scratch. Returns 0 with a zero gradient for constant `s` or `m`.

@@ -64,7 +64,7 @@ enum LossFunction {
             let norm = wsum != 0 ? 1 / wsum : 0
             for i in 0..<n {
                 let zi = Double(z[i]), yi = Double(y[i]), wi = Double(w[i])
-                let s = zi >= 0 ? 1 / (1 + exp(-zi)) : exp(zi) / (1 + exp(zi))
+                let s = logistic(zi)
                 if kind == .bce {
                     loss += wi * (max(zi, 0) - zi * yi + log1p(exp(-abs(zi))))
                     g[i] = Float(wi * (s - yi) * norm)

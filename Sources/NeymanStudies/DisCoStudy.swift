@@ -117,8 +117,8 @@ public struct DisCoStudy: Study {
             let rng = RandomStream(seed: seed, task: UInt64(100 + i))
             guard i < lambdas.count else {
                 // The exact likelihood ratio of the features.
-                let s = testSignal.map { DisCoStudy.logistic(model.logLikelihoodRatio($0)) }
-                let b = testBackground.map { DisCoStudy.logistic(model.logLikelihoodRatio($0)) }
+                let s = testSignal.map { logistic(model.logLikelihoodRatio($0)) }
+                let b = testBackground.map { logistic(model.logLikelihoodRatio($0)) }
                 let metrics = try DecorrelationMetrics.evaluate(signalScores: s, backgroundScores: b, backgroundMass: testMass,
                                                                 signalEfficiency: DisCoStudy.signalEfficiency, edges: edges,
                                                                 replicates: replicates, rng: rng)
@@ -133,7 +133,7 @@ public struct DisCoStudy: Study {
             trainer.penalties = [try DisCoPenalty(lambda: lambda, variable: mass, events: events)]
             let history = try trainer.train(data)
             func scores(_ x: [Float], _ rows: Int) -> [Double] {
-                net.predictRaw(x, rows: rows).map { DisCoStudy.logistic(Double($0)) }
+                net.predictRaw(x, rows: rows).map { logistic(Double($0)) }
             }
             let metrics = try DecorrelationMetrics.evaluate(signalScores: scores(testSignalX, testEvents),
                                                             backgroundScores: scores(testBackgroundX, testEvents),
@@ -157,8 +157,6 @@ public struct DisCoStudy: Study {
     /// Marker colours of the lambda grid: the palette without black (black marks the exact likelihood ratio).
     static let colors = PlotSeries.palette.filter { $0 != "#000000" }
 
-    /// `1 / (1 + e^-z)` without overflow for either sign: the classifier score of a raw output or a log ratio.
-    static func logistic(_ z: Double) -> Double { z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z)) }
 
     // MARK: Outputs
 

@@ -12,7 +12,7 @@ struct DisCoTests {
     /// `dCor²(sigmoid(z), m)` with weights `w` (any scale), in Double, and its gradient with respect to `z`.
     func penalty(_ z: [Double], _ m: [Double], _ w: [Double]) -> (value: Double, gradient: [Double]) {
         let n = z.count
-        let s = z.map(DisCoPenalty.sigmoid)
+        let s = z.map(NeymanNN.logistic)
         let total = w.reduce(0, +)
         let p = w.map { $0 / total }
         var g = [Double](repeating: 0, count: n), work = [Double](repeating: 0, count: 4 * n)
@@ -66,7 +66,7 @@ struct DisCoTests {
         let value = disco.evaluate(outputs: z, rows: rows, labels: by, weights: bw, count: 60, gradient: &gradient)
 
         let chosen = (0..<60).filter { events == .all || by[$0] == 0 }
-        let s = chosen.map { DisCoPenalty.sigmoid(Double(z[$0])) }
+        let s = chosen.map { NeymanNN.logistic(Double(z[$0])) }
         let reference = try DistanceCorrelation.definition(x: s, y: chosen.map { m[rows[$0]] }, weights: chosen.map { Double(bw[$0]) })
         #expect(abs(value - lambda * reference.dCor2) <= 1e-12 * lambda * reference.dCor2, "\(value) vs \(lambda * reference.dCor2)")
 
