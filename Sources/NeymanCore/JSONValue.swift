@@ -8,6 +8,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case number(Double)
     case integer(Int)
+    /// An unsigned integer (seeds are `UInt64` and print as such: 2^64 - 1 is `18446744073709551615`, never -1).
+    case unsigned(UInt64)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -26,6 +28,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .integer(let i): out += String(i)
+        case .unsigned(let u): out += String(u)
         case .number(let d):
             if !d.isFinite { out += "null" }
             else if d == d.rounded(), abs(d) < 1e15 { out += String(format: "%.1f", d) }
