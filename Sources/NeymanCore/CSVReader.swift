@@ -16,8 +16,9 @@ import Darwin
 /// ```
 /// - The separator is a comma. A UTF-8 byte-order mark before the header is ignored; the file may or may not end
 ///   with a newline; `\n`, `\r\n` and a lone `\r` all end a row.
-/// - Numbers are decimal (`1`, `-2.5`, `.5`, `6.02e23`, `1E-5`), or anything Swift's `Double(_:)` reads
-///   (hex floats, `nan`, `inf`, `infinity`, any case); the decimal point is always `.`, whatever the locale.
+/// - Numbers are decimal (`1`, `-2.5`, `.5`, `6.02e23`, `1E-5`), or `nan`, `inf`, `infinity` (any case, with a
+///   sign) as ``StrictNumber`` reads them; the decimal point is always `.`, whatever the locale. Hex floats and
+///   cells holding a NUL byte are not numbers.
 ///   A data cell may also be quoted (`"1.5"`).
 /// - NaN and infinities (including a decimal that overflows, `1e999`) are an error unless `allowNonFinite` is set.
 ///
@@ -37,8 +38,9 @@ import Darwin
 /// Speed: the file is read in one piece and parsed in place (no per-cell strings), into preallocated columns.
 /// Plain decimals with at most 19 significant digits (everything ``CSVWriter``, `%.17g` or `%f` produce) are
 /// converted in place, correctly rounded: by Clinger's fast path when the mantissa and the power of ten are both
-/// exact Doubles, else by the Eisel-Lemire algorithm. Anything else (longer mantissas, `nan`, `inf`, hex) goes to
-/// Swift's `Double(_:)`, locale-independent and also correctly rounded. A 10^6 x 5 file of full-precision numbers
+/// exact Doubles, else by the Eisel-Lemire algorithm. Anything else (longer mantissas, `nan`, `inf`) goes to
+/// ``StrictNumber`` (Swift's `Double(_:)` after a grammar check), locale-independent and also correctly rounded.
+/// A 10^6 x 5 file of full-precision numbers
 /// (97 MB) parses in about half a second on one core in a release build.
 public enum CSVReader {
 
@@ -187,9 +189,11 @@ public enum CSVReader {
         }
 
         // MARK: Data rows
-        // Every data row but the last ends with a line end, so this bounds the row count: the values go straight
-        // into preallocated buffers, one per output column.
-        let maxRows = countNewlines(p + pos, n - pos) + 1
+        // Every data row but the last ends with a line end (`\n`, `\r\n` or a lone `\r`), so the number of line
+        // ends plus one bounds the row count: the values go straight into preallocated buffers, one per output
+        // column. (Counting `\n` alone undercounts a file with old Mac line ends, a lone `\r`; the bound must count
+        // every kind, and the loop below still checks it before each store.)
+        let maxRows = countLineEnds(p + pos, n - pos) + 1
         let buffers = (0..<outNames.count).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: maxRows) }
         defer { for b in buffers { b.deallocate() } }
         var rows = 0
@@ -203,6 +207,9 @@ public enum CSVReader {
             if p[pos] == lf || p[pos] == cr { endLine(p, n, &pos, &line); continue }
             pos = lineStart
 
+            guard rows < maxRows else {
+                throw NeymanError.invalid("internal: more data rows than line ends (\(maxRows))", file: file, row: row)
+            }
             var cell = 0
             while true {
                 skipBlanks(p, &pos)
@@ -452,16 +459,17 @@ public enum CSVReader {
     }
 
     /// The slow path for what ``fastDecimal(_:_:)`` declines: the whole cell (up to the next delimiter, trailing
-    /// blanks trimmed) through Swift's `Double(_:)`, which is locale-independent and correctly rounded and also
-    /// reads `nan`, `inf`, `infinity` (any case), hex floats and long mantissas. Returns the value and the index after
+    /// blanks trimmed) through ``StrictNumber``, which is locale-independent and correctly rounded and also
+    /// reads `nan`, `inf`, `infinity` (any case) and long mantissas (no hex, no NUL). Returns the value and the index after
     /// the number, or `nil` when the cell is not a number.
     private static func slowDecimal(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> (Double, Int)? {
         var end = start
         while end < n && p[end] != comma && p[end] != lf && p[end] != cr { end += 1 }
         while end > start && (p[end - 1] == space || p[end - 1] == tab) { end -= 1 }
         if end == start { return nil }
-        let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
-        guard let v = Double(text) else { return nil }
+        // Strict grammar: a NUL byte inside the cell (`3\0999`) or a hex float is not a number.
+        guard let v = StrictNumber.double(String(decoding: UnsafeBufferPointer(start: p + start, count: end - start),
+                                                 as: UTF8.self)) else { return nil }
         return (v, end)
     }
 
@@ -512,12 +520,34 @@ public enum CSVReader {
         line += 1
     }
 
-    private static func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+    /// The number of line ends in `p[0..<n]`: every `\n`, plus every `\r` not followed by `\n` (a lone `\r`, the
+    /// old Mac line end). A `\r\n` counts once.
+    static func countLineEnds(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        count(lf, in: p, n) + count(cr, in: p, n) - countCRLF(p, n)
+    }
+
+    /// How many bytes of `p[0..<n]` equal `byte` (memchr-driven).
+    private static func count(_ byte: UInt8, in p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         var count = 0
         var q = UnsafeRawPointer(p)
         var remaining = n
-        while remaining > 0, let hit = memchr(q, Int32(lf), remaining) {
+        while remaining > 0, let hit = memchr(q, Int32(byte), remaining) {
             count += 1
+            let advance = (UnsafeRawPointer(hit) - q) + 1
+            q = UnsafeRawPointer(hit) + 1
+            remaining -= advance
+        }
+        return count
+    }
+
+    /// How many `\r\n` pairs `p[0..<n]` holds.
+    private static func countCRLF(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var count = 0
+        var q = UnsafeRawPointer(p)
+        var remaining = n
+        while remaining > 1, let hit = memchr(q, Int32(cr), remaining - 1) {
+            let h = hit.assumingMemoryBound(to: UInt8.self)
+            if h[1] == lf { count += 1 }
             let advance = (UnsafeRawPointer(hit) - q) + 1
             q = UnsafeRawPointer(hit) + 1
             remaining -= advance
