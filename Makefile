@@ -35,8 +35,11 @@ test: deps
 ## run: the flagship studies (toys/*.toml) at quick scale into out/ (one report: out/report.html), and the worked
 ## example of the statistics verbs (out/example/results.json).
 run: build
-	@bash docs/example/run-example.sh out/example
+	@# out/ is make run's own directory: one written before studies marked their outputs (.neyman-study) would be
+	@# refused by neyman study as foreign, so it is cleared; the example goes in after the studies replaced out/.
+	@if [ -d out ] && [ ! -e out/.neyman-study ]; then rm -rf out; fi
 	.build/release/neyman study toys/*.toml --out out --scale quick
+	@bash docs/example/run-example.sh out/example
 	@echo "make run: report at out/report.html (each study's numbers in out/<study>/results.json)"
 
 ## bench: Neyman side by side with pyhf & co. (creates .venv-bench on first use).

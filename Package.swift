@@ -26,10 +26,12 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CCerf", path: "Sources/CCerf", pkgConfig: "libcerf"),
+        // C helpers: the load-time OpenBLAS thread pin (NeymanCore/BLASThreads.swift), renameat2 (StudyOutputDirectory).
+        .target(name: "CNeymanSystem", dependencies: ["CBLAS"]),
         .target(
             name: "NeymanCore",
             dependencies: [
-                "CGSL", "CBLAS",
+                "CGSL", "CBLAS", "CNeymanSystem",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

@@ -13,11 +13,17 @@ public enum AtomicFile {
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         } catch {
-            throw NeymanError.ioError("cannot create directory '\(dir.path)': \(error.localizedDescription)", file: path)
+            throw NeymanError.ioError("cannot create directory '\(dir.path)': \(FileSystemError.describe(error: error))",
+                                      file: path)
         }
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            throw NeymanError.ioError("cannot write: it is a directory, not a file", file: path)
+        }
         guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
-            throw NeymanError.ioError("cannot create temporary file in '\(dir.path)'", file: path)
+            let reason = access(dir.path, W_OK) != 0 ? FileSystemError.describe(errno: errno) : "unknown error"
+            throw NeymanError.ioError("cannot create a file in '\(dir.path)': \(reason)", file: path)
         }
         do {
             let handle = try FileHandle(forWritingTo: tmp)
@@ -26,7 +32,7 @@ public enum AtomicFile {
             try handle.close()
         } catch {
             try? FileManager.default.removeItem(at: tmp)
-            throw NeymanError.ioError("cannot write: \(error.localizedDescription)", file: path)
+            throw NeymanError.ioError("cannot write: \(FileSystemError.describe(error: error))", file: path)
         }
         if rename(tmp.path, url.path) != 0 {
             let reason = String(cString: strerror(errno))

@@ -275,8 +275,8 @@ public enum CSVReader {
         }
         if !allowNonFinite && !value.isFinite {
             throw NeymanError.invalid(
-                "non-finite value '\(cellText(p, n, start))' (NaN and infinities are rejected unless "
-                    + "allowNonFinite is set)", file: file, row: row, column: names[cell])
+                "non-finite value '\(cellText(p, n, start))' (NaN and infinities are not accepted as event data)",
+                file: file, row: row, column: names[cell])
         }
         return value
     }

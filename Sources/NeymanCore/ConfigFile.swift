@@ -55,6 +55,23 @@ public final class ConfigTable {
         return i
     }
 
+    /// A seed, or `nil` if absent: an integer in 0 ... 2^63 - 1, or, for the full UInt64 range that a TOML integer
+    /// (signed 64-bit) cannot hold, a string of decimal digits (`seed = "18446744073709551615"`).
+    public func seed(_ key: String) throws -> UInt64? {
+        guard let v = value(key) else { return nil }
+        if let i = v.int {
+            guard i >= 0 else { throw error(key, "must be >= 0 (a seed is an unsigned 64-bit integer), got \(i)") }
+            return UInt64(i)
+        }
+        if let s = v.string {
+            guard let u = StrictNumber.uint64(s) else {
+                throw error(key, "must be an integer in 0 ... 18446744073709551615 (got \"\(s)\")")
+            }
+            return u
+        }
+        throw error(key, "must be an integer (or, above 2^63 - 1, a string of digits)")
+    }
+
     /// A number (integers accepted), or `nil` if absent.
     public func double(_ key: String) throws -> Double? {
         guard let v = value(key) else { return nil }

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import CBLAS
 
 /// How many threads a parallel region may use: `nil` means all cores.
 public enum ThreadCount {
@@ -21,9 +20,9 @@ public enum ThreadCount {
 /// Then the returned array is identical for any `threads`. Tasks are handed out dynamically (an atomic counter)
 /// so that uneven tasks balance; the output slot of each task is fixed, so scheduling does not change results.
 ///
-/// While the tasks run, OpenBLAS is limited to one thread, for any `threads` (it would otherwise oversubscribe the
-/// cores, and a product split among BLAS threads may round differently), and restored when the last of any
-/// overlapping parallel regions ends (``BLASThreadLimit``). `progress`, if given, is advanced once per finished task.
+/// Each worker's BLAS calls run on that worker's thread alone: OpenBLAS is pinned to one thread for the whole process
+/// when it loads (``BLASThreads``), so a product computes the same bits on any worker, and this function never
+/// changes a setting that other code may be using. `progress`, if given, is advanced once per finished task.
 ///
 /// Errors: the first error thrown by any task (the one with the lowest task index) is rethrown after all
 /// workers stop; remaining tasks are skipped once an error is seen.
@@ -34,10 +33,6 @@ public func deterministicParallelMap<T>(
     if count <= 0 { return [] }
     let nThreads = min(ThreadCount.resolve(threads), count)
     var results = [T?](repeating: nil, count: count)
-    // One BLAS thread per task, also when the tasks run one after another: sgemm's rounding can depend on how
-    // OpenBLAS splits a product among its threads, and a task must compute the same numbers for any `threads`.
-    BLASThreadLimit.enter()
-    defer { BLASThreadLimit.leave() }
     if nThreads == 1 {
         for i in 0..<count {
             results[i] = try body(i)
@@ -74,30 +69,4 @@ public func deterministicParallelMap<T>(
         if let e = firstError { throw e.error }
     }
     return results.map { $0! }
-}
-
-/// OpenBLAS's thread count is one global setting. Parallel regions that overlap (several callers at once, e.g.
-/// tests running in parallel) must not restore it while another region still runs: the first region to enter saves
-/// the count and sets 1, the last one to leave restores it.
-enum BLASThreadLimit {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var depth = 0
-    nonisolated(unsafe) private static var saved: Int32 = 1
-
-    static func enter() {
-        lock.lock()
-        if depth == 0 {
-            saved = openblas_get_num_threads()
-            openblas_set_num_threads(1)
-        }
-        depth += 1
-        lock.unlock()
-    }
-
-    static func leave() {
-        lock.lock()
-        depth -= 1
-        if depth == 0 { openblas_set_num_threads(saved) }
-        lock.unlock()
-    }
 }

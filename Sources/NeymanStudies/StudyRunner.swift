@@ -24,34 +24,62 @@ public enum StudyRunner {
     /// The accepted `[study] kind` values.
     public static var kinds: [String] { studies.map { $0.kind } }
 
-    /// Parses and runs one study file.
-    public static func run(file: String, context: StudyContext) throws -> StudyOutput {
+    /// A study file parsed and checked, ready to run (``prepare(file:context:)``).
+    public struct PreparedStudy {
+        /// The study file.
+        public let file: String
+        /// The file's stem: the study's name and its subdirectory in a combined run.
+        public let name: String
+        /// `[study] kind`.
+        public let kind: String
+        /// `[study] title` (default: the name).
+        public let title: String
+        /// `[study] description`, if any.
+        public let description: String?
+        /// `[study] seed`: every random number of the study derives from it.
+        public let seed: UInt64
+        let study: any Study
+    }
+
+    /// Parses one study file and checks every key, without running anything (so that all files of a run can be
+    /// checked before the first one spends its run time).
+    public static func prepare(file: String, context: StudyContext) throws -> PreparedStudy {
         let root = try ConfigFile.load(path: file)
         let header = try root.require("study") { try root.table($0) }
         let kind = try header.require("kind") { try header.string($0) }
         guard let type = studies.first(where: { $0.kind == kind }) else {
             throw header.invalid("kind", "unknown study kind '\(kind)' (known: \(kinds.joined(separator: ", ")))")
         }
-        let seedValue = try header.require("seed") { try header.int($0) }
-        guard seedValue >= 0 else { throw header.invalid("seed", "must be >= 0") }
+        let seed = try header.require("seed") { try header.seed($0) }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let title = try header.string("title") ?? name
         let description = try header.string("description")
         let study = try type.init(config: root, scale: context.scale)
         try root.rejectUnknownKeys()
+        return PreparedStudy(file: file, name: name, kind: kind, title: title, description: description, seed: seed,
+                             study: study)
+    }
 
+    /// Parses and runs one study file.
+    public static func run(file: String, context: StudyContext) throws -> StudyOutput {
+        try run(prepare(file: file, context: context), context: context)
+    }
+
+    /// Runs a prepared study.
+    public static func run(_ prepared: PreparedStudy, context: StudyContext) throws -> StudyOutput {
+        let (file, name, kind, title) = (prepared.file, prepared.name, prepared.kind, prepared.title)
         context.log("\(name): \(kind) at scale \(context.scale.rawValue)")
         let started = Date()
-        let out = try study.run(seed: UInt64(seedValue), context: context)
+        let out = try prepared.study.run(seed: prepared.seed, context: context)
         context.log(String(format: "%@: done in %.1f s", name, Date().timeIntervalSince(started)))
 
         var report = HTMLReport(title: title)
-        if let d = description { report.paragraph(d) }
-        report.paragraph("Study file \(URL(fileURLWithPath: file).lastPathComponent), kind \(kind), seed \(seedValue), scale "
+        if let d = prepared.description { report.paragraph(d) }
+        report.paragraph("Study file \(URL(fileURLWithPath: file).lastPathComponent), kind \(kind), seed \(prepared.seed), scale "
                          + "\(context.scale.rawValue). Re-run with: neyman study \(file) --out DIR --scale \(context.scale.rawValue)")
         report.append(out.report)
         let results: [(String, JSONValue)] = [("study", .string(name)), ("kind", .string(kind)), ("title", .string(title)),
-                                              ("seed", .integer(seedValue)), ("scale", .string(context.scale.rawValue))]
+                                              ("seed", .unsigned(prepared.seed)), ("scale", .string(context.scale.rawValue))]
             + out.results
         return StudyOutput(name: name, kind: kind, title: title, results: results, tables: out.tables, report: report)
     }
@@ -83,7 +111,8 @@ public enum StudyRunner {
 
     static func createDirectory(_ directory: String) throws {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw NeymanError.ioError("cannot create the output directory: \(error.localizedDescription)", file: directory)
+            throw NeymanError.ioError("cannot create the output directory: \(FileSystemError.describe(error: error))",
+                                      file: directory)
         }
     }
 }

@@ -52,6 +52,7 @@ struct AUCCommand: ParsableCommand {
     func run() throws {
         guard bootstrap == 0 || bootstrap >= 2 else { throw NeymanError.invalid("give 0 (none) or at least 2 replicas, got \(bootstrap)", parameter: "bootstrap") }
         if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
+        if let roc { try OutputPath.check(roc, option: "roc", inputs: [(input, "input")]) }
         let (wS, wB, scores) = try weights()
         let central = try ROC.auc(scores: scores, signalWeights: wS, backgroundWeights: wB)
         let boot = bootstrap > 0
@@ -64,7 +65,7 @@ struct AUCCommand: ParsableCommand {
         }
         var members: [(String, JSONValue)] = [("auc", .number(central)), ("auc_error", boot.map { .number($0.error) } ?? .null),
                                               ("n", .integer(scores.count))]
-        if let boot { members += [("bootstrap", .integer(boot.replicas)), ("seed", .integer(Int(truncatingIfNeeded: seed)))] }
+        if let boot { members += [("bootstrap", .integer(boot.replicas)), ("seed", .unsigned(seed))] }
         output.emit(.object(members)) {
             "AUC = \(fmt(central))" + (boot.map { " +- \(fmt($0.error)) (bootstrap, \($0.replicas) replicas, seed \(seed))" } ?? "")
                 + " on \(scores.count) events" + (roc.map { "\n  wrote \($0)" } ?? "")

@@ -87,6 +87,7 @@ struct ReweightCommand: ParsableCommand {
         }
         if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
         let kind = try methodKind()
+        try OutputPath.check(out, option: "out", inputs: [(input, "input")] + (target.map { [($0, "target")] } ?? []))
 
         let data = try Dataset.load(path: input)
         if data.hasColumn(weightName) {

@@ -12,7 +12,10 @@ struct StudyCommand: ParsableCommand {
         With one study file, its outputs go to DIR (DIR/results.json, DIR/*.csv, DIR/report.html). With several,
         each study writes to DIR/<name>/ (name = the file's stem) and DIR/report.html combines all of them.
         --scale quick (default) runs in minutes; --scale full uses the papers' sizes. Results are identical for
-        the same seed whatever --threads is.
+        the same seed whatever --threads is. Every file is checked before any study runs. The outputs are written
+        into a hidden DIR's-name.partial-* directory beside DIR and moved into place at the end (an earlier output
+        in DIR is replaced; a non-empty DIR that Neyman did not write is refused), so a killed run never leaves a
+        DIR that looks whole. DIR/.neyman-study marks the directory as a study output.
         JSON keys: report, scale, studies (array of objects with name, kind, directory, results, report).
         """
     )
@@ -40,23 +43,37 @@ struct StudyCommand: ParsableCommand {
     func run() throws {
         let scale = StudyScale(rawValue: scale) ?? .quick
         let context = StudyContext(scale: scale, threads: threads, quiet: output.quiet)
-        // Parse every file before running any, so a typo in the last one does not cost the first one's run time.
-        for f in files where !FileManager.default.fileExists(atPath: f) {
-            throw NeymanError.invalid("study file not found", file: f)
+        // Check every file and the output directory before running anything, so that a typo in the last file or an
+        // unwritable --out does not cost the first study's run time.
+        for f in files {
+            if let problem = FileSystemError.readProblem(f) { throw NeymanError.invalid("study file: \(problem)", file: f) }
         }
+        let prepared = try files.map { try StudyRunner.prepare(file: $0, context: context) }
+        var names = Set<String>()
+        for p in prepared where !names.insert(p.name).inserted {
+            throw NeymanError.invalid("two study files are named '\(p.name)'; their outputs would share DIR/\(p.name)",
+                                      file: p.file)
+        }
+        let marker = JSONValue.object([("neyman_study", .bool(true)), ("files", .array(files.map { .string($0) })),
+                                       ("scale", .string(scale.rawValue))]).serialized() + "\n"
+        let staging = try AtomicDirectory(destination: out, marker: ".neyman-study", markerContent: marker, option: "out")
+        // Everything is written under the staging directory and moved to --out at the end: a killed run leaves only
+        // a hidden ".<out>.partial-..." directory, never an --out that looks whole.
         var outputs: [StudyOutput] = []
         var entries: [JSONValue] = []
-        for f in files {
-            let o = try StudyRunner.run(file: f, context: context)
-            let dir = files.count == 1 ? out : (out as NSString).appendingPathComponent(o.name)
-            try StudyRunner.write(o, to: dir)
+        for p in prepared {
+            let o = try StudyRunner.run(p, context: context)
+            let relative = prepared.count == 1 ? "" : o.name
+            try StudyRunner.write(o, to: (staging.staging as NSString).appendingPathComponent(relative))
             outputs.append(o)
+            let dir = prepared.count == 1 ? out : (out as NSString).appendingPathComponent(o.name)
             entries.append(.object([("name", .string(o.name)), ("kind", .string(o.kind)), ("directory", .string(dir)),
                                     ("results", .string((dir as NSString).appendingPathComponent("results.json"))),
                                     ("report", .string((dir as NSString).appendingPathComponent("report.html")))]))
         }
+        if prepared.count > 1 { try StudyRunner.writeCombined(outputs, to: staging.staging, scale: scale) }
+        try staging.commit()
         let reportPath = (out as NSString).appendingPathComponent("report.html")
-        if files.count > 1 { try StudyRunner.writeCombined(outputs, to: out, scale: scale) }
         output.emit(.object([("report", .string(reportPath)), ("scale", .string(scale.rawValue)), ("studies", .array(entries))])) {
             (outputs.map { "\($0.name): \($0.title)" } + ["report: \(reportPath)"]).joined(separator: "\n")
         }

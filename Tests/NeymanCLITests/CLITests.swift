@@ -22,23 +22,46 @@ enum CLI {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// True when the process ended by a signal (a crash, a trap, an abort), whatever `status` says.
+        var signalled: Bool = false
         var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
         }
     }
 
-    static func run(_ args: [String]) throws -> Output {
+    /// Runs `neyman args...` (with `environment` added to this process's), reading stdout and stderr concurrently:
+    /// reading one to its end before the other deadlocks once a chatty command fills the other pipe's buffer.
+    static func run(_ args: [String], environment: [String: String] = [:]) throws -> Output {
+        try run(program: executable, args, environment: environment)
+    }
+
+    /// ``run(_:environment:)`` for any program (the harness's own test runs `/bin/sh`).
+    static func run(program: URL, _ args: [String], environment: [String: String] = [:]) throws -> Output {
         let p = Process()
-        p.executableURL = executable
+        p.executableURL = program
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        p.standardInput = FileHandle.nullDevice
         try p.run()
+        let lock = NSLock()
+        var e = Data()
+        let stderrReader = Thread {
+            let d = err.fileHandleForReading.readDataToEndOfFile()
+            lock.lock(); e = d; lock.unlock()
+        }
+        stderrReader.start()
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        while !stderrReader.isFinished { usleep(500) }
+        lock.lock(); let errData = e; lock.unlock()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self),
+                      signalled: p.terminationReason == .uncaughtSignal)
     }
 }
 

@@ -26,7 +26,7 @@ struct CountingExperimentTests {
             #expect(relClose(r.cls, e.double("CLs"), 1e-8), "n = \(n)")
             #expect(relClose(r.clsb, e.double("CLsb"), 1e-8), "n = \(n)")
             #expect(relClose(r.clb, e.double("CLb"), 1e-8), "n = \(n)")
-            for (a, b) in zip(r.clsExpected, e.doubles("CLs_exp_band")) { #expect(relClose(a, b, 1e-8), "n = \(n)") }
+            expectAllClose(r.clsExpected, e.doubles("CLs_exp_band"), rel: 1e-8, "n = \(n)")
         }
     }
 
@@ -38,7 +38,7 @@ struct CountingExperimentTests {
             let ul = try UpperLimitFinder(cl: 0.95).find(upperBound: 10, initialGuess: 1) { try calc.test(mu: $0) }
             let e = c.dict("asymptotic_upper_limit_95")
             #expect(relClose(ul.observed, e.double("obs"), 1e-7), "n = \(n): \(ul.observed)")
-            for (a, b) in zip(ul.expected, e.doubles("exp_band")) { #expect(relClose(a, b, 1e-7), "n = \(n): \(a) vs \(b)") }
+            expectAllClose(ul.expected, e.doubles("exp_band"), rel: 1e-7, "n = \(n)")
         }
     }
 

@@ -23,7 +23,7 @@ struct HistFactoryWorkspaceTests {
         #expect(relClose(r.cls, h.double("CLs_obs"), 1e-6), "\(name): \(r.cls) vs \(h.double("CLs_obs"))")
         #expect(relClose(r.clsb, h.double("CLsb_obs"), 1e-6))
         #expect(relClose(r.clb, h.double("CLb_obs"), 1e-6))
-        for (a, b) in zip(r.clsExpected, h.doubles("CLs_exp_band")) { #expect(relClose(a, b, 1e-6), "\(name): \(a) vs \(b)") }
+        expectAllClose(r.clsExpected, h.doubles("CLs_exp_band"), rel: 1e-6, name)
     }
 
     @Test(arguments: cases)
@@ -33,7 +33,7 @@ struct HistFactoryWorkspaceTests {
         let ul = try UpperLimitFinder(cl: 0.95).find(upperBound: 10, initialGuess: 1) { try calc.test(mu: $0) }
         let u = e.dict("upper_limit_95")
         #expect(relClose(ul.observed, u.double("obs"), 1e-6), "\(name)")
-        for (a, b) in zip(ul.expected, u.doubles("exp_band")) { #expect(relClose(a, b, 1e-6), "\(name): \(a) vs \(b)") }
+        expectAllClose(ul.expected, u.doubles("exp_band"), rel: 1e-6, name)
     }
 
     @Test(arguments: cases)

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import NeymanCore
+@testable import NeymanNN
+
+/// OpenBLAS's thread count is process-global; it is pinned to 1 when the program loads and nothing changes it
+/// (NeymanCore/BLASThreads.swift). These tests check the pin and that a training's numbers do not depend on what
+/// other threads do with BLAS at the same time (parallel maps used to switch the global count around their regions,
+/// under a training running elsewhere).
+@Suite("BLAS threading")
+struct BLASThreadingTests {
+    @Test("OpenBLAS is pinned to one thread when the program loads, and parallel maps leave it there")
+    func pinnedAtLoad() throws {
+        #expect(BLASThreads.pinnedAtLoad)
+        #expect(BLASThreads.current == 1)
+        #expect(BLASThreads.configuration.contains("OpenBLAS"))
+        _ = try deterministicParallelMap(count: 8, threads: 2) { i in
+            Network.dense(inputs: 4, hidden: [16], seed: UInt64(i)).score([Float](repeating: 0.5, count: 40), rows: 10)
+        }
+        #expect(BLASThreads.current == 1)
+    }
+
+    /// A dense 8-64-64-1 network trained for 3 epochs on 4000 events; its weights, bit for bit.
+    private func trainedWeights() throws -> [[UInt32]] {
+        let rng = RandomStream(seed: 11, task: 0)
+        let n = 4000, d = 8
+        var x: [Float] = [], y: [Float] = []
+        for i in 0..<n {
+            let a = i % 2 == 0
+            for _ in 0..<d { x.append(Float(rng.normal(mean: a ? 0.3 : -0.3))) }
+            y.append(a ? 1 : 0)
+        }
+        let data = try TrainingData(features: x, labels: y, featureCount: d)
+        let net = Network.dense(inputs: d, hidden: [64, 64], seed: 3)
+        var o = TrainingOptions()
+        o.epochs = 3; o.batchSize = 128; o.patience = 0; o.validationFraction = 0; o.seed = 4
+        try Trainer(network: net, options: o).train(data)
+        return net.parameters.map { $0.value.array.map(\.bitPattern) }
+    }
+
+    @Test("a training gives bit-identical weights while parallel maps run BLAS products on other threads")
+    func trainingUnaffectedByConcurrentParallelMaps() throws {
+        let reference = try trainedWeights()
+        let lock = NSLock()
+        var stop = false
+        var maps = 0
+        let background = Thread {
+            let inputs = [Float](repeating: 0.25, count: 256 * 32)
+            while true {
+                lock.lock(); let done = stop; lock.unlock()
+                if done { break }
+                _ = try? deterministicParallelMap(count: 4, threads: 2) { i in
+                    Network.dense(inputs: 32, hidden: [128, 128], seed: UInt64(i)).score(inputs, rows: 256)
+                }
+                lock.lock(); maps += 1; lock.unlock()
+            }
+        }
+        background.start()
+        let concurrent = try trainedWeights()
+        lock.lock(); stop = true; lock.unlock()
+        while !background.isFinished { usleep(1000) }
+        lock.lock(); let ran = maps; lock.unlock()
+        #expect(ran > 0, "the background parallel maps did not run during the training")
+        #expect(concurrent.count == reference.count && !reference.isEmpty)
+        #expect(concurrent == reference)
+    }
+}
