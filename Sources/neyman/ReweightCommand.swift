@@ -39,13 +39,13 @@ struct ReweightCommand: ParsableCommand {
     @Option(help: "With --target: histogram (ratio of histograms) or kde (ratio of Gaussian KDEs).")
     var method: String?
 
-    @Option(help: "Histogram bins per column, N or N,M (histogram methods).")
+    @Option(parsing: .unconditional, help: "Histogram bins per column, N or N,M (histogram methods).")
     var bins: String?
 
-    @Option(help: "Histogram range per column, LO:HI or LO:HI,LO:HI (default: the data's min and max). Use --range=... for a negative LO.")
+    @Option(parsing: .unconditional, help: "Histogram range per column, LO:HI or LO:HI,LO:HI (default: the data's min and max); a negative LO is fine (--range -3:3).")
     var range: String?
 
-    @Option(help: "Explicit bin edges instead of --bins/--range: e0,e1,... per column, columns separated by ';'.")
+    @Option(parsing: .unconditional, help: "Explicit bin edges instead of --bins/--range: e0,e1,... per column, columns separated by ';'.")
     var edges: String?
 
     @Option(help: "What happens to events outside the histogram range: clamp (edge bin's weight), zero, error.")
@@ -224,6 +224,10 @@ struct ReweightCommand: ParsableCommand {
         guard counts.count == count, counts.allSatisfy({ $0 >= 1 && $0 == $0.rounded() && $0 <= 1e7 }) else {
             throw NeymanError.invalid("give one positive integer per column (or one for all), got '\(bins)'", parameter: "bins")
         }
+        // Two histograms (input and target) of Double sums and counts per cell.
+        try MemoryBudget.check(bytes: MemoryBudget.product(counts.map { Int($0) }).flatMap { MemoryBudget.bytes($0, 32) },
+                               what: "bins", description: "--bins \(bins) (\(counts.map { String(Int($0)) }.joined(separator: " x ")) cells)",
+                               isParameter: true)
         var ranges: [(Double, Double)]
         if let range {
             let parts = range.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
