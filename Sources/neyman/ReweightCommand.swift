@@ -134,6 +134,9 @@ struct ReweightCommand: ParsableCommand {
             }
         case .kde:
             guard let target else { throw NeymanError.invalid("--method kde needs --target FILE", parameter: "target") }
+            guard cutoffRadius.isFinite, cutoffRadius >= 1, cutoffRadius <= 37 else {
+                throw NeymanError.invalid("must be between 1 and 37 bandwidths, got \(cutoffRadius)", parameter: "cutoff")
+            }
             let t = try loadTarget(target, names)
             let r: KernelDensityReweighting
             do {
