@@ -93,8 +93,9 @@ struct HistFactoryWorkspaceValidationTests {
     /// Defect: `compactMap` dropped a bound that was not a pair of numbers and shifted every later bin's bounds onto
     /// the wrong parameter. Now the bad entry is an error naming it, and valid per-bin bounds land on their own bins.
     @Test func aBadBoundIsAnErrorNotAShift() throws {
-        Self.expectRejected(Self.workspace(parameters: #"[{"name": "unc", "bounds": [[0.5, 2.0], ["x", 3.0]]}]"#),
-                            key: "measurements[0].config.parameters[0].bounds[1][0]", mentions: "expected a number, found a string")
+        // The old reader dropped ["x", 3.0] and gave bin 0 the bounds written for bin 1.
+        Self.expectRejected(Self.workspace(parameters: #"[{"name": "unc", "bounds": [["x", 3.0], [0.25, 3.0]]}]"#),
+                            key: "measurements[0].config.parameters[0].bounds[0][0]", mentions: "expected a number, found a string")
         Self.expectRejected(Self.workspace(parameters: #"[{"name": "unc", "bounds": [[0.5, 2.0], [0.25]]}]"#),
                             key: "measurements[0].config.parameters[0].bounds[1]", mentions: "a bound is a pair [lower, upper]")
         Self.expectRejected(Self.workspace(parameters: #"[{"name": "unc", "bounds": [[0.5, 2.0]]}]"#),
