@@ -77,7 +77,7 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
         layers = try json([LayerSpec].self, "layers")
         inputShape = try json([Double].self, "input_shape").enumerated().map { i, v in
             guard let n = StrictJSON.exactInteger(v) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [Key("input_shape"), Key(intValue: i)!], debugDescription: "must be an integer (got \(v))"))
+                throw DecodingError.dataCorrupted(.init(codingPath: [Key("input_shape"), Key(intValue: i)!], debugDescription: "must be an integer of magnitude at most 2^53 (got \(v))"))
             }
             return n
         }

@@ -25,7 +25,7 @@ extension Network {
             throw NeymanError.invalid("a \(height) x \(width) image cannot be pooled \(blocks) times", key: "network.blocks")
         }
         try cnnMemory(height: height, width: width, channels: channels, blocks: blocks, convsPerBlock: convsPerBlock, filters: filters,
-                      kernel: kernel, dense: dense, activation: activation, dropout: dropout, keys: (image: "height", filters: "filters", dense: "dense"))
+                      kernel: kernel, dense: dense, activation: activation, dropout: dropout, keys: (image: "height", filters: "filters", convsPerBlock: "convsPerBlock", dense: "dense"))
             .check(batch: 1, batchKey: "height", floatsPerParameter: NetworkMemory.inferenceFloatsPerParameter, isParameter: true)
         var layers: [Layer] = []
         var h = height, w = width, c = channels
@@ -64,32 +64,32 @@ extension Network {
 
     /// The memory of ``cnn(height:width:channels:blocks:convsPerBlock:filters:kernel:dense:activation:dropout:initializer:seed:lossKind:)``
     /// as ``NetworkMemory`` parts, in the order it is built: the input (`H W C` values per event, and as many generated
-    /// column names, counted as 4 floats each), the convolution blocks (each `convsPerBlock` x [Conv2D -> activation]
-    /// then pooling; the repeated convolutions are counted by multiplication, never by a loop), and the dense layers
-    /// with Flatten and the output unit, keyed by `keys`. Needs `0 <= blocks < 64` (the builder checks it first);
+    /// column names, counted as 4 floats each); the first convolution of each block with its activation and the
+    /// block's pooling (sized by `filters`); the other `convsPerBlock - 1` convolutions of each block (counted by
+    /// multiplication, never by a loop); and the dense layers with Flatten and the output unit; keyed by `keys`. Needs `0 <= blocks < 64` (the builder checks it first);
     /// nothing is allocated.
     public static func cnnMemory(height: Int, width: Int, channels: Int, blocks: Int, convsPerBlock: Int, filters: Int, kernel: Int,
                                  dense: [Int], activation: ActivationKind, dropout: Float,
-                                 keys: (image: String, filters: String, dense: String)) -> NetworkMemory {
+                                 keys: (image: String, filters: String, convsPerBlock: String, dense: String)) -> NetworkMemory {
         let inputs = MemoryBudget.product([height, width, channels])
         let input = NetworkMemory.Part(key: keys.image, setting: "[\(height), \(width), \(channels)]",
                                        floatsPerEvent: CheckedCount.add(CheckedCount.product([2, inputs]), 3),
                                        fixedFloats: CheckedCount.product([4, inputs]))
-        var convs = NetworkMemory.Part(key: keys.filters, setting: "\(filters)")
+        var first = NetworkMemory.Part(key: keys.filters, setting: "\(filters)")
+        var repeated = NetworkMemory.Part(key: keys.convsPerBlock, setting: "\(convsPerBlock)")
         var h = height, w = width, c = channels
         for _ in 0..<min(max(blocks, 0), Int.bitWidth) {
-            convs.add([.conv2d(height: h, width: w, channels: c, filters: filters, kernelHeight: kernel, kernelWidth: kernel),
-                       .activation(activation, shape: [h, w, filters])])
-            convs.add([.conv2d(height: h, width: w, channels: filters, filters: filters, kernelHeight: kernel, kernelWidth: kernel),
-                       .activation(activation, shape: [h, w, filters])], times: max(convsPerBlock - 1, 0))
+            first.add([.conv2d(height: h, width: w, channels: c, filters: filters, kernelHeight: kernel, kernelWidth: kernel),
+                       .activation(activation, shape: [h, w, filters]), .maxPool2d(height: h, width: w, channels: filters)])
+            repeated.add([.conv2d(height: h, width: w, channels: filters, filters: filters, kernelHeight: kernel, kernelWidth: kernel),
+                          .activation(activation, shape: [h, w, filters])], times: max(convsPerBlock - 1, 0))
             c = filters
-            convs.add([.maxPool2d(height: h, width: w, channels: c)])
             h /= 2
             w /= 2
         }
         let flat = MemoryBudget.product([h, w, c]) ?? Int.max
         let tail = [LayerSpec.flatten(shape: [h, w, c])] + denseSpecs(inputs: flat, hidden: dense, activation: activation, dropout: dropout)
-        return NetworkMemory(parts: [input, convs, .init(key: keys.dense, setting: "\(dense)", layers: tail)])
+        return NetworkMemory(parts: [input, first, repeated, .init(key: keys.dense, setting: "\(dense)", layers: tail)])
     }
 
     /// Events per batch when predicting: convolutional networks keep an im2col buffer per layer sized to the batch

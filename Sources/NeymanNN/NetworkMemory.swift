@@ -121,10 +121,11 @@ public struct NetworkMemory: Sendable, Equatable {
     }
 
     /// The largest batch, at most `preferred`, whose per-event floats take at most a quarter of
-    /// ``MemoryBudget/limit`` (at least 1): how many events ``Network/predictRaw(_:rows:batchSize:)`` puts through the
+    /// ``MemoryBudget/limit`` (at least 1; 1 when the per-event count overflows): how many events ``Network/predictRaw(_:rows:batchSize:)`` puts through the
     /// network at once. For every network whose batch of `preferred` events fits, this is `preferred`.
     public func affordableBatch(preferred: Int) -> Int {
-        guard let perEvent = floatsPerEvent, perEvent > 0 else { return preferred }
+        guard let perEvent = floatsPerEvent else { return 1 }
+        guard perEvent > 0 else { return preferred }
         let (bytesPerEvent, overflow) = perEvent.multipliedReportingOverflow(by: 4)
         if overflow { return 1 }
         return max(1, min(preferred, MemoryBudget.limit / 4 / bytesPerEvent))

@@ -52,8 +52,10 @@ enum StrictJSON {
         case .keyNotFound(let key, let context):
             return (path(context.codingPath + [key], prefix: prefix), "is missing")
         case .dataCorrupted(let context):
+            // At the root of a document the only corruption is text that is not JSON (the strict decoders here always
+            // report their own errors at a key).
             let p = path(context.codingPath, prefix: prefix)
-            if context.codingPath.isEmpty && context.underlyingError != nil { return (p, "is not valid JSON") }
+            if context.codingPath.isEmpty { return (p, "is not valid JSON") }
             return (p, context.debugDescription)
         @unknown default:
             return (prefix, "cannot be read: \(error)")
@@ -80,7 +82,7 @@ enum StrictJSON {
     static func integer(_ container: KeyedDecodingContainer<Key>, _ key: String) throws -> Int {
         let k = Key(key)
         let v = try container.decode(Double.self, forKey: k)
-        guard let i = exactInteger(v) else { throw corrupted(k, in: container, "must be an integer (got \(v))") }
+        guard let i = exactInteger(v) else { throw corrupted(k, in: container, "must be an integer of magnitude at most 2^53 (got \(v))") }
         return i
     }
 
@@ -93,7 +95,7 @@ enum StrictJSON {
         for (i, v) in values.enumerated() {
             guard let n = exactInteger(v) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [k, Key(intValue: i)!],
-                                                        debugDescription: "must be an integer (got \(v))"))
+                                                        debugDescription: "must be an integer of magnitude at most 2^53 (got \(v))"))
             }
             out.append(n)
         }

@@ -212,7 +212,8 @@ public struct TrainingConfig {
         case .cnn:
             memory = Network.cnnMemory(height: image[0], width: image[1], channels: image[2], blocks: blocks, convsPerBlock: convsPerBlock,
                                        filters: filters, kernel: 3, dense: layers, activation: activation, dropout: Float(dropout),
-                                       keys: (image: "network.image", filters: "network.filters", dense: "network.layers"))
+                                       keys: (image: "network.image", filters: "network.filters",
+                                               convsPerBlock: "network.convs_per_block", dense: "network.layers"))
         }
         try memory.check(batch: o.batchSize, batchKey: "training.batch_size", file: path)
         if let s = sampling {
