@@ -57,7 +57,8 @@ extension LayerSpec {
                 throw bad("output_shape", "must be [height, width, filters] = \([inputShape[0], inputShape[1], filters ?? 0]) (got \(outputShape))")
             }
             guard CheckedCount.product([kernelHeight, kernelWidth, inputShape[2], filters]) != nil else {
-                throw bad("kernel_h", "the kernel of \(kernelHeight ?? 0) x \(kernelWidth ?? 0) x \(inputShape[2]) x \(filters ?? 0) weights is too big to count")
+                throw bad("kernel_h", "the kernel of \(kernelHeight ?? 0) x \(kernelWidth ?? 0) x \(inputShape[2]) x \(filters ?? 0) "
+                          + "weights is too big to count")
             }
         case "maxpool2d":
             guard inputShape.count == 3 else { throw bad("input_shape", "a maxpool2d layer takes [height, width, channels] (got \(inputShape))") }

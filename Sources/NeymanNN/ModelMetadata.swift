@@ -77,7 +77,8 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
         layers = try json([LayerSpec].self, "layers")
         inputShape = try json([Double].self, "input_shape").enumerated().map { i, v in
             guard let n = StrictJSON.exactInteger(v) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [Key("input_shape"), Key(intValue: i)!], debugDescription: "must be an integer of magnitude at most 2^53 (got \(v))"))
+                throw DecodingError.dataCorrupted(.init(codingPath: [Key("input_shape"), Key(index: i)],
+                                                        debugDescription: "must be an integer of magnitude at most 2^53 (got \(v))"))
             }
             return n
         }
@@ -162,7 +163,9 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
         for i in 1..<layers.count where layers[i].inputShape != layers[i - 1].outputShape {
             throw bad("layers[\(i)].input_shape", "is \(layers[i].inputShape), but layer \(i - 1) gives \(layers[i - 1].outputShape)")
         }
-        guard last.outputShape == [1] else { throw bad("layers[\(layers.count - 1)].output_shape", "must be [1], one output per event (got \(last.outputShape))") }
+        guard last.outputShape == [1] else {
+            throw bad("layers[\(layers.count - 1)].output_shape", "must be [1], one output per event (got \(last.outputShape))")
+        }
         guard featureMean.count == featureStd.count else {
             throw bad("feature_std", "has \(featureStd.count) values for \(featureMean.count) means")
         }

@@ -25,7 +25,8 @@ extension Network {
             throw NeymanError.invalid("a \(height) x \(width) image cannot be pooled \(blocks) times", key: "network.blocks")
         }
         try cnnMemory(height: height, width: width, channels: channels, blocks: blocks, convsPerBlock: convsPerBlock, filters: filters,
-                      kernel: kernel, dense: dense, activation: activation, dropout: dropout, keys: (image: "height", filters: "filters", convsPerBlock: "convsPerBlock", dense: "dense"))
+                      kernel: kernel, dense: dense, activation: activation, dropout: dropout,
+                      keys: (image: "height", filters: "filters", convsPerBlock: "convsPerBlock", dense: "dense"))
             .check(batch: 1, batchKey: "height", floatsPerParameter: NetworkMemory.inferenceFloatsPerParameter, isParameter: true)
         var layers: [Layer] = []
         var h = height, w = width, c = channels
@@ -66,8 +67,8 @@ extension Network {
     /// as ``NetworkMemory`` parts, in the order it is built: the input (`H W C` values per event, and as many generated
     /// column names, counted as 4 floats each); the first convolution of each block with its activation and the
     /// block's pooling (sized by `filters`); the other `convsPerBlock - 1` convolutions of each block (counted by
-    /// multiplication, never by a loop); and the dense layers with Flatten and the output unit; keyed by `keys`. Needs `0 <= blocks < 64` (the builder checks it first);
-    /// nothing is allocated.
+    /// multiplication, never by a loop); and the dense layers with Flatten and the output unit; keyed by `keys`.
+    /// Needs `0 <= blocks < 64` (the builder checks it first); nothing is allocated.
     public static func cnnMemory(height: Int, width: Int, channels: Int, blocks: Int, convsPerBlock: Int, filters: Int, kernel: Int,
                                  dense: [Int], activation: ActivationKind, dropout: Float,
                                  keys: (image: String, filters: String, convsPerBlock: String, dense: String)) -> NetworkMemory {

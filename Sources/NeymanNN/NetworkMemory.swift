@@ -110,7 +110,7 @@ public struct NetworkMemory: Sendable, Equatable {
         var running: Int? = 0
         for part in parts {
             running = CheckedCount.add(running, part.bytes(batch: min(batch, 1), floatsPerParameter: c))
-            if running == nil || running! > limit {
+            if (running.map { $0 > limit }) ?? true {
                 try MemoryBudget.check(bytes: total, what: part.key,
                                        description: "\(part.key) = \(part.setting) (\(purpose) with batches of \(batch) events)",
                                        file: file, isParameter: isParameter)

@@ -14,7 +14,9 @@ enum StrictJSON {
         var intValue: Int?
         init(_ string: String) { stringValue = string }
         init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { stringValue = "\(intValue)"; self.intValue = intValue }
+        init?(intValue: Int) { self.init(index: intValue) }
+        /// The key of element `index` of an array.
+        init(index: Int) { stringValue = "\(index)"; intValue = index }
     }
 
     /// The largest magnitude accepted for an integer written as a JSON number: `2^53`, below which every integer is
@@ -94,7 +96,7 @@ enum StrictJSON {
         out.reserveCapacity(values.count)
         for (i, v) in values.enumerated() {
             guard let n = exactInteger(v) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [k, Key(intValue: i)!],
+                throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [k, Key(index: i)],
                                                         debugDescription: "must be an integer of magnitude at most 2^53 (got \(v))"))
             }
             out.append(n)

@@ -33,7 +33,7 @@ import NeymanCore
 /// patience = 5
 /// lr_decay_patience = 2
 /// weight_decay = 0.0
-/// seed = 1
+/// seed = 1                     # UInt64; above 9223372036854775807 write it as a string: seed = "18446744073709551615"
 /// folds = 1                    # k >= 2: stratified k-fold, one model per fold (see `neyman train`)
 /// [training.sampling]         # optional: flat sampling per epoch (EpochSampling)
 /// variable = "pt"              # column of the training file (need not be a feature)

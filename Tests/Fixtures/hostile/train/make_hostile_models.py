@@ -3,7 +3,7 @@
 
 The valid model is a dense network 2 -> 3 (relu) -> 1 on columns a, b, with a standardisation and class weights, in
 Neyman's format (safetensors: 8-byte little-endian header length, JSON header, F32 data; every metadata value a
-string). Each hostile file changes one thing; expected.tsv says which key its error must name. Run from this folder:
+string). Each hostile file changes one thing; expected.tsv says what its one-line error must contain. Run from this folder:
     python3 make_hostile_models.py
 """
 import copy
@@ -102,3 +102,17 @@ variant("wrong-format", setitem("format", "keras-3"))
 variant("missing-key", lambda m: m.pop("class_weight_b"))
 variant("dropout-rate", lambda m: m["layers"].insert(2, {"input_shape": [3], "kind": "dropout", "output_shape": [3], "rate": 1.5}))
 write("valid-model.safetensors", METADATA, TENSORS)
+
+
+def raw(path, entry):
+    """A file whose header holds one tensor entry as given (sizes that overflow an Int), and 8 data bytes."""
+    header = {"0.weight": entry, "__metadata__": {"format": "neyman-network-1"}}
+    text = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
+    text += b" " * ((8 - (8 + len(text)) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"\0" * 8)
+
+
+raw("model-header-shape-overflow.safetensors", {"dtype": "F32", "shape": [9223372036854775807, 2], "data_offsets": [0, 8]})
+raw("model-header-offset-overflow.safetensors", {"dtype": "F32", "shape": [2], "data_offsets": [9223372036854775807, -5]})
+raw("model-header-bytes-overflow.safetensors", {"dtype": "F64", "shape": [2305843009213693952, 2], "data_offsets": [0, 0]})
