@@ -91,7 +91,7 @@ public struct CWoLaFractions: Sendable, Equatable {
 ///
 /// ```swift
 /// let samples = try CWoLaSamples(mixed1: x1, mixed2: x2, featureCount: 2, fractions: CWoLaFractions(f1: 0.8, f2: 0.2))
-/// let net = Network.dense(inputs: 2, hidden: [32, 32], seed: 1)
+/// let net = try Network.dense(inputs: 2, hidden: [32, 32], seed: 1)
 /// let (ratio, _) = try samples.train(net, options: TrainingOptions())
 /// let lsb = try ratio.signalRatio(score: Double(net.score(x, rows: 1)[0]))
 /// ```

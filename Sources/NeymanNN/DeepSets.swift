@@ -77,7 +77,7 @@ public final class DeepSets: Layer {
     public var outputShape: [Int] { [latent] }
     /// Phi's parameters in layer order.
     public var parameters: [Parameter] { phi.flatMap(\.parameters) }
-    /// `["particles": P, "features": f, "efn": 0 or 1]`; the Phi layers are in ``specification()``.
+    /// `["particles": P, "features": f, "efn": 0 or 1]`; the Phi layers are in the block's ``LayerSpec``.
     public var configuration: [String: Double] {
         ["particles": Double(particles), "features": Double(features), "efn": variant == .efn ? 1 : 0]
     }
@@ -131,19 +131,22 @@ public final class DeepSets: Layer {
     /// A block whose Phi is `Dense(widths[0]) -> activation -> ... -> Dense(widths.last) -> activation` (every Dense
     /// followed by the activation, as in the paper and in `energyflow`), Dense `k` named `"<name>.phi.<2k>"` and
     /// initialised by `initializer` with `RandomStream(seed, task: firstTask + k)`; biases start at 0.
-    /// - Throws: as ``init(_:particles:features:phi:)``, or if a width is not positive.
+    /// - Throws: as ``init(_:particles:features:phi:)``, or if a width is not positive or Phi would not fit in memory.
     public convenience init(_ variant: DeepSetsKind, particles: Int, features: Int, widths: [Int], activation: ActivationKind = .relu,
                             initializer: Initializer = .glorotNormal, seed: UInt64 = 0, firstTask: UInt64 = 0, name: String = "") throws {
         guard !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }) else {
             throw NeymanError.invalid("Phi's widths must be a non-empty list of positive sizes (got \(widths))", parameter: "phi")
         }
+        let stack = LayerSpec.phiStack(inputs: DeepSets.phiInputs(variant, features: features), widths: widths, activation: activation)
+        try NetworkMemory(parts: [.init(key: "phi", setting: "\(widths)", layers: stack)])
+            .check(batch: 1, batchKey: "phi", floatsPerParameter: NetworkMemory.inferenceFloatsPerParameter, isParameter: true)
         var layers: [Layer] = []
         var width = DeepSets.phiInputs(variant, features: features)
         let prefix = DeepSets.phiPrefix(name: name)
         if width >= 1 {
             for (k, h) in widths.enumerated() {
                 let d = Dense(inputs: width, outputs: h, name: "\(prefix).\(layers.count)")
-                initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: firstTask &+ UInt64(k)))
+                try initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: firstTask &+ UInt64(k)))
                 layers.append(d)
                 layers.append(Activation(activation, shape: [h]))
                 width = h
@@ -290,115 +293,5 @@ public final class DeepSets: Layer {
             }
         }
         return inputGradient
-    }
-}
-
-// MARK: - Saving
-
-extension DeepSets {
-    /// The layer's entry in a saved model's `layers` list: `kind` (`"pfn"`/`"efn"`), `input_shape` `[P, f]`,
-    /// `output_shape` `[l]`, the ``configuration`` keys (`particles`, `features`, `efn`), `phi` (the list of Phi's
-    /// layers as `{kind, input_shape, output_shape, configuration...}`, like the network's own list) and, when set,
-    /// `phi_input_mean` / `phi_input_std`. Only JSON types (strings, numbers, lists, dictionaries).
-    public func specification() -> [String: Any] {
-        var spec: [String: Any] = ["kind": kind, "input_shape": inputShape, "output_shape": outputShape]
-        for (key, value) in configuration { spec[key] = value }
-        spec["phi"] = phi.map { layer -> [String: Any] in
-            var s: [String: Any] = ["kind": layer.kind, "input_shape": layer.inputShape, "output_shape": layer.outputShape]
-            for (key, value) in layer.configuration { s[key] = value }
-            return s
-        }
-        if !phiInputMean.isEmpty {
-            spec["phi_input_mean"] = phiInputMean.map(Double.init)
-            spec["phi_input_std"] = phiInputStd.map(Double.init)
-        }
-        return spec
-    }
-
-    /// Rebuilds a block from ``specification()`` (after a JSON round trip or not) with zero weights, Phi's layers named
-    /// `"<name>.phi.<k>"` as ``init(_:particles:features:widths:activation:initializer:seed:firstTask:name:)`` names
-    /// them, so that the saved tensors load by name. Phi layers may be `dense`, `relu`, `elu`, `sigmoid`, `tanh`,
-    /// `dropout`.
-    /// - Throws: a ``NeymanError`` (with `file` and key `layers`) for a missing or inconsistent field, an unknown Phi
-    ///   layer kind, or an architecture ``init(_:particles:features:phi:)`` rejects.
-    public static func from(specification spec: [String: Any], name: String, file: String? = nil) throws -> DeepSets {
-        func bad(_ message: String) -> NeymanError { NeymanError.invalid("layer \(name): \(message)", file: file, key: "layers") }
-        func number(_ value: Any?) -> Double? {
-            switch value {
-            case let v as Int: return Double(v)
-            case let v as Double: return v
-            case let v as Float: return Double(v)
-            case let v as NSNumber: return v.doubleValue
-            default: return nil
-            }
-        }
-        func integer(_ value: Any?) -> Int? {
-            guard let v = number(value), v.isFinite, v == v.rounded(), abs(v) < 1e15 else { return nil }
-            return Int(v)
-        }
-        func integers(_ value: Any?) -> [Int]? {
-            guard let list = value as? [Any] else { return nil }
-            let out = list.compactMap(integer)
-            return out.count == list.count ? out : nil
-        }
-        func floats(_ value: Any?) -> [Float]? {
-            guard let list = value as? [Any] else { return nil }
-            let out = list.compactMap { number($0).map { Float($0) } }
-            return out.count == list.count ? out : nil
-        }
-
-        let kindName = spec["kind"] as? String ?? "?"
-        guard let variant = DeepSetsKind(rawValue: kindName) else { throw bad("unknown kind '\(kindName)' (expected pfn or efn)") }
-        guard let particles = integer(spec["particles"]), let features = integer(spec["features"]) else {
-            throw bad("\(kindName) needs integer 'particles' and 'features'")
-        }
-        if let efn = number(spec["efn"]), (efn != 0) != (variant == .efn) {
-            throw bad("kind '\(kindName)' disagrees with efn = \(efn)")
-        }
-        if let shape = integers(spec["input_shape"]), shape != [particles, features] {
-            throw bad("input_shape \(shape) disagrees with particles = \(particles), features = \(features)")
-        }
-        guard let phiSpecs = spec["phi"] as? [Any] else { throw bad("\(kindName) has no list 'phi' of Phi layers") }
-        let prefix = phiPrefix(name: name)
-        var layers: [Layer] = []
-        for (k, entry) in phiSpecs.enumerated() {
-            guard let s = entry as? [String: Any] else { throw bad("Phi layer \(k) is not a dictionary") }
-            let kind = s["kind"] as? String ?? "?"
-            let inShape = integers(s["input_shape"]) ?? []
-            let outShape = integers(s["output_shape"]) ?? []
-            switch kind {
-            case "dense":
-                guard inShape.count == 1, outShape.count == 1, inShape[0] >= 1, outShape[0] >= 1 else {
-                    throw bad("Phi layer \(k) (dense) has bad shapes \(inShape) -> \(outShape)")
-                }
-                layers.append(Dense(inputs: inShape[0], outputs: outShape[0], name: "\(prefix).\(k)"))
-            case "dropout":
-                guard !inShape.isEmpty else { throw bad("Phi layer \(k) (dropout) has no input_shape") }
-                layers.append(Dropout(rate: Float(number(s["rate"]) ?? 0), shape: inShape))
-            default:
-                guard let function = ActivationKind(rawValue: kind) else { throw bad("Phi layer \(k) has unknown kind '\(kind)'") }
-                guard !inShape.isEmpty else { throw bad("Phi layer \(k) (\(kind)) has no input_shape") }
-                layers.append(Activation(function, shape: inShape))
-            }
-        }
-        let block: DeepSets
-        do {
-            block = try DeepSets(variant, particles: particles, features: features, phi: layers)
-        } catch let e as NeymanError {
-            throw bad(e.message)
-        }
-        if let shape = integers(spec["output_shape"]), shape != [block.latent] {
-            throw bad("output_shape \(shape) disagrees with Phi's output size \(block.latent)")
-        }
-        let mean = spec["phi_input_mean"], std = spec["phi_input_std"]
-        if mean != nil || std != nil {
-            guard let m = floats(mean), let s = floats(std) else { throw bad("phi_input_mean / phi_input_std must both be lists of numbers") }
-            do {
-                try block.setPhiInputStandardization(mean: m, std: s)
-            } catch let e as NeymanError {
-                throw bad(e.message)
-            }
-        }
-        return block
     }
 }

@@ -26,7 +26,8 @@ extension Network {
     /// activation (tasks `phi.count + k`), then `Dense(-> 1)` with `glorot_normal` weights (task `phi.count + f.count`),
     /// as ``Network/dense(inputs:hidden:activation:dropout:initializer:seed:lossKind:)`` does. Biases start at 0.
     /// `f` may be empty (the latent sum goes straight to the output unit).
-    /// - Throws: ``NeymanError`` if `particles < 1`, `features < 1`, `phi` is empty, or a width is not positive.
+    /// - Throws: ``NeymanError`` if `particles < 1`, `features < 1`, `phi` is empty, a width is not positive, or the
+    ///   network would not fit in memory (``NetworkMemory``, naming `particles`, `phi` or `f`).
     public static func pfn(particles: Int, features: Int, phi: [Int] = [100, 100, 100], f: [Int] = [100, 100, 100],
                            activation: ActivationKind = .relu, initializer: Initializer = .glorotNormal, seed: UInt64 = 0,
                            lossKind: LossKind = .bce) throws -> Network {
@@ -56,22 +57,44 @@ extension Network {
         guard f.allSatisfy({ $0 >= 1 }) else {
             throw NeymanError.invalid("the widths of F must be positive (got \(f))", parameter: "f")
         }
+        try deepSetsMemory(variant, particles: particles, features: features, phi: phi, f: f, activation: activation,
+                           keys: (particles: "particles", phi: "phi", f: "f"))
+            .check(batch: 1, batchKey: "particles", floatsPerParameter: NetworkMemory.inferenceFloatsPerParameter, isParameter: true)
         let block = try DeepSets(variant, particles: particles, features: features, widths: phi, activation: activation,
                                  initializer: initializer, seed: seed, firstTask: 0, name: "0")
         var layers: [Layer] = [block]
         var width = block.latent
         for (k, h) in f.enumerated() {
             let d = Dense(inputs: width, outputs: h, name: "\(layers.count)")
-            initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: UInt64(phi.count + k)))
+            try initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: UInt64(phi.count + k)))
             layers.append(d)
             layers.append(Activation(activation, shape: [h]))
             width = h
         }
         let out = Dense(inputs: width, outputs: 1, name: "\(layers.count)")
-        Initializer.glorotNormal.fill(out.weight.value, fanIn: width, fanOut: 1,
+        try Initializer.glorotNormal.fill(out.weight.value, fanIn: width, fanOut: 1,
                                       rng: RandomStream(seed: seed, task: UInt64(phi.count + f.count)))
         layers.append(out)
         return Network(layers: layers, inputShape: [particles, features], lossKind: lossKind)
+    }
+
+    /// The memory of a PFN/EFN as ``NetworkMemory`` parts, in the order it is built: the input (`P f` values per
+    /// event, and `P f` generated column names counted as 4 floats each), Phi with the sum over particles, and `F`
+    /// with the output unit, keyed by `keys`. Nothing is allocated; sizes below 1 are counted as they are (the
+    /// builders reject them separately).
+    public static func deepSetsMemory(_ variant: DeepSetsKind, particles: Int, features: Int, phi: [Int], f: [Int],
+                                      activation: ActivationKind,
+                                      keys: (particles: String, phi: String, f: String)) -> NetworkMemory {
+        let inputs = MemoryBudget.product([particles, features])
+        let input = NetworkMemory.Part(key: keys.particles, setting: "\(particles)",
+                                       floatsPerEvent: CheckedCount.add(CheckedCount.product([2, inputs]), 3),
+                                       fixedFloats: CheckedCount.product([4, inputs]))
+        let phiInputs = variant == .efn ? features - 1 : features
+        let block = LayerSpec.deepSets(variant, particles: particles, features: features,
+                                       phi: LayerSpec.phiStack(inputs: phiInputs, widths: phi, activation: activation))
+        let dense = denseSpecs(inputs: phi.last ?? 0, hidden: f, activation: activation, dropout: 0)
+        return NetworkMemory(parts: [input, .init(key: keys.phi, setting: "\(phi)", layers: [block]),
+                                     .init(key: keys.f, setting: "\(f)", layers: dense)])
     }
 
     /// The ``DeepSets`` block of a PFN or EFN (its first layer), or nil for other networks.

@@ -2,108 +2,96 @@ import Foundation
 import NeymanCore
 
 /// Saving and loading a ``Network`` as `.safetensors`: the weights as `F32` tensors named `<layer>.weight` /
-/// `<layer>.bias`, and in `__metadata__` the architecture (a JSON list of layers), the input shape, the
-/// standardisation, the loss and the training class weights, so that a loaded model predicts on raw inputs and
-/// converts scores to ratios by itself.
+/// `<layer>.bias`, and in `__metadata__` the architecture, the input shape, the standardisation, the loss and the
+/// training class weights (``ModelMetadata``), so that a loaded model predicts on raw inputs and converts scores to
+/// ratios by itself.
 extension Network {
-    static let formatVersion = "neyman-network-1"
+    static let formatVersion = ModelMetadata.formatVersion
 
     /// The metadata that describes the network (strings, as safetensors requires).
-    func metadata() throws -> [String: String] {
-        var layerSpecs: [[String: Any]] = []
-        for l in layers {
-            if let block = l as? DeepSets { layerSpecs.append(block.specification()); continue }
-            var spec: [String: Any] = ["kind": l.kind, "input_shape": l.inputShape, "output_shape": l.outputShape]
-            for (k, v) in l.configuration { spec[k] = v }
-            layerSpecs.append(spec)
-        }
-        func json(_ o: Any) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self) }
-        return [
-            "format": Network.formatVersion,
-            "layers": try json(layerSpecs),
-            "input_shape": try json(inputShape),
-            "feature_mean": try json(featureMean.map(Double.init)),
-            "feature_std": try json(featureStd.map(Double.init)),
-            "loss": lossKind.rawValue,
-            "ratio_alpha": "\(ratioAlpha)",
-            "class_weight_a": "\(classWeights.a)",
-            "class_weight_b": "\(classWeights.b)",
-            "features": try json(featureNames),
-        ]
-    }
+    func metadata() throws -> [String: String] { try ModelMetadata(network: self).strings() }
 
     /// Writes the model atomically.
+    /// - Throws: if a weight is not finite (such a model could not be loaded again), a layer cannot be saved, or the
+    ///   file cannot be written.
     public func save(to path: String) throws {
+        for p in parameters {
+            let values = p.value.array
+            if let i = values.firstIndex(where: { !$0.isFinite }) {
+                throw NeymanError.numericalFailure("cannot save the model: weight \(i) of tensor '\(p.name)' is \(values[i])", parameter: p.name)
+            }
+        }
         let entries = parameters.map { SafeTensors.Entry(name: $0.name, shape: $0.value.shape, values: $0.value.array) }
-        try SafeTensors.write(entries, metadata: try metadata(), to: path)
+        do {
+            try SafeTensors.write(entries, metadata: try metadata(), to: path)
+        } catch let e as NeymanError { throw e.inFile(path) }
     }
 
     /// Loads a model written by ``save(to:)``.
-    /// - Throws: a ``NeymanError`` naming the file for a truncated file, an unknown layer kind, or a tensor whose
-    ///   shape does not match the architecture.
+    ///
+    /// Checked before any layer is allocated: the metadata (``ModelMetadata/decode(_:)`` and
+    /// ``ModelMetadata/validate()``: unknown keys, shapes that do not chain, a standardisation with a zero width or of
+    /// the wrong length, an unknown loss, ...), the tensors (each parameter of the architecture present with its
+    /// shape and finite values, and no other tensor), and the memory of the network (``NetworkMemory``, its
+    /// parameters and one event of activations; predictions then go in batches that fit).
+    /// - Throws: a ``NeymanError`` naming the file and the metadata key path or tensor at fault.
     public static func load(path: String) throws -> Network {
         let (entries, meta) = try SafeTensors.read(path: path)
-        func bad(_ m: String, key: String? = nil) -> NeymanError { NeymanError.invalid(m, file: path, key: key) }
-        guard meta["format"] == formatVersion else {
-            throw bad("not a Neyman network (metadata 'format' is \(meta["format"].map { "'\($0)'" } ?? "missing"))", key: "format")
+        do {
+            return try build(entries: entries, metadata: meta)
+        } catch let e as NeymanError {
+            throw e.inFile(path)
         }
-        func parse(_ key: String) throws -> Any {
-            guard let s = meta[key], let o = try? JSONSerialization.jsonObject(with: Data(s.utf8), options: [.fragmentsAllowed]) else {
-                throw bad("metadata '\(key)' is missing or not JSON", key: key)
+    }
+
+    /// The network described by `metadata` with the weights of `entries` (see ``load(path:)``).
+    static func build(entries: [SafeTensors.Entry], metadata meta: [String: String]) throws -> Network {
+        let m = try ModelMetadata.decode(meta)
+        try m.validate()
+        // Every parameter present with its shape and finite values, before anything is allocated for the layers.
+        let expected = m.layers.enumerated().flatMap { i, s in s.parameterShapes(name: "\(i)") }
+        var byName: [String: SafeTensors.Entry] = [:]
+        for e in entries { byName[e.name] = e }
+        for (name, shape) in expected {
+            guard let e = byName.removeValue(forKey: name) else {
+                throw NeymanError.invalid("tensor '\(name)' is missing (the architecture needs shape \(shape))", key: name)
             }
-            return o
+            guard e.shape == shape else {
+                throw NeymanError.invalid("tensor '\(name)' has shape \(e.shape), the architecture needs \(shape)", key: name)
+            }
+            if let i = e.values.firstIndex(where: { !$0.isFinite }) {
+                throw NeymanError.invalid("tensor '\(name)' holds \(e.values[i]) at element \(i); weights must be finite", key: name)
+            }
         }
-        guard let specs = try parse("layers") as? [[String: Any]] else { throw bad("metadata 'layers' is not a list", key: "layers") }
-        guard let input = (try parse("input_shape") as? [NSNumber])?.map(\.intValue) else { throw bad("bad input_shape", key: "input_shape") }
+        if let extra = byName.keys.sorted().first {
+            throw NeymanError.invalid("tensor '\(extra)' is not part of the architecture", key: extra)
+        }
+        let inputSize = m.inputSize ?? 0
+        var parts = [NetworkMemory.Part(key: "input_shape", setting: "\(m.inputShape)", floatsPerEvent: CheckedCount.add(CheckedCount.product([2, inputSize]), 3))]
+        for (i, s) in m.layers.enumerated() { parts.append(.init(key: "layers[\(i)]", setting: "\(s.kind) \(s.inputShape) -> \(s.outputShape)", layers: [s])) }
+        try NetworkMemory(parts: parts).check(batch: 1, batchKey: "input_shape", floatsPerParameter: NetworkMemory.inferenceFloatsPerParameter)
+
         var layers: [Layer] = []
-        for (i, spec) in specs.enumerated() {
-            let kind = spec["kind"] as? String ?? "?"
-            let inShape = (spec["input_shape"] as? [NSNumber])?.map(\.intValue) ?? []
-            let outShape = (spec["output_shape"] as? [NSNumber])?.map(\.intValue) ?? []
-            switch kind {
-            case "dense":
-                guard inShape.count == 1, outShape.count == 1 else { throw bad("layer \(i) (dense) has bad shapes", key: "layers") }
-                layers.append(Dense(inputs: inShape[0], outputs: outShape[0], name: "\(i)"))
-            case "relu", "elu", "sigmoid", "tanh":
-                guard let f = ActivationKind(rawValue: kind) else { throw bad("layer \(i) has unknown kind '\(kind)'", key: "layers") }
-                layers.append(Activation(f, shape: inShape))
-            case "conv2d":
-                guard inShape.count == 3, outShape.count == 3 else { throw bad("layer \(i) (conv2d) has bad shapes", key: "layers") }
-                let kh = (spec["kernel_h"] as? NSNumber)?.intValue ?? 3, kw = (spec["kernel_w"] as? NSNumber)?.intValue ?? 3
-                layers.append(Conv2D(height: inShape[0], width: inShape[1], channels: inShape[2], filters: outShape[2],
-                                     kernelHeight: kh, kernelWidth: kw, name: "\(i)"))
-            case "maxpool2d":
-                guard inShape.count == 3 else { throw bad("layer \(i) (maxpool2d) has bad shapes", key: "layers") }
-                layers.append(MaxPool2D(height: inShape[0], width: inShape[1], channels: inShape[2]))
-            case "flatten":
-                layers.append(Flatten(shape: inShape))
-            case "pfn", "efn":
-                layers.append(try DeepSets.from(specification: spec, name: "\(i)", file: path))
-            case "dropout":
-                layers.append(Dropout(rate: Float((spec["rate"] as? NSNumber)?.doubleValue ?? 0), shape: inShape))
-            default:
-                throw bad("layer \(i) has unknown kind '\(kind)'", key: "layers")
+        for (i, s) in m.layers.enumerated() {
+            do { layers.append(try s.makeLayer(name: "\(i)")) } catch let e as NeymanError {
+                throw NeymanError.invalid("metadata 'layers[\(i)]' \(e.message)", key: "layers[\(i)]")
             }
         }
-        guard let first = layers.first, first.inputShape == input else {
-            throw bad("the first layer's input shape does not match input_shape \(input)", key: "input_shape")
-        }
-        let loss = LossKind(rawValue: meta["loss"] ?? "") ?? .bce
-        let net = Network(layers: layers, inputShape: input, lossKind: loss)
-        net.featureMean = ((try? parse("feature_mean")) as? [NSNumber])?.map { $0.floatValue } ?? []
-        net.featureStd = ((try? parse("feature_std")) as? [NSNumber])?.map { $0.floatValue } ?? []
-        net.classWeights = (Double(meta["class_weight_a"] ?? "") ?? 1, Double(meta["class_weight_b"] ?? "") ?? 1)
-        let alpha = Double(meta["ratio_alpha"] ?? "0") ?? .nan
-        guard alpha >= 0, alpha < 1 else { throw bad("metadata 'ratio_alpha' must be in [0, 1)", key: "ratio_alpha") }
-        net.ratioAlpha = alpha
-        net.featureNames = ((try? parse("features")) as? [String]) ?? []
-        let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        guard let loss = LossKind(rawValue: m.loss) else { throw NeymanError.invalid("metadata 'loss' is '\(m.loss)'", key: "loss") }
+        let net = Network(layers: layers, inputShape: m.inputShape, lossKind: loss)
+        net.featureMean = m.featureMean.map { Float($0) }
+        net.featureStd = m.featureStd.map { Float($0) }
+        net.classWeights = (m.classWeightA, m.classWeightB)
+        net.ratioAlpha = m.ratioAlpha
+        net.featureNames = m.features
+        let values = Dictionary(entries.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a })
         for p in net.parameters {
-            guard let e = byName[p.name] else { throw bad("tensor '\(p.name)' is missing") }
-            guard e.shape == p.value.shape else {
-                throw bad("tensor '\(p.name)' has shape \(e.shape), the architecture needs \(p.value.shape)")
+            guard let v = values[p.name], v.count == p.value.count else {
+                throw NeymanError.invalid("tensor '\(p.name)' does not match the architecture", key: p.name)
             }
-            for (k, v) in e.values.enumerated() { p.value[k] = v }
+            v.withUnsafeBufferPointer { b in
+                if let base = b.baseAddress { p.value.withUnsafeMutablePointer { $0.update(from: base, count: v.count) } }
+            }
         }
         return net
     }

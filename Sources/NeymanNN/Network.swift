@@ -45,22 +45,44 @@ public final class Network {
 
     /// A dense network `inputs -> hidden[0] -> ... -> 1`, with `activation` after every hidden layer and optional
     /// dropout after each activation. Weights from `initializer` with `RandomStream(seed, task: layer index)`.
+    /// - Throws: ``NeymanError`` if `inputs` or a width is below 1, if the network would not fit in memory
+    ///   (``NetworkMemory``, parameter `hidden`), or if the initializer fails.
     public static func dense(inputs: Int, hidden: [Int], activation: ActivationKind = .relu, dropout: Float = 0,
-                             initializer: Initializer = .glorotNormal, seed: UInt64 = 0, lossKind: LossKind = .bce) -> Network {
+                             initializer: Initializer = .glorotNormal, seed: UInt64 = 0, lossKind: LossKind = .bce) throws -> Network {
+        guard inputs >= 1 else { throw NeymanError.invalid("a dense network needs at least one input (got \(inputs))", parameter: "inputs") }
+        guard hidden.allSatisfy({ $0 >= 1 }) else { throw NeymanError.invalid("layer widths must be positive (got \(hidden))", parameter: "hidden") }
+        let specs = denseSpecs(inputs: inputs, hidden: hidden, activation: activation, dropout: dropout)
+        try NetworkMemory(parts: [.init(key: "hidden", setting: "\(hidden)", layers: specs)])
+            .check(batch: 1, batchKey: "hidden", floatsPerParameter: NetworkMemory.inferenceFloatsPerParameter, isParameter: true)
         var layers: [Layer] = []
         var width = inputs
         for (k, h) in hidden.enumerated() {
             let d = Dense(inputs: width, outputs: h, name: "\(layers.count)")
-            initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: UInt64(k)))
+            try initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: UInt64(k)))
             layers.append(d)
             layers.append(Activation(activation, shape: [h]))
             if dropout > 0 { layers.append(Dropout(rate: dropout, shape: [h], seed: seed &+ UInt64(k) &+ 1000)) }
             width = h
         }
         let out = Dense(inputs: width, outputs: 1, name: "\(layers.count)")
-        Initializer.glorotNormal.fill(out.weight.value, fanIn: width, fanOut: 1, rng: RandomStream(seed: seed, task: UInt64(hidden.count)))
+        try Initializer.glorotNormal.fill(out.weight.value, fanIn: width, fanOut: 1, rng: RandomStream(seed: seed, task: UInt64(hidden.count)))
         layers.append(out)
         return Network(layers: layers, inputShape: [inputs], lossKind: lossKind)
+    }
+
+    /// The layers of ``dense(inputs:hidden:activation:dropout:initializer:seed:lossKind:)`` as specs (sizes only,
+    /// nothing allocated): for each width `Dense -> activation [-> dropout]`, then `Dense(-> 1)`.
+    public static func denseSpecs(inputs: Int, hidden: [Int], activation: ActivationKind, dropout: Float) -> [LayerSpec] {
+        var specs: [LayerSpec] = []
+        var width = inputs
+        for h in hidden {
+            specs.append(.dense(inputs: width, outputs: h))
+            specs.append(.activation(activation, shape: [h]))
+            if dropout > 0 { specs.append(.dropout(rate: Double(dropout), shape: [h])) }
+            width = h
+        }
+        specs.append(.dense(inputs: width, outputs: 1))
+        return specs
     }
 
     /// All trainable parameters in layer order.
@@ -96,9 +118,11 @@ public final class Network {
     /// Sets every parameter gradient to zero.
     public func zeroGradients() { for p in parameters { p.gradient.fill(0) } }
 
-    /// Raw outputs for `rows` events of `features` (row-major `[rows, inputSize]`), in batches.
+    /// Raw outputs for `rows` events of `features` (row-major `[rows, inputSize]`), in batches of `batchSize` events
+    /// (default: 4096, or 128 for convolutional networks, fewer if a batch's activations would take more than a
+    /// quarter of ``MemoryBudget/limit``; see ``NetworkMemory/affordableBatch(preferred:)``).
     public func predictRaw(_ features: [Float], rows: Int, batchSize: Int? = nil) -> [Float] {
-        let batchSize = max(1, batchSize ?? predictionBatchSize)
+        let batchSize = max(1, batchSize ?? NetworkMemory(network: self).affordableBatch(preferred: predictionBatchSize))
         let k = inputSize
         let rows = min(rows, features.count / max(k, 1))  // never read past the end
         var out = [Float](repeating: 0, count: rows)

@@ -77,15 +77,19 @@ public enum SafeTensors {
                   let offsets = (d["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
                 throw bad("tensor '\(name)' has a malformed header entry")
             }
-            let count = shape.reduce(1, *)
             guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension") }
+            guard let count = MemoryBudget.product(shape) else {
+                throw bad("tensor '\(name)' has shape \(shape), more elements than an Int can count")
+            }
             let size: Int
             switch dtype {
             case "F32": size = 4
             case "F64": size = 8
             default: throw bad("tensor '\(name)' has dtype \(dtype); only F32 and F64 are read")
             }
-            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * size else {
+            let (bytes, bytesOverflow) = count.multipliedReportingOverflow(by: size)
+            let (span, spanOverflow) = offsets[1].subtractingReportingOverflow(offsets[0])
+            guard offsets[0] >= 0, !bytesOverflow, !spanOverflow, span == bytes else {
                 throw bad("tensor '\(name)': offsets \(offsets) do not match shape \(shape) of \(dtype)")
             }
             guard offsets[1] <= body else {

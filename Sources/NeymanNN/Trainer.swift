@@ -123,15 +123,15 @@ public final class Trainer {
 
     /// Trains on `data` and returns the history; the network ends with the weights of the best validation epoch
     /// (or the last epoch without validation).
+    /// - Throws: options out of their domain (``TrainingOptions/validate(keyPrefix:file:)``), data that do not fit the
+    ///   network, a batch whose training memory exceeds ``MemoryBudget/limit`` (``NetworkMemory``, parameter
+    ///   `batch_size`), classes without positive weight, or a training loss that becomes non-finite.
     @discardableResult
     public func train(_ data: TrainingData) throws -> [EpochRecord] {
         guard data.featureCount == network.inputSize else {
             throw NeymanError.invalid("the data have \(data.featureCount) features, the network takes \(network.inputSize)")
         }
-        guard options.batchSize > 0, options.epochs > 0 else { throw NeymanError.invalid("batch size and epochs must be positive") }
-        guard options.validationFraction >= 0 && options.validationFraction < 1 else {
-            throw NeymanError.invalid("validation fraction must be in [0, 1)", key: "validation_fraction")
-        }
+        try options.validate()
         for p in penalties { try p.check(eventCount: data.count) }
         // Split.
         let perm = RandomStream(seed: options.seed, task: 0).permutation(data.count)
@@ -139,13 +139,17 @@ public final class Trainer {
         let validationRows = Array(perm.prefix(nVal)).sorted()
         let trainRows = Array(perm.dropFirst(nVal)).sorted()
         guard !trainRows.isEmpty else { throw NeymanError.invalid("no events left for training") }
+        // Batches never exceed an epoch's events (the training set, or the flat sample of (n_A + n_B) per bin); their
+        // activations, the parameters and Adam's state must fit.
+        let epochEvents = epochSampling.map { s in
+            CheckedCount.product([CheckedCount.add(s.classAPerBin, s.classBPerBin), s.edges.count]) ?? Int.max
+        } ?? trainRows.count
+        let batchCapacity = min(options.batchSize, max(epochEvents, 1))
+        try NetworkMemory(network: network).check(batch: batchCapacity, batchKey: "batch_size", isParameter: true)
         let train = data.subset(trainRows)
         let validation = nVal > 0 ? data.subset(validationRows) : nil
 
         network.lossKind = options.loss
-        guard options.ratioAlpha >= 0, options.ratioAlpha < 1 else {
-            throw NeymanError.invalid("ratio_alpha must be in [0, 1), got \(options.ratioAlpha)", key: "training.ratio_alpha")
-        }
         network.ratioAlpha = options.loss == .ratio ? options.ratioAlpha : 0
         var strata: [[[Int]]] = []
         if let sampling = epochSampling {
@@ -172,7 +176,7 @@ public final class Trainer {
         let k = data.featureCount
         let batchX = Tensor(shape: [1, k])
         let grad = Tensor(shape: [1, 1])
-        var batchY = [Float](repeating: 0, count: options.batchSize)
+        var batchY = [Float](repeating: 0, count: batchCapacity)
         var batchW = batchY
         var history: [EpochRecord] = []
         var best = (loss: Double.infinity, epoch: -1, weights: snapshot())
@@ -181,7 +185,7 @@ public final class Trainer {
         let dropouts = network.layers.compactMap { $0 as? Dropout }
 
         for epoch in 0..<options.epochs {
-            for (j, d) in dropouts.enumerated() { d.rng = RandomStream(seed: options.seed &+ 7919, task: UInt64(epoch * 64 + j)) }
+            for (j, d) in dropouts.enumerated() { d.rng = RandomStream(seed: options.seed &+ 7919, task: UInt64(epoch) &* 64 &+ UInt64(j)) }
             let order = epochSampling?.draw(strata: strata, epoch: epoch, seed: options.seed)
                 ?? RandomStream(seed: options.seed, task: UInt64(1 + epoch)).permutation(train.count)
             var epochLoss = 0.0, epochWeight = 0.0
@@ -284,7 +288,7 @@ public final class Trainer {
         guard !penalties.isEmpty, data.count > 0 else { return 0 }
         let z = network.predictRaw(data.features, rows: data.count)
         let order = RandomStream(seed: options.seed &+ 104_729, task: 0).permutation(data.count)
-        let b = options.batchSize
+        let b = min(options.batchSize, data.count)
         var bz = [Float](repeating: 0, count: b), by = bz, bw = bz, scratch = bz
         var batchRows = [Int](repeating: 0, count: b)
         var total = 0.0, totalWeight = 0.0

@@ -33,7 +33,7 @@ import NeymanCore
 /// patience = 5
 /// lr_decay_patience = 2
 /// weight_decay = 0.0
-/// seed = 1
+/// seed = 1                     # UInt64; above 9223372036854775807 write it as a string: seed = "18446744073709551615"
 /// folds = 1                    # k >= 2: stratified k-fold, one model per fold (see `neyman train`)
 /// [training.sampling]         # optional: flat sampling per epoch (EpochSampling)
 /// variable = "pt"              # column of the training file (need not be a feature)
@@ -101,7 +101,9 @@ public struct TrainingConfig {
     /// each trained without its fold and scoring it.
     public var folds = 1
 
-    /// Reads and validates a config file.
+    /// Reads and validates a config file: every value in its domain, and every size (layer widths, particles, image,
+    /// filters, batch size, flat-sampling counts) checked against memory (``NetworkMemory``, ``MemoryBudget``) before
+    /// anything is allocated; a size too big is an error naming its key and the bytes it would need.
     public static func load(path: String) throws -> TrainingConfig {
         let root = try ConfigFile.load(path: path)
         let data = try root.require("data") { try root.table($0) }
@@ -118,37 +120,39 @@ public struct TrainingConfig {
         guard let kind = NetworkKind(rawValue: kindName) else {
             throw invalid("network.kind", "unknown network kind '\(kindName)' (\(NetworkKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        var features: [String]
-        var phi: [Int] = [], particles = 0, particleFeatures = 0
-        var image: [Int] = [], blocks = 3, convsPerBlock = 3, filters = 48
+        var features: [String] = []
+        var phi: [Int] = [], particles = 0, particleNames: [String] = []
+        var image: [Int] = [], imagePrefix = "x", blocks = 3, convsPerBlock = 3, filters = 48
         switch kind {
         case .dense:
             features = try data.require("features") { try data.strings($0) }
+            guard !features.isEmpty else { throw invalid("data.features", "must name at least one column") }
         case .pfn, .efn:
             particles = try network?.int("particles") ?? 0
             guard particles > 0 else { throw invalid("network.particles", "a \(kind.rawValue) needs particles > 0") }
-            let names = try network?.strings("particle_features") ?? []
-            guard names.count >= (kind == .efn ? 2 : 1) else {
+            particleNames = try network?.strings("particle_features") ?? []
+            guard particleNames.count >= (kind == .efn ? 2 : 1) else {
                 throw invalid("network.particle_features", "name the per-particle columns (efn: z first, then the angles)")
             }
-            particleFeatures = names.count
             phi = try network?.ints("phi") ?? [100, 100, 100]
             guard !phi.isEmpty, phi.allSatisfy({ $0 > 0 }) else { throw invalid("network.phi", "Phi widths must be positive") }
-            features = (0..<particles).flatMap { i in names.map { "\($0)_\(i)" } }
             if data.contains("features") { throw invalid("data.features", "for \(kind.rawValue) give network.particle_features instead") }
         case .cnn:
             image = try network?.ints("image") ?? []
             guard image.count == 3, image.allSatisfy({ $0 > 0 }) else {
                 throw invalid("network.image", "a cnn needs image = [height, width, channels]")
             }
-            let prefix = try network?.string("image_prefix") ?? "x"
-            features = (0..<(image[0] * image[1] * image[2])).map { "\(prefix)\($0)" }
+            imagePrefix = try network?.string("image_prefix") ?? "x"
             blocks = try network?.int("blocks") ?? 3
+            guard blocks >= 0, blocks < Int.bitWidth, image[0] >> blocks >= 1, image[1] >> blocks >= 1 else {
+                throw invalid("network.blocks", "a \(image[0]) x \(image[1]) image cannot be pooled \(blocks) times (each block halves it)")
+            }
             convsPerBlock = try network?.int("convs_per_block") ?? 3
+            guard convsPerBlock >= 1 else { throw invalid("network.convs_per_block", "must be positive (got \(convsPerBlock))") }
             filters = try network?.int("filters") ?? 48
+            guard filters >= 1 else { throw invalid("network.filters", "must be positive (got \(filters))") }
             if data.contains("features") { throw invalid("data.features", "for cnn give network.image and network.image_prefix instead") }
         }
-        guard !features.isEmpty else { throw invalid("data.features", "must name at least one column") }
         let layers = try network?.ints("layers") ?? (kind == .dense ? [64, 64] : kind == .cnn ? [74, 74] : [100, 100, 100])
         guard layers.allSatisfy({ $0 > 0 }) else { throw invalid("network.layers", "layer widths must be positive") }
         let actName = try network?.string("activation") ?? "relu"
@@ -191,11 +195,44 @@ public struct TrainingConfig {
         let folds = try training?.int("folds") ?? 1
         guard folds >= 1 else { throw invalid("training.folds", "must be >= 1 (1 = no k-fold; got \(folds))") }
         try root.rejectUnknownKeys()
+
+        // Every size against memory before anything is allocated, the generated column names of a pfn/efn/cnn included.
+        let memory: NetworkMemory
+        switch kind {
+        case .dense:
+            let input = NetworkMemory.Part(key: "data.features", setting: "\(features.count) columns",
+                                           floatsPerEvent: CheckedCount.add(CheckedCount.product([2, features.count]), 3))
+            memory = NetworkMemory(parts: [input, .init(key: "network.layers", setting: "\(layers)",
+                                                        layers: Network.denseSpecs(inputs: features.count, hidden: layers,
+                                                                                   activation: activation, dropout: Float(dropout)))])
+        case .pfn, .efn:
+            memory = Network.deepSetsMemory(kind == .efn ? .efn : .pfn, particles: particles, features: particleNames.count, phi: phi,
+                                            f: layers, activation: activation,
+                                            keys: (particles: "network.particles", phi: "network.phi", f: "network.layers"))
+        case .cnn:
+            memory = Network.cnnMemory(height: image[0], width: image[1], channels: image[2], blocks: blocks, convsPerBlock: convsPerBlock,
+                                       filters: filters, kernel: 3, dense: layers, activation: activation, dropout: Float(dropout),
+                                       keys: (image: "network.image", filters: "network.filters",
+                                               convsPerBlock: "network.convs_per_block", dense: "network.layers"))
+        }
+        try memory.check(batch: o.batchSize, batchKey: "training.batch_size", file: path)
+        if let s = sampling {
+            let drawn = CheckedCount.product([CheckedCount.add(s.classAPerBin, s.classBPerBin), s.edges.count])
+            let key = s.classAPerBin >= s.classBPerBin ? "training.sampling.class_a_per_bin" : "training.sampling.class_b_per_bin"
+            try MemoryBudget.check(bytes: CheckedCount.product([24, drawn]), what: key,
+                                   description: "\(key) = \(max(s.classAPerBin, s.classBPerBin)) (each epoch draws (class_a_per_bin + "
+                                       + "class_b_per_bin) x \(s.edges.count) bins events, 24 bytes each)", file: path)
+        }
+        switch kind {
+        case .dense: break
+        case .pfn, .efn: features = (0..<particles).flatMap { i in particleNames.map { "\($0)_\(i)" } }
+        case .cnn: features = (0..<(image[0] * image[1] * image[2])).map { "\(imagePrefix)\($0)" }
+        }
         var cfg = TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
                                  activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
         cfg.phi = phi
         cfg.particles = particles
-        cfg.particleFeatures = particleFeatures
+        cfg.particleFeatures = particleNames.count
         cfg.image = image
         cfg.blocks = blocks
         cfg.convsPerBlock = convsPerBlock
@@ -250,7 +287,7 @@ public struct TrainingConfig {
     public func makeNetwork() throws -> Network {
         switch kind {
         case .dense:
-            return Network.dense(inputs: features.count, hidden: layers, activation: activation, dropout: dropout,
+            return try Network.dense(inputs: features.count, hidden: layers, activation: activation, dropout: dropout,
                                  initializer: initializer, seed: options.seed, lossKind: options.loss)
         case .pfn:
             return try Network.pfn(particles: particles, features: particleFeatures, phi: phi, f: layers, activation: activation,
@@ -263,40 +300,5 @@ public struct TrainingConfig {
                                    filters: filters, dense: layers, activation: activation, dropout: dropout,
                                    initializer: initializer, seed: options.seed, lossKind: options.loss)
         }
-    }
-}
-
-extension TrainingOptions {
-    /// Reads the `[training]` table of a configuration (`loss`, `epochs`, `batch_size`, `learning_rate`,
-    /// `validation_fraction`, `patience`, `lr_decay_patience`, `weight_decay`, `seed`); absent keys keep their
-    /// defaults, and a bad value is an error naming `file` and `training.<key>`. `nil` = all defaults.
-    public init(config: ConfigTable?, file path: String) throws {
-        func invalid(_ key: String, _ message: String) -> NeymanError { NeymanError.invalid(message, file: path, key: key) }
-        var o = TrainingOptions()
-        if let t = config {
-            if let s = try t.string("loss") {
-                guard let l = LossKind(rawValue: s) else { throw invalid("training.loss", "unknown loss '\(s)' (bce, mse, ratio)") }
-                o.loss = l
-            }
-            o.epochs = try t.int("epochs") ?? o.epochs
-            o.batchSize = try t.int("batch_size") ?? o.batchSize
-            o.learningRate = Float(try t.double("learning_rate") ?? Double(o.learningRate))
-            o.validationFraction = try t.double("validation_fraction") ?? o.validationFraction
-            o.patience = try t.int("patience") ?? o.patience
-            o.learningRateDecayPatience = try t.int("lr_decay_patience") ?? o.learningRateDecayPatience
-            o.weightDecay = Float(try t.double("weight_decay") ?? 0)
-            o.ratioAlpha = try t.double("ratio_alpha") ?? o.ratioAlpha
-            guard o.ratioAlpha >= 0, o.ratioAlpha < 1 else { throw invalid("training.ratio_alpha", "must be in [0, 1) (got \(o.ratioAlpha))") }
-            if let s = try t.int("seed") {
-                guard s >= 0 else { throw invalid("training.seed", "must be >= 0") }
-                o.seed = UInt64(s)
-            }
-        }
-        guard o.epochs > 0 else { throw invalid("training.epochs", "must be positive") }
-        guard o.batchSize > 0 else { throw invalid("training.batch_size", "must be positive") }
-        guard o.learningRate > 0, o.learningRate.isFinite else { throw invalid("training.learning_rate", "must be positive") }
-        guard o.validationFraction >= 0 && o.validationFraction < 1 else { throw invalid("training.validation_fraction", "must be in [0, 1)") }
-        guard o.patience >= 0 else { throw invalid("training.patience", "must be >= 0") }
-        self = o
     }
 }

@@ -56,6 +56,14 @@ public struct BumpHuntLimitsStudy: Study {
         scanPoints = try limits.int("scan_points") ?? 6
         guard scanPoints >= 2 else { throw limits.invalid("scan_points", "must be >= 2") }
         network = try NetworkSpec(config: root, scale: scale)
+        // Sizes against memory (StudySizes): observed and toy events, toys, bins, templates, and the toy scan (every
+        // grid point keeps its toys' test statistics under both hypotheses, 16 bytes per toy).
+        try model.checkMemory("signal", expected: signal * muMax, bytesPerUnit: StudySizes.pseudoExperimentEvent)
+        try model.checkMemory("background", expected: background, bytesPerUnit: StudySizes.pseudoExperimentEvent)
+        try limits.checkMemory("toys", count: toys, bytesPerUnit: StudySizes.toy)
+        try limits.checkMemory("bins", count: bins, bytesPerUnit: StudySizes.bin)
+        try limits.checkMemory("template_events", count: templateEvents, bytesPerUnit: 2 * StudySizes.event)
+        try limits.checkMemory("scan_points", count: scanPoints, bytesPerUnit: StudySizes.gridPoint + 16 * toys)
     }
 
     /// The bin of `r` among `bins` equal bins on `[lo, hi)`, overflow in the last; `nil` below `lo`.

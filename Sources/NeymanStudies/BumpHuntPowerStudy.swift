@@ -59,6 +59,11 @@ public struct BumpHuntPowerStudy: Study {
         let toyTable = try root.require("toys") { try root.table($0) }
         toys = try toyTable.requirePositive("count", scale)
         network = try NetworkSpec(config: root, scale: scale)
+        // Sizes against memory (StudySizes): the events of a pseudo-experiment, the toys' results, the bins.
+        try model.checkMemory("signal", expected: signal, bytesPerUnit: StudySizes.pseudoExperimentEvent)
+        try model.checkMemory("background", expected: background, bytesPerUnit: StudySizes.pseudoExperimentEvent)
+        try toyTable.checkMemory("count", count: toys, bytesPerUnit: StudySizes.toy)
+        try root.checkMemory("tests.many_bins", count: manyBins, bytesPerUnit: StudySizes.bin)
     }
 
     /// The binnings of the cut, two-bin and many-bin tests.

@@ -99,6 +99,8 @@ public struct CWoLaStudy: Study {
         testEventsPerClass = try test?.scaledInt("events_per_class", scale) ?? 100_000
         guard testEventsPerClass >= 100 else { throw root.invalid("test.events_per_class", "must be at least 100") }
         network = try NetworkSpec(config: root, scale: scale)
+        // Test events of both classes (features, exact and learned logits) against memory (StudySizes).
+        try root.checkMemory("test.events_per_class", count: testEventsPerClass, bytesPerUnit: 2 * StudySizes.event)
     }
 
     /// The fraction pairs `(centre + d/2, centre - d/2)`.
@@ -199,7 +201,7 @@ public struct CWoLaStudy: Study {
             var options = network.options
             options.seed = RandomStream.mixSeed(seed, UInt64(100 * (k + 1) + 10))
             options.quiet = true
-            let net = network.makeNetwork(inputs: f, seed: options.seed)
+            let net = try network.makeNetwork(inputs: f, seed: options.seed)
             let (ratio, history) = try samples.train(net, options: options)
             let logits = net.predictRaw(data.test.map(Float.init), rows: 2 * m).map(Double.init)
             let scores = net.score(toy.curveFeatures.map(Float.init), rows: toy.curveX.count).map(Double.init)

@@ -77,6 +77,8 @@ public struct DisCoStudy: Study {
         guard massBins >= 5, massBins <= 10_000 else { throw root.invalid("disco.mass_bins", "must be in 5...10000 (got \(massBins))") }
         replicates = try d?.scaledInt("replicates", scale) ?? 30
         guard replicates >= 0, replicates <= 10_000 else { throw root.invalid("disco.replicates", "must be in 0...10000 (got \(replicates))") }
+        // Test events (three features, mass, label, scores of every lambda) against memory (StudySizes).
+        try root.checkMemory("disco.test_events", count: testEvents, bytesPerUnit: StudySizes.event * (2 + lambdas.count))
 
         network = try NetworkSpec(config: root, scale: scale)
         guard network.options.batchSize >= 64 else {
@@ -128,7 +130,7 @@ public struct DisCoStudy: Study {
             var options = network.options
             options.seed = trainingSeed
             options.quiet = true
-            let net = network.makeNetwork(inputs: 3, seed: trainingSeed)
+            let net = try network.makeNetwork(inputs: 3, seed: trainingSeed)
             let trainer = Trainer(network: net, options: options)
             trainer.penalties = [try DisCoPenalty(lambda: lambda, variable: mass, events: events)]
             let history = try trainer.train(data)

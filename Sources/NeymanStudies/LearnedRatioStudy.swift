@@ -39,6 +39,9 @@ public struct LearnedRatioStudy: Study {
         calibrationEvents = try plot?.scaledInt("calibration_events", scale) ?? 200_000
         guard calibrationEvents >= 1000 else { throw root.invalid("plot.calibration_events", "must be >= 1000") }
         network = try NetworkSpec(config: root, scale: scale)
+        // Sizes against memory (StudySizes): the plot's bins and the calibration events of both classes.
+        try root.checkMemory("plot.bins", count: bins, bytesPerUnit: StudySizes.bin)
+        try root.checkMemory("plot.calibration_events", count: calibrationEvents, bytesPerUnit: 2 * StudySizes.event)
     }
 
     /// `n` events of the (S+B) mixture with signal fraction `alpha`: `round(alpha n)` signal events, the rest background.

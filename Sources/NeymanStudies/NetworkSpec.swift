@@ -20,7 +20,9 @@ public struct NetworkSpec: Sendable {
         self.eventsPerClass = eventsPerClass
     }
 
-    /// Reads `[network]` and `[training]` from a study file.
+    /// Reads `[network]` and `[training]` from a study file; the widths, the batch size and `events_per_class` are
+    /// checked against memory (``NetworkMemory``, ``StudySizes/trainingEvent`` bytes per event of each class) before
+    /// anything is generated, and a size too big is an error naming its key and the bytes it would need.
     public init(config root: ConfigTable, scale: StudyScale) throws {
         let network = try root.table("network")
         let training = try root.table("training")
@@ -41,11 +43,26 @@ public struct NetworkSpec: Sendable {
             throw NeymanError.invalid("must be at least 100", file: root.file, key: "training.events_per_class")
         }
         options = try TrainingOptions(config: training, file: root.file)
+        // Sizes against memory before any event is generated: the network (with one input; makeNetwork checks again
+        // with the study's inputs) and the training events of both classes.
+        try memory(inputs: 1).check(batch: options.batchSize, batchKey: "training.batch_size", file: root.file)
+        try MemoryBudget.check(count: eventsPerClass, bytesPerElement: 2 * StudySizes.trainingEvent,
+                               what: "training.events_per_class", file: root.file)
+    }
+
+    /// The memory of the dense network on `inputs` features (``NetworkMemory``): the input (key `inputs`) and the
+    /// layers (key `network.layers`).
+    func memory(inputs: Int) -> NetworkMemory {
+        let input = NetworkMemory.Part(key: "inputs", setting: "\(inputs)", floatsPerEvent: inputs > Int.max / 4 ? nil : 2 * inputs + 3)
+        return NetworkMemory(parts: [input, .init(key: "network.layers", setting: "\(layers)",
+                                                  layers: Network.denseSpecs(inputs: inputs, hidden: layers, activation: activation, dropout: dropout))])
     }
 
     /// A fresh dense network with `inputs` features, initialised from `seed`.
-    public func makeNetwork(inputs: Int, seed: UInt64) -> Network {
-        Network.dense(inputs: inputs, hidden: layers, activation: activation, dropout: dropout, seed: seed, lossKind: options.loss)
+    /// - Throws: if the network and a batch would not fit in memory (``NetworkMemory``), or the initializer fails.
+    public func makeNetwork(inputs: Int, seed: UInt64) throws -> Network {
+        try memory(inputs: inputs).check(batch: options.batchSize, batchKey: "training.batch_size")
+        return try Network.dense(inputs: inputs, hidden: layers, activation: activation, dropout: dropout, seed: seed, lossKind: options.loss)
     }
 
     /// Trains a network to separate class A (label 1) from class B; returns it with its history.
@@ -66,7 +83,7 @@ public struct NetworkSpec: Sendable {
         var o = options
         o.seed = seed
         o.quiet = quiet
-        let net = makeNetwork(inputs: k, seed: seed)
+        let net = try makeNetwork(inputs: k, seed: seed)
         let history = try Trainer(network: net, options: o).train(data)
         return (net, history)
     }

@@ -44,6 +44,17 @@ public struct NuisanceFeatureStudy: Study {
         calibrationBins = try cal?.int("bins") ?? 100
         guard calibrationBins >= 0 else { throw root.invalid("calibration.bins", "must be >= 0 (0 = no calibration)") }
         calibrationEvents = try cal?.scaledInt("events_per_class", scale) ?? network.eventsPerClass
+        // Sizes against memory (StudySizes), before the product below: all toys' events are generated together (then
+        // scored in batches and fitted), so the toys are counted with their events.
+        try model.checkMemory("events", count: events, bytesPerUnit: StudySizes.pseudoExperimentEvent)
+        try toyTable.checkMemory("count", count: toys, bytesPerUnit: StudySizes.toy)
+        let toyEvents = toys.multipliedReportingOverflow(by: events)
+        let toyBytes = toyEvents.overflow ? nil : MemoryBudget.bytes(toyEvents.partialValue, StudySizes.pseudoExperimentEvent)
+        try MemoryBudget.check(bytes: toyBytes, what: "toys.count",
+                               description: "toys.count = \(toys) pseudo-experiments of model.events = \(events) events (generated together)",
+                               file: root.file)
+        try root.checkMemory("calibration.bins", count: calibrationBins, bytesPerUnit: StudySizes.bin)
+        try root.checkMemory("calibration.events_per_class", count: calibrationEvents, bytesPerUnit: 2 * StudySizes.event)
         guard calibrationEvents >= 10 * max(calibrationBins, 1) else {
             throw root.invalid("calibration.events_per_class", "needs at least 10 events per bin")
         }

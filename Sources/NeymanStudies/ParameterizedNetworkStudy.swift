@@ -49,6 +49,15 @@ public struct ParameterizedNetworkStudy: Study {
         asimovEvents = try model.scaledInt("asimov_events", scale) ?? 200_000
         guard asimovEvents >= 1000 else { throw model.invalid("asimov_events", "must be >= 1000") }
         network = try NetworkSpec(config: root, scale: scale)
+        // Sizes against memory (StudySizes): the training set holds events_per_class signal events at each training
+        // sigma and as many background events; the Asimov-like sample; the data set of `events`.
+        let grid = trainingSigmas.count
+        let n = network.eventsPerClass.multipliedReportingOverflow(by: 2 * grid)
+        try MemoryBudget.check(bytes: n.overflow ? nil : MemoryBudget.bytes(n.partialValue, StudySizes.trainingEvent), what: "training.events_per_class",
+                               description: "training.events_per_class = \(network.eventsPerClass) (signal at each of \(grid) training sigmas "
+                                   + "and as many background events)", file: root.file)
+        try model.checkMemory("asimov_events", count: asimovEvents, bytesPerUnit: StudySizes.event)
+        try model.checkMemory("events", count: events, bytesPerUnit: StudySizes.pseudoExperimentEvent)
     }
 
     public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],

@@ -103,10 +103,15 @@ public struct SPlotStudy: Study {
             throw NeymanError.invalid("must be finite", file: root.file, key: "control.signal_slope")
         }
 
+        // Each pseudo-experiment generates signal_yield + background_yield events (StudySizes); checked before the sum.
+        try sample.checkMemory("signal_yield", count: signalYield, bytesPerUnit: StudySizes.pseudoExperimentEvent)
+        try sample.checkMemory("background_yield", count: backgroundYield, bytesPerUnit: StudySizes.pseudoExperimentEvent)
         let toyTable = try root.require("toys") { try root.table($0) }
         toys = try toyTable.requirePositive("count", scale)
+        try toyTable.checkMemory("count", count: toys, bytesPerUnit: StudySizes.toy)
         bootstrapReplicas = try toyTable.int("bootstrap") ?? 200
         guard bootstrapReplicas >= 10 else { throw toyTable.invalid("bootstrap", "need at least 10 replicas (got \(bootstrapReplicas))") }
+        try toyTable.checkMemory("bootstrap", count: bootstrapReplicas, bytesPerUnit: StudySizes.toy)
         level = try toyTable.double("level") ?? 0.01
         guard level > 0, level < 1 else { throw toyTable.invalid("level", "must be in (0, 1) (got \(level))") }
     }

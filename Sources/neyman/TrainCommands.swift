@@ -130,7 +130,7 @@ struct TrainCommand: ParsableCommand {
         try CSVWriter.write([("row", (0..<n).map(Double.init)), ("fold", foldOf.map { Double($0 + 1) }), ("label", labels),
                              ("weight", weights), ("score", scores), ("ratio", ratios)], to: oofPath)
         let summaryPath = URL(fileURLWithPath: out).appendingPathComponent("kfold.json").path
-        let summary: JSONValue = .object([("config", .string(config)), ("folds", .integer(k)), ("seed", .integer(Int(options.seed))),
+        let summary: JSONValue = .object([("config", .string(config)), ("folds", .integer(k)), ("seed", .unsigned(options.seed)),
                                           ("events", .integer(n)), ("out_of_fold_auc", .number(oofAUC)),
                                           ("fold_auc_mean", .number(mean)), ("fold_auc_std", .number(std)),
                                           ("per_fold", .array(foldSummaries))])

@@ -246,3 +246,112 @@ struct TrainImagesCLITests {
         #expect((p.json?["scores"] as? [Double])?.count == 600)
     }
 }
+
+/// Hostile configs and models (Tests/Fixtures/hostile/train, listed in expected.tsv with the text each error must
+/// contain, usually the key): every one is exit 2 with one line on stderr, never a signal (abort, trap) or a hang.
+@Suite("neyman train/predict: hostile inputs", .serialized)
+struct HostileTrainInputTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/hostile/train")
+
+    struct Run {
+        let status: Int32
+        let signalled: Bool
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs the built `neyman` with `environment` added to this process's, and a 120 s limit (a hang is a failure).
+    static func run(_ args: [String], environment: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let deadline = DispatchTime.now() + 120
+        DispatchQueue.global().asyncAfter(deadline: deadline) { if p.isRunning { p.terminate() } }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
+                   stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// The manifest: file -> text its error must contain.
+    static func expected() throws -> [(file: String, text: String)] {
+        try String(contentsOf: folder.appendingPathComponent("expected.tsv"), encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") && !$0.isEmpty }
+            .map { line in
+                let parts = line.split(separator: "\t").map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            }
+    }
+
+    @Test func everyHostileInputIsExitTwoWithOneLineSayingWhere() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)
+        let hostile = files.filter { ($0.hasSuffix(".toml") || $0.hasSuffix(".safetensors")) && !$0.hasPrefix("valid") }.sorted()
+        try #require(hostile.count >= 20, "the hostile folder must not be empty (\(hostile.count) files)")
+        let manifest = try Self.expected()
+        #expect(manifest.map(\.file).sorted() == hostile, "expected.tsv must list every hostile file")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-hostile-\(getpid())").path
+        for (file, text) in manifest {
+            let path = Self.folder.appendingPathComponent(file).path
+            let args = file.hasSuffix(".toml")
+                ? ["train", "--config", path, "--out", out, "--quiet"]
+                : ["predict", "--model", path, "--input", Self.folder.appendingPathComponent("score.csv").path, "--format", "json"]
+            let r = try Self.run(args)
+            #expect(!r.signalled, "\(file): killed by a signal \(r.status)")
+            #expect(r.status == 2, "\(file): exit \(r.status): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(file): printed \(r.stdout)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines.first?.hasPrefix("neyman: error: ") == true, "\(file): \(r.stderr)")
+            #expect(!text.isEmpty && r.stderr.contains(text), "\(file): expected \"\(text)\" in \(r.stderr)")
+        }
+    }
+
+    /// The base the hostile files differ from is accepted: the loop above cannot pass by rejecting everything.
+    @Test func theValidBasesAreAccepted() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-valid-\(getpid())").path
+        let t = try Self.run(["train", "--config", Self.folder.appendingPathComponent("valid-config.toml").path, "--out", out, "--quiet"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let p = try Self.run(["predict", "--model", Self.folder.appendingPathComponent("valid-model.safetensors").path,
+                              "--input", Self.folder.appendingPathComponent("score.csv").path, "--format", "json"])
+        #expect(p.status == 0, "\(p.stderr)")
+        // s = sigmoid(W2 relu(W1 u + b1) + b2), u = (x - mean)/std, with make_hostile_models.py's weights, at x = (0, 0).
+        let scores = try #require((try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any])?["scores"] as? [Double])
+        let u0 = (0 - 0.5) / 1.5, u1 = (0 + 0.25) / 2.0
+        let h = [max(0, 0.5 * u0 + 1.0 * u1 + 0), max(0, -0.25 * u0 + 0.125 * u1 + 0.1), max(0, 0.75 * u0 - 0.5 * u1 - 0.1)]
+        let z = 1.0 * h[0] - 1.0 * h[1] + 0.5 * h[2] + 0.25
+        #expect(abs(scores[0] - 1 / (1 + exp(-z))) < 1e-6, "\(scores[0]) vs \(1 / (1 + exp(-z)))")
+    }
+
+    /// NEYMAN_MEMORY_LIMIT lowers the limit, and the bytes in the message are the documented formula
+    /// 4 (6 P + B F): 1 input -> [16] -> 1 has P = 49 parameters and F = 5 + 17 + 32 + 17 = 71 floats per event;
+    /// with batches of 128 that is 37528 bytes. Above the limit with one event: the layers are named; with the
+    /// network fitting but not the batch: the batch size.
+    @Test func memoryLimitNamesTheLayersOrTheBatch() throws {
+        let dir = try TrainPredictCLITests().workspace()
+        let cfg = dir.appendingPathComponent("config.toml").path
+        let out = dir.appendingPathComponent("o").path
+        let layers = try Self.run(["train", "--config", cfg, "--out", out], environment: ["NEYMAN_MEMORY_LIMIT": "1000"])
+        #expect(layers.status == 2 && layers.stderr.contains("key 'network.layers'") && layers.stderr.contains("37528 bytes"), "\(layers.stderr)")
+        let batch = try Self.run(["train", "--config", cfg, "--out", out], environment: ["NEYMAN_MEMORY_LIMIT": "10000"])
+        #expect(batch.status == 2 && batch.stderr.contains("key 'training.batch_size'") && batch.stderr.contains("37528 bytes"), "\(batch.stderr)")
+    }
+
+    /// Seeds are UInt64 in config files: 2^64 - 1 is written as a string and echoed as 18446744073709551615 (not -1).
+    @Test func largestSeedIsAcceptedAndEchoedUnsigned() throws {
+        let dir = try TrainPredictCLITests().workspace(config: "folds = 2")
+        let cfg = dir.appendingPathComponent("config.toml")
+        try String(contentsOf: cfg, encoding: .utf8).replacingOccurrences(of: "seed = 1", with: "seed = \"18446744073709551615\"")
+            .write(to: cfg, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let t = try Self.run(["train", "--config", cfg.path, "--out", out.path, "--format", "json"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let summary = try String(contentsOf: out.appendingPathComponent("kfold.json"), encoding: .utf8)
+        #expect(summary.contains("\"seed\": 18446744073709551615"), "\(summary.prefix(300))")
+    }
+}

@@ -114,7 +114,7 @@ struct CWoLaTests {
         let blind = try CWoLaRatio(classWeightM1: 1, classWeightM2: 1)
         #expect(throws: NeymanError.self) { try blind.signalRatio(score: 0.5) }
         #expect(throws: NeymanError.self) { try CWoLaRatio(classWeightM1: 0, classWeightM2: 1) }
-        let ratioNet = Network.dense(inputs: 1, hidden: [4], seed: 1, lossKind: .ratio)
+        let ratioNet = try Network.dense(inputs: 1, hidden: [4], seed: 1, lossKind: .ratio)
         #expect(throws: NeymanError.self) { try CWoLaRatio(network: ratioNet, fractions: f) }
     }
 
@@ -130,7 +130,7 @@ struct CWoLaTests {
         }
         let fr = try CWoLaFractions(f1: 0.75, f2: 0.25)
         let samples = try CWoLaSamples(mixed1: mixture(30_000, 0.75, rng1), mixed2: mixture(60_000, 0.25, rng2), featureCount: 1, fractions: fr)
-        let net = Network.dense(inputs: 1, hidden: [16, 16], activation: .tanh, seed: 3)
+        let net = try Network.dense(inputs: 1, hidden: [16, 16], activation: .tanh, seed: 3)
         var o = TrainingOptions()
         o.epochs = 20; o.batchSize = 512; o.learningRate = 2e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 3; o.seed = 4

@@ -91,9 +91,9 @@ private final class Stack: Layer {
 @Suite("Convolution layers")
 struct ConvolutionTests {
     /// A convolution with He-normal weights and a non-zero bias (fans as a Keras Conv2D has them).
-    static func conv(_ h: Int, _ w: Int, _ c: Int, filters: Int, kh: Int, kw: Int, seed: UInt64) -> Conv2D {
+    static func conv(_ h: Int, _ w: Int, _ c: Int, filters: Int, kh: Int, kw: Int, seed: UInt64) throws -> Conv2D {
         let layer = Conv2D(height: h, width: w, channels: c, filters: filters, kernelHeight: kh, kernelWidth: kw, name: "c")
-        Initializer.he.fill(layer.weight.value, fanIn: kh * kw * c, fanOut: kh * kw * filters, rng: RandomStream(seed: seed))
+        try Initializer.he.fill(layer.weight.value, fanIn: kh * kw * c, fanOut: kh * kw * filters, rng: RandomStream(seed: seed))
         for f in 0..<filters { layer.bias.value[f] = 0.1 * Float(f) - 0.15 }
         return layer
     }
@@ -114,16 +114,16 @@ struct ConvolutionTests {
     /// Finite differences of the input, weights and bias; kernels 1, 3 and 5 (5 is wider than the 4-pixel image, so
     /// most taps hang over the border), and rectangular and even kernels.
     @Test(arguments: [(3, 3), (1, 1), (5, 5), (3, 1), (1, 5), (2, 2)])
-    func conv2DGradients(_ kernel: (Int, Int)) {
-        let layer = Self.conv(5, 4, 2, filters: 3, kh: kernel.0, kw: kernel.1, seed: 11)
+    func conv2DGradients(_ kernel: (Int, Int)) throws {
+        let layer = try Self.conv(5, 4, 2, filters: 3, kh: kernel.0, kw: kernel.1, seed: 11)
         #expect(GradientCheck.check(layer, batch: 2, seed: 12) <= 0, "kernel \(kernel)")
     }
 
     /// Forward against the direct convolution in Double, to 1e-5 of the magnitude `|b| + sum |x w|` of each sum.
     @Test(arguments: [(3, 3), (5, 5), (1, 1), (3, 5)])
-    func conv2DForwardMatchesDirectConvolution(_ kernel: (Int, Int)) {
+    func conv2DForwardMatchesDirectConvolution(_ kernel: (Int, Int)) throws {
         let n = 3
-        let layer = Self.conv(6, 7, 3, filters: 5, kh: kernel.0, kw: kernel.1, seed: 21)
+        let layer = try Self.conv(6, 7, 3, filters: 5, kh: kernel.0, kw: kernel.1, seed: 21)
         let x = GradientCheck.randomTensor([n, 6, 7, 3], RandomStream(seed: 22))
         let y = layer.forward(x, training: false)
         #expect(y.shape == [n, 6, 7, 5])
@@ -140,9 +140,9 @@ struct ConvolutionTests {
 
     /// Backward against the chain rule on the direct loops, in Double; gradients accumulate across calls, and a
     /// second backward without a new forward gives the same input gradient.
-    @Test func conv2DBackwardMatchesDirectConvolution() {
+    @Test func conv2DBackwardMatchesDirectConvolution() throws {
         let n = 2
-        let layer = Self.conv(5, 6, 2, filters: 3, kh: 3, kw: 3, seed: 31)
+        let layer = try Self.conv(5, 6, 2, filters: 3, kh: 3, kw: 3, seed: 31)
         let rng = RandomStream(seed: 32)
         let x = GradientCheck.randomTensor([n, 5, 6, 2], rng)
         let g = GradientCheck.randomTensor([n, 5, 6, 3], rng)
@@ -269,7 +269,7 @@ struct ConvolutionTests {
     }
 
     /// The dropped trailing row and column of an odd image get exactly zero gradient.
-    @Test func maxPoolOddEdgeGetsNoGradient() {
+    @Test func maxPoolOddEdgeGetsNoGradient() throws {
         let pool = MaxPool2D(height: 5, width: 5, channels: 1)
         let x = GradientCheck.randomTensor([1, 5, 5, 1], RandomStream(seed: 53))
         _ = pool.forward(x, training: true)
@@ -280,7 +280,7 @@ struct ConvolutionTests {
 
     // MARK: Flatten
 
-    @Test func flattenCopiesInRowMajorOrder() {
+    @Test func flattenCopiesInRowMajorOrder() throws {
         let f = Flatten(height: 3, width: 2, channels: 4)
         #expect(f.kind == "flatten" && f.inputShape == [3, 2, 4] && f.outputShape == [24])
         let x = GradientCheck.randomTensor([2, 3, 2, 4], RandomStream(seed: 61))
@@ -298,11 +298,11 @@ struct ConvolutionTests {
 
     /// conv -> tanh -> conv -> tanh -> pool -> flatten -> dense, differentiated end to end: the shapes the layers
     /// hand each other must agree for this to pass.
-    @Test func cnnStackGradients() {
-        let c1 = Self.conv(6, 6, 1, filters: 3, kh: 3, kw: 3, seed: 71)
-        let c2 = Self.conv(6, 6, 3, filters: 2, kh: 3, kw: 3, seed: 72)
+    @Test func cnnStackGradients() throws {
+        let c1 = try Self.conv(6, 6, 1, filters: 3, kh: 3, kw: 3, seed: 71)
+        let c2 = try Self.conv(6, 6, 3, filters: 2, kh: 3, kw: 3, seed: 72)
         let dense = Dense(inputs: 3 * 3 * 2, outputs: 2, name: "d")
-        Initializer.glorotNormal.fill(dense.weight.value, fanIn: 18, fanOut: 2, rng: RandomStream(seed: 73))
+        try Initializer.glorotNormal.fill(dense.weight.value, fanIn: 18, fanOut: 2, rng: RandomStream(seed: 73))
         let stack = Stack([c1, Activation(.tanh, shape: [6, 6, 3]), c2, Activation(.tanh, shape: [6, 6, 2]),
                            MaxPool2D(height: 6, width: 6, channels: 2), Flatten(height: 3, width: 3, channels: 2), dense])
         #expect(stack.outputShape == [2])

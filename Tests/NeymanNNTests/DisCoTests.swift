@@ -172,7 +172,7 @@ struct DisCoTests {
 
     func backgroundDCor2(lambda: Double) throws -> Double {
         let (data, m) = try toy()
-        let net = Network.dense(inputs: 2, hidden: [16, 16], activation: .relu, seed: 3)
+        let net = try Network.dense(inputs: 2, hidden: [16, 16], activation: .relu, seed: 3)
         var o = TrainingOptions()
         o.epochs = 12; o.batchSize = 256; o.learningRate = 3e-3; o.validationFraction = 0.2; o.patience = 0; o.seed = 9
         let trainer = Trainer(network: net, options: o)

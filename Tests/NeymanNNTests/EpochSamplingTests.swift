@@ -71,7 +71,7 @@ struct EpochSamplingTests {
         }
         let data = try TrainingData(features: x, labels: y, featureCount: 2)
         func ratios(sampling: EpochSampling?) throws -> (low: Double, high: Double) {
-            let net = Network.dense(inputs: 2, hidden: [32, 32], activation: .relu, seed: 5)
+            let net = try Network.dense(inputs: 2, hidden: [32, 32], activation: .relu, seed: 5)
             var o = TrainingOptions()
             o.epochs = 25; o.batchSize = 256; o.learningRate = 2e-3; o.patience = 0; o.validationFraction = 0; o.seed = 7
             let trainer = Trainer(network: net, options: o)

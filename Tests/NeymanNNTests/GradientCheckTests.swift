@@ -60,9 +60,9 @@ enum GradientCheck {
 
 @Suite("Layer gradients")
 struct GradientCheckTests {
-    @Test func dense() {
+    @Test func dense() throws {
         let d = Dense(inputs: 5, outputs: 3)
-        Initializer.glorotNormal.fill(d.weight.value, fanIn: 5, fanOut: 3, rng: RandomStream(seed: 1))
+        try Initializer.glorotNormal.fill(d.weight.value, fanIn: 5, fanOut: 3, rng: RandomStream(seed: 1))
         for i in 0..<3 { d.bias.value[i] = Float(i) * 0.1 - 0.1 }
         #expect(GradientCheck.check(d, batch: 4, seed: 2) <= 0)
     }
@@ -90,8 +90,8 @@ struct GradientCheckTests {
     }
 
     /// The whole network, through standardisation and three layers.
-    @Test func networkBackwardMatchesFiniteDifferences() {
-        let net = Network.dense(inputs: 3, hidden: [8, 4], activation: .tanh, seed: 9)
+    @Test func networkBackwardMatchesFiniteDifferences() throws {
+        let net = try Network.dense(inputs: 3, hidden: [8, 4], activation: .tanh, seed: 9)
         net.featureMean = [0.5, -1, 2]
         net.featureStd = [2, 0.5, 1]
         let rng = RandomStream(seed: 10)
@@ -167,9 +167,9 @@ struct LossTests {
 
 @Suite("Initialisers")
 struct InitializerTests {
-    @Test func orthogonalColumnsAreOrthonormal() {
+    @Test func orthogonalColumnsAreOrthonormal() throws {
         let w = Tensor(shape: [20, 7])
-        Initializer.orthogonal.fill(w, fanIn: 20, fanOut: 7, rng: RandomStream(seed: 3))
+        try Initializer.orthogonal.fill(w, fanIn: 20, fanOut: 7, rng: RandomStream(seed: 3))
         for a in 0..<7 {
             for b in 0..<7 {
                 var dot = 0.0
@@ -179,10 +179,10 @@ struct InitializerTests {
         }
     }
 
-    @Test func heAndGlorotHaveTheStatedVariance() {
+    @Test func heAndGlorotHaveTheStatedVariance() throws {
         for (kind, expected) in [(Initializer.he, 2.0 / 200), (.glorotNormal, 2.0 / 300)] {
             let w = Tensor(shape: [200, 100])
-            kind.fill(w, fanIn: 200, fanOut: 100, rng: RandomStream(seed: 4))
+            try kind.fill(w, fanIn: 200, fanOut: 100, rng: RandomStream(seed: 4))
             var s2 = 0.0
             for i in 0..<w.count { s2 += Double(w[i]) * Double(w[i]) }
             let v = s2 / Double(w.count)

@@ -40,7 +40,7 @@ struct LearnedRatioTests {
     /// precision is larger than the improvements it would have to detect), learning rate halved on plateaus.
     func train(loss: LossKind, weightA: Float = 1) throws -> Network {
         let data = try gaussianPair(eventsPerClass: 50_000, seed: 1, weightA: weightA)
-        let net = Network.dense(inputs: 1, hidden: [32, 32], activation: .relu, seed: 5, lossKind: loss)
+        let net = try Network.dense(inputs: 1, hidden: [32, 32], activation: .relu, seed: 5, lossKind: loss)
         var o = TrainingOptions()
         o.epochs = 40; o.batchSize = 256; o.learningRate = 1e-3; o.patience = 0; o.validationFraction = 0
         o.weightDecay = 1e-3; o.learningRateDecayPatience = 3; o.loss = loss; o.seed = 2
@@ -66,7 +66,7 @@ struct LearnedRatioTests {
     /// on [-1, 2].
     @Test func ratioLossLearnsTheRatioDirectly() throws {
         let data = try gaussianPair(eventsPerClass: 50_000, seed: 1)
-        let net = Network.dense(inputs: 1, hidden: [32, 32], activation: .relu, seed: 5, lossKind: .ratio)
+        let net = try Network.dense(inputs: 1, hidden: [32, 32], activation: .relu, seed: 5, lossKind: .ratio)
         var o = TrainingOptions()
         o.epochs = 40; o.batchSize = 256; o.learningRate = 1e-3; o.patience = 0; o.validationFraction = 0
         o.weightDecay = 1e-3; o.learningRateDecayPatience = 3; o.loss = .ratio; o.seed = 2
@@ -82,7 +82,7 @@ struct LearnedRatioTests {
     /// The relative-ratio form of the ratio loss converts back exactly: a network whose output is the relative ratio
     /// `f = r / (alpha r + 1 - alpha)` of a known `r` scores `r`; and the loss's gradient is that of its value.
     @Test func relativeRatioConvertsBackExactly() throws {
-        let net = Network.dense(inputs: 1, hidden: [], seed: 1, lossKind: .ratio)
+        let net = try Network.dense(inputs: 1, hidden: [], seed: 1, lossKind: .ratio)
         net.ratioAlpha = 0.01
         // Output z = w x + b with w = 1, b = 0: f = e^x.
         let dense = try #require(net.layers.first as? Dense)
@@ -151,7 +151,7 @@ struct LearnedRatioTests {
     @Test func sameSeedGivesIdenticalWeights() throws {
         let data = try gaussianPair(eventsPerClass: 2000, seed: 8)
         func run() throws -> [[Float]] {
-            let net = Network.dense(inputs: 1, hidden: [16], dropout: 0.1, seed: 4)
+            let net = try Network.dense(inputs: 1, hidden: [16], dropout: 0.1, seed: 4)
             var o = TrainingOptions(); o.epochs = 3; o.seed = 9
             try Trainer(network: net, options: o).train(data)
             return net.parameters.map(\.value.array)
@@ -161,7 +161,7 @@ struct LearnedRatioTests {
 
     @Test func earlyStoppingRestoresTheBestEpoch() throws {
         let data = try gaussianPair(eventsPerClass: 500, seed: 8)
-        let net = Network.dense(inputs: 1, hidden: [64, 64], seed: 4)
+        let net = try Network.dense(inputs: 1, hidden: [64, 64], seed: 4)
         var o = TrainingOptions(); o.epochs = 200; o.patience = 3; o.learningRate = 3e-2; o.seed = 1
         let history = try Trainer(network: net, options: o).train(data)
         #expect(history.count < 200, "early stopping never triggered")

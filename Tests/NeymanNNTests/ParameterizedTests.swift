@@ -16,7 +16,7 @@ struct ParameterizedTests {
         let background = (0..<90_000).map { _ in Float(rng.normal(sigma: 2)) }
         let data = try ParameterizedTraining.build(signal: signal, background: background, featureCount: 1, seed: 4)
         #expect(data.featureCount == 2 && data.count == 180_000)
-        let net = Network.dense(inputs: 2, hidden: [32, 32], activation: .relu, seed: 6)
+        let net = try Network.dense(inputs: 2, hidden: [32, 32], activation: .relu, seed: 6)
         var o = TrainingOptions()
         o.epochs = 30; o.batchSize = 256; o.learningRate = 1e-3; o.patience = 0; o.validationFraction = 0
         o.weightDecay = 1e-3; o.learningRateDecayPatience = 3; o.seed = 3

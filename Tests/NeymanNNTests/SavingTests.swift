@@ -13,7 +13,7 @@ struct SavingTests {
 
     @Test func savedAndReloadedModelPredictsBitIdentically() throws {
         let data = try gaussianPair(eventsPerClass: 1000, seed: 2, weightA: 2)
-        let net = Network.dense(inputs: 1, hidden: [8, 8], activation: .elu, dropout: 0.1, seed: 3)
+        let net = try Network.dense(inputs: 1, hidden: [8, 8], activation: .elu, dropout: 0.1, seed: 3)
         var o = TrainingOptions(); o.epochs = 2
         try Trainer(network: net, options: o).train(data)
         let path = temporaryPath("model.safetensors")
@@ -30,7 +30,7 @@ struct SavingTests {
     /// A ratio-loss model keeps its relative-ratio parameter: the reloaded model converts its output the same way.
     @Test func ratioModelKeepsItsAlpha() throws {
         let data = try gaussianPair(eventsPerClass: 1000, seed: 2)
-        let net = Network.dense(inputs: 1, hidden: [8], seed: 3, lossKind: .ratio)
+        let net = try Network.dense(inputs: 1, hidden: [8], seed: 3, lossKind: .ratio)
         var o = TrainingOptions(); o.epochs = 2; o.loss = .ratio; o.ratioAlpha = 0.05
         try Trainer(network: net, options: o).train(data)
         let path = temporaryPath("ratio.safetensors")
@@ -59,7 +59,7 @@ struct SavingTests {
     }
 
     @Test func damagedFilesGiveClearErrors() throws {
-        let net = Network.dense(inputs: 2, hidden: [4], seed: 1)
+        let net = try Network.dense(inputs: 2, hidden: [4], seed: 1)
         let path = temporaryPath("model.safetensors")
         try net.save(to: path)
         let good = try Data(contentsOf: URL(fileURLWithPath: path))

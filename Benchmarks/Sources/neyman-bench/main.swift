@@ -84,7 +84,7 @@ do {
         }
         let data = try TrainingData(features: x, labels: y, featureCount: k)
         let warm = data.subset(Array(0..<1000))
-        let net = Network.dense(inputs: k, hidden: [197, 197], activation: .relu, seed: 1)
+        let net = try Network.dense(inputs: k, hidden: [197, 197], activation: .relu, seed: 1)
         var o = TrainingOptions()
         o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 0; o.standardize = false
