@@ -15,7 +15,7 @@ struct BLASThreadingTests {
         #expect(BLASThreads.current == 1)
         #expect(BLASThreads.configuration.contains("OpenBLAS"))
         _ = try deterministicParallelMap(count: 8, threads: 2) { i in
-            Network.dense(inputs: 4, hidden: [16], seed: UInt64(i)).score([Float](repeating: 0.5, count: 40), rows: 10)
+            try Network.dense(inputs: 4, hidden: [16], seed: UInt64(i)).score([Float](repeating: 0.5, count: 40), rows: 10)
         }
         #expect(BLASThreads.current == 1)
     }
@@ -31,7 +31,7 @@ struct BLASThreadingTests {
             y.append(a ? 1 : 0)
         }
         let data = try TrainingData(features: x, labels: y, featureCount: d)
-        let net = Network.dense(inputs: d, hidden: [64, 64], seed: 3)
+        let net = try Network.dense(inputs: d, hidden: [64, 64], seed: 3)
         var o = TrainingOptions()
         o.epochs = 3; o.batchSize = 128; o.patience = 0; o.validationFraction = 0; o.seed = 4
         try Trainer(network: net, options: o).train(data)
@@ -50,7 +50,7 @@ struct BLASThreadingTests {
                 lock.lock(); let done = stop; lock.unlock()
                 if done { break }
                 _ = try? deterministicParallelMap(count: 4, threads: 2) { i in
-                    Network.dense(inputs: 32, hidden: [128, 128], seed: UInt64(i)).score(inputs, rows: 256)
+                    try Network.dense(inputs: 32, hidden: [128, 128], seed: UInt64(i)).score(inputs, rows: 256)
                 }
                 lock.lock(); maps += 1; lock.unlock()
             }
