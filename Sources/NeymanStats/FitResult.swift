@@ -45,12 +45,16 @@ public struct FitResult: Sendable {
     public let status: String
     /// Number of likelihood evaluations.
     public let evaluations: Int
+    /// Parameters that ended on an active bound (the gradient pushing outwards) and were held there for the
+    /// covariance, because the Hessian over all free parameters was not positive definite: their uncertainty is 0,
+    /// as for a fixed parameter, and ``status`` names them. Empty otherwise.
+    public internal(set) var heldAtBound: [String] = []
 
     /// The same result flagged as not converged, with `status` saying why: for checks made outside the minimiser
     /// (e.g. more free parameters than events), so that such a fit is never presented as a minimum.
     public func markedNotConverged(_ status: String) -> FitResult {
         FitResult(names: names, values: values, uncertainties: uncertainties, covariance: covariance, nll: nll, edm: edm,
-                  converged: false, status: status, evaluations: evaluations)
+                  converged: false, status: status, evaluations: evaluations, heldAtBound: heldAtBound)
     }
 
     /// `2 (-ln L)`: pyhf's `twice_nll`.
@@ -69,6 +73,44 @@ extension Minimizer {
     /// The status of a fit whose EDM criterion was met but whose Hessian is not positive definite.
     public static let singularHessianStatus = "not converged: the Hessian at the minimum is not positive definite "
         + "(a parameter or a combination of parameters is not determined by the data), no covariance"
+
+    /// The status of a converged fit whose covariance needed `names` held on their bounds.
+    public static func heldAtBoundStatus(_ names: [String]) -> String {
+        "ok; on an active bound, held there for the covariance (uncertainty 0): " + names.joined(separator: ", ")
+    }
+
+    /// Free parameters that end within `1e-3` of their range from a bound with the gradient pushing outwards
+    /// (index -> that bound): the minimum lies on the bound for them.
+    static func activeBounds(_ ctx: MinimizationContext, at x: [Double]) -> [Int: Double] {
+        let pars = ctx.likelihood.parameters
+        var gradient = [Double](repeating: 0, count: x.count)
+        if let cached = ctx.cachedGradient(at: x) { gradient = cached } else {
+            _ = ctx.likelihood.negativeLogLikelihood(x, gradient: &gradient)
+        }
+        var atBound: [Int: Double] = [:]
+        for k in ctx.free {
+            let lo = pars[k].lower, hi = pars[k].upper
+            let scale = lo.isFinite && hi.isFinite ? hi - lo : max(1, abs(x[k]))
+            if lo.isFinite && x[k] - lo < 1e-3 * scale && gradient[k] > 0 { atBound[k] = lo }
+            if hi.isFinite && hi - x[k] < 1e-3 * scale && gradient[k] < 0 { atBound[k] = hi }
+        }
+        return atBound
+    }
+
+    /// The covariance with the parameters on an active bound held fixed (zero rows and columns), and their indices;
+    /// `nil` when there are none or the Hessian of the others is not positive definite either.
+    func reducedCovariance(_ ctx: MinimizationContext, at x: [Double]) -> (covariance: [Double], held: [Int])? {
+        let held = Self.activeBounds(ctx, at: x).keys.sorted()
+        guard !held.isEmpty else { return nil }
+        let rest = ctx.free.filter { !held.contains($0) }
+        guard !rest.isEmpty else { return ([Double](repeating: 0, count: x.count * x.count), held) }
+        let pars = ctx.likelihood.parameters
+        let reduced = MinimizationContext(likelihood: ctx.likelihood, template: x, free: rest,
+                                          transforms: rest.map { BoundTransform(lower: pars[$0].lower, upper: pars[$0].upper) })
+        guard let cov = externalCovariance(reduced, at: x) else { return nil }
+        ctx.evaluations += reduced.evaluations
+        return (cov, held)
+    }
 
     /// The checks of ``minimize(_:start:fixed:)`` on its arguments.
     static func checkArguments(parameters pars: [Parameter], start: [Double]?, fixed: [Int: Double]) throws {

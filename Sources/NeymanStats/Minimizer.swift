@@ -71,18 +71,9 @@ public struct Minimizer: Sendable {
         // minimum *on* the bound. The sine transform only approaches it (dp/du -> 0 there), so refit with those
         // parameters fixed on their bounds and keep that point if it is at least as good: mu_hat = 0 exactly, not 2e-5.
         func refitOnActiveBounds() {
-            var atBound: [Int: Double] = [:]
-            var gradient = [Double](repeating: 0, count: n)
-            if let cached = ctx.cachedGradient(at: xBest) { gradient = cached } else {
-                _ = likelihood.negativeLogLikelihood(xBest, gradient: &gradient)
-            }
-            for k in free {
-                let lo = pars[k].lower, hi = pars[k].upper
-                let scale = lo.isFinite && hi.isFinite ? hi - lo : max(1, abs(xBest[k]))
-                if lo.isFinite && xBest[k] - lo < 1e-3 * scale && gradient[k] > 0 { atBound[k] = lo }
-                if hi.isFinite && hi - xBest[k] < 1e-3 * scale && gradient[k] < 0 { atBound[k] = hi }
-            }
+            let atBound = Self.activeBounds(ctx, at: xBest)
             guard !atBound.isEmpty else { return }
+            var gradient = [Double](repeating: 0, count: n)
             var start = xBest
             for (k, v) in atBound { start[k] = v }
             let onBound = minimizeWithoutBoundCheck(likelihood, start: start, fixed: fixed.merging(atBound) { a, _ in a })
@@ -122,22 +113,29 @@ public struct Minimizer: Sendable {
         var covariance: [Double]? = nil
         var uncertainties = [Double](repeating: 0, count: n)
         var status = converged ? "ok" : "not converged (EDM \(edmBest) after \(stages.joined(separator: ", ")))"
+        var held: [Int] = []
         if options.computeCovariance {
             if let cov = externalCovariance(ctx, at: xBest) {
                 covariance = cov
-                for k in 0..<n { uncertainties[k] = cov[k * n + k].squareRoot() }
-            } else {
+            } else if let (cov, onBound) = reducedCovariance(ctx, at: xBest) {
+                // The Hessian over every free parameter is singular only through parameters on an active bound: the
+                // covariance of the others, those held on their bounds like fixed parameters.
+                covariance = cov
+                held = onBound
+                if converged { status = Self.heldAtBoundStatus(onBound.map { pars[$0].name }) }
+            } else if converged {
+                converged = false
+                status = Self.singularHessianStatus
+            }
+            if let cov = covariance { for k in 0..<n { uncertainties[k] = cov[k * n + k].squareRoot() } } else {
                 for k in free { uncertainties[k] = .nan }
-                if converged {
-                    converged = false
-                    status = Self.singularHessianStatus
-                }
             }
         } else {
             for k in free { uncertainties[k] = .nan }
         }
         return FitResult(names: pars.map(\.name), values: xBest, uncertainties: uncertainties, covariance: covariance,
-                         nll: nllBest, edm: edmBest, converged: converged, status: status, evaluations: ctx.evaluations)
+                         nll: nllBest, edm: edmBest, converged: converged, status: status, evaluations: ctx.evaluations,
+                         heldAtBound: held.map { pars[$0].name })
     }
 
     /// The minimisation stages without the active-bound refit (used by that refit itself).
@@ -350,7 +348,7 @@ public struct Minimizer: Sendable {
 
     /// Covariance in external coordinates: the inverse of the finite-difference Hessian of the analytic gradient,
     /// embedded in an `n x n` matrix with zeros for fixed parameters.
-    private func externalCovariance(_ ctx: MinimizationContext, at x: [Double]) -> [Double]? {
+    func externalCovariance(_ ctx: MinimizationContext, at x: [Double]) -> [Double]? {
         let free = ctx.free
         let m = free.count
         let n = x.count

@@ -224,7 +224,7 @@ struct FitCommand: ParsableCommand {
         abstract: "Maximum-likelihood fit of mu and the nuisance parameters, with uncertainties from the Hessian.",
         discussion: """
         JSON keys: mu_hat, mu_uncertainty, parameters (name -> value), uncertainties (name -> value), twice_nll,
-        converged, status. A fit that did not converge, or whose Hessian is not positive definite (a parameter the data
+        converged, status, at_bound (parameters held on an active bound for the covariance: uncertainty 0). A fit that did not converge, or whose Hessian is not positive definite (a parameter the data
         do not determine), is converged: false and exits with status 1.
         """
     )
@@ -245,7 +245,9 @@ struct FitCommand: ParsableCommand {
                 ("twice_nll", .number(fit.twiceNLL)),
                 ("converged", .bool(fit.converged)),
                 ("status", .string(fit.status)),
+                ("at_bound", .array(fit.heldAtBound.map { .string($0) })),
             ]
+            if fit.converged && !fit.heldAtBound.isEmpty { CLIExit.writeLine("neyman: warning: \(fit.status)") }
             var failure: String? = fit.converged ? nil : fit.status
             if failure == nil, let key = OutputOptions.firstNonFinite(json) { failure = "\(key) is not a finite number" }
             try output.report(json, failure: failure) {

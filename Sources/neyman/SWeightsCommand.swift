@@ -12,7 +12,7 @@ struct SWeightsCommand: ParsableCommand {
         discussion: """
         JSON keys: yields {signal, background}, yield_errors, covariance (2x2 of the yields, signal first), parameters
         (name -> value), parameter_errors, sum_weights {signal, background}, converged, status, method, n, n_in_range,
-        weights_written, and with --control: independence {signal, background: {tau, p_value, independent}}.
+        weights_written, at_bound (parameters held on an active bound for the covariance: error 0), and with --control: independence {signal, background: {tau, p_value, independent}}.
         Events outside --range take no part in the fit; their rows are kept in the output with sw_signal = sw_background = 0.
         An unconverged fit (also: more free parameters than events in the range, or a Hessian that is not positive
         definite) writes no weights unless --allow-unconverged is given; either way it exits with status 1, and the JSON
@@ -113,6 +113,7 @@ struct SWeightsCommand: ParsableCommand {
         if write {
             try CSVWriter.write(data.namedColumns + [("sw_signal", sw.signal), ("sw_background", sw.background)], to: out)
         }
+        if fit.converged && !fit.fit.heldAtBound.isEmpty { CLIExit.writeLine("neyman: warning: \(fit.fit.status)") }
         let members = json(fit: fit, sw: sw, independence: independence, n: masses.count, written: write)
         var failure: String? = nil
         if !fit.converged {
@@ -142,6 +143,7 @@ struct SWeightsCommand: ParsableCommand {
             ("n", .integer(n)),
             ("n_in_range", .integer(fit.eventsInRange.count)),
             ("weights_written", .bool(written)),
+            ("at_bound", .array(fit.fit.heldAtBound.map { .string($0) })),
         ]
         if let independence {
             func entry(_ r: KendallTauResult) -> JSONValue {

@@ -106,23 +106,43 @@ struct MinimizerTests {
         #expect(r.uncertainties[1].isNaN)
     }
 
-    /// A minimum along a flat direction is not a unique minimum: with a covariance asked for, the fit is
+    /// `-ln L = (x - 1)^2 + 1e-12 y` on `y in [0, 1]`: the likelihood is flat in `y` to 1e-12, the EDM criterion is met
+    /// with `y` far from its bound, and the Hessian has no curvature in `y`. With a covariance asked for, the fit is
     /// `converged == false` and says why (it was `true` with status "ok; Hessian not positive definite").
     @Test func singularHessianIsNotConverged() throws {
         struct Flat: Likelihood {
-            let parameters = [Parameter("x", initial: 0.3), Parameter("y", initial: 0)]
-            func negativeLogLikelihood(_ p: [Double]) -> Double { (p[0] - 1) * (p[0] - 1) }
+            let parameters = [Parameter("x", initial: 0.3), Parameter("y", initial: 0.3, lower: 0, upper: 1)]
+            func negativeLogLikelihood(_ p: [Double]) -> Double { (p[0] - 1) * (p[0] - 1) + 1e-12 * p[1] }
             func negativeLogLikelihood(_ p: [Double], gradient: inout [Double]) -> Double {
-                gradient[0] = 2 * (p[0] - 1); gradient[1] = 0
+                gradient[0] = 2 * (p[0] - 1); gradient[1] = 1e-12
                 return negativeLogLikelihood(p)
             }
         }
         let r = try Minimizer().minimize(Flat())
-        #expect(abs(r.values[0] - 1) < 1e-6)
+        #expect(abs(r.values[0] - 1) < 1e-6 && r.values[1] > 0.1)
         #expect(!r.converged)
         #expect(r.status == Minimizer.singularHessianStatus)
+        #expect(r.covariance == nil && r.uncertainties[0].isNaN)
         // Without a covariance asked for (toys, scans) the EDM criterion alone decides.
         #expect(try Minimizer(options: .fast).minimize(Flat()).converged)
+    }
+
+    /// `-ln L = (x - 1)^2 + y` on `y in [0, 1]`: `y` ends on its bound with the gradient pushing outwards (an active
+    /// bound) and no curvature. The minimum is determined (by the bound): `y` is held there for the covariance, with
+    /// uncertainty 0, and the status names it; `x` keeps its Hesse error `sqrt(1/2)`.
+    @Test func activeBoundWithoutCurvatureIsHeld() throws {
+        struct Linear: Likelihood {
+            let parameters = [Parameter("x", initial: 0.3), Parameter("y", initial: 0.5, lower: 0, upper: 1)]
+            func negativeLogLikelihood(_ p: [Double]) -> Double { (p[0] - 1) * (p[0] - 1) + p[1] }
+            func negativeLogLikelihood(_ p: [Double], gradient: inout [Double]) -> Double {
+                gradient[0] = 2 * (p[0] - 1); gradient[1] = 1
+                return negativeLogLikelihood(p)
+            }
+        }
+        let r = try Minimizer().minimize(Linear())
+        #expect(r.converged && r.values[1] == 0)
+        #expect(r.heldAtBound == ["y"] && r.status == Minimizer.heldAtBoundStatus(["y"]))
+        #expect(r.uncertainties[1] == 0 && abs(r.uncertainties[0] - 0.5.squareRoot()) < 1e-5)
     }
 
     /// A start point of the wrong length is an error naming both lengths; it used to be replaced by the initial values
