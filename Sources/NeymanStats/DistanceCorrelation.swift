@@ -72,7 +72,9 @@ public struct DistanceCorrelation: Sendable, Equatable {
     /// ``dCor2`` and ``uDCor2`` are formed from these, so they are right even when the original-unit `dCov²` is not
     /// a finite double (input near 1e307 gives `dCov²` near 1e614). `nil` when the original units were used throughout.
     public struct ScaleFree: Sendable, Equatable {
+        /// `dCov²`, `dVar²(x)`, `dVar²(y)` of the scaled samples (V-statistics).
         public var dCov2, dVarX2, dVarY2: Double
+        /// The U-statistics of the scaled samples, `nil` as in the original units.
         public var uDCov2, uDVarX2, uDVarY2: Double?
 
         mutating func zeroX() { dCov2 = 0; dVarX2 = 0; if uDCov2 != nil { uDCov2 = 0; uDVarX2 = 0 } }
