@@ -170,7 +170,9 @@ struct ModelOptions: ParsableArguments {
     /// The model and the observed data, checked to be testable (``BinnedModel/checkTestable(_:)``).
     func build() throws -> (BinnedModel, BinnedData) {
         let (model, data) = try buildUnchecked()
-        try model.checkTestable(data)
+        do { try model.checkTestable(data) } catch let e as NeymanError {
+            throw workspace.map { e.inFile($0) } ?? e
+        }
         return (model, data)
     }
 
