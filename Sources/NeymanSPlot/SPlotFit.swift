@@ -65,8 +65,18 @@ public struct SPlotFitResult: Sendable {
 /// Starting values: yields and shapes from the data (``StartingValues``), each clamped into its bounds, then
 /// overridden by `start`; `fixed` parameters are held at the given values.
 ///
+/// A fit with more free parameters than events (of non-zero weight) in the range is never a unique minimum, whatever
+/// the minimiser reports: its result is `converged == false` with ``tooFewEventsStatus(free:events:)`` as status.
+/// So is a fit whose Hessian is not positive definite (``Minimizer``).
+///
 /// See also ``SWeights`` for what to do with the result, and ``ZBosonSample`` for a worked example.
 public enum SPlotFit {
+    /// The status of a fit with more free parameters than events.
+    public static func tooFewEventsStatus(free: Int, events: Int) -> String {
+        "not converged: \(free) free parameters but only \(events) event\(events == 1 ? "" : "s") in the range; "
+            + "the parameters are not determined by the data (fix some of them)"
+    }
+
     /// - Parameters:
     ///   - masses: the discriminating variable, one value per event (any events; out-of-range ones are skipped).
     ///   - weights: per-event weights, or `nil`.
@@ -122,7 +132,12 @@ public enum SPlotFit {
             x0[k] = v
         }
         for k in pars.indices { likelihood.parameters[k].initial = x0[k] }
-        let result = Minimizer(options: options).minimize(likelihood, start: x0, fixed: fixedIndex)
+        var result = try Minimizer(options: options).minimize(likelihood, start: x0, fixed: fixedIndex)
+        let freeCount = pars.indices.filter { fixedIndex[$0] == nil }.count
+        let eventCount = w.map { $0.filter { $0 != 0 }.count } ?? m.count
+        if freeCount > eventCount {
+            result = result.markedNotConverged(Self.tooFewEventsStatus(free: freeCount, events: eventCount))
+        }
         return SPlotFitResult(model: model, fit: result, eventsInRange: inRange,
                               fixedNames: fixedIndex.keys.sorted().map { names[$0] })
     }

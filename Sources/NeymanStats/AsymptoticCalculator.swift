@@ -1,3 +1,4 @@
+@preconcurrency import CGSL
 import Foundation
 import NeymanCore
 
@@ -16,6 +17,14 @@ import NeymanCore
 /// ```
 /// For `q~` with `q <= q_A` this reduces to `CLs+b = 1 - Phi(sqrt(q))`, and beyond to
 /// `1 - Phi((q + q_A)/(2 sqrt(q_A)))` (formulas.md §3).
+///
+/// Defined edge cases (the formulas above would give 0/0):
+/// - **No sensitivity** (`q_A = 0`: the tested `mu = 0`, where signal-plus-background *is* background-only, or a
+///   signal too small to change the expected counts): the two hypotheses coincide, so `t = sqrt(q)`,
+///   `CLs+b = CLb = Phi(-sqrt(q))` and `CLs = 1`, observed and expected. (For `q~`, `q_mu <= q_A = 0` gives the
+///   `sqrt(q) - sqrt(q_A)` branch; the other branch divides by `sqrt(q_A) = 0`.)
+/// - **Far tails** (`CLb` underflows to 0 for `t > 37.5`): `CLs = exp(ln Q(t + sqrt(q_A)) - ln Q(t))` from
+///   `gsl_sf_log_erfc`, a finite number, never 0/0.
 public struct AsymptoticCalculator<Model: StatisticalModel>: Sendable {
     public let profile: ProfileLikelihood<Model>
     public let statistic: TestStatistic
@@ -38,15 +47,17 @@ public struct AsymptoticCalculator<Model: StatisticalModel>: Sendable {
     /// `(t, sqrt(q_A), q, q_A, converged)` at `mu`.
     public func transformedStatistic(mu: Double) throws -> (t: Double, sqrtQA: Double, q: Double, qA: Double, converged: Bool) {
         let observed = try profile.evaluate(statistic, mu: mu, data: data)
-        let asimov = try profile.evaluate(statistic, mu: mu, data: asimovData)
-        let q = observed.value, qA = asimov.value
+        // At mu = 0 (q, q~) signal-plus-background is background-only: q_A = 0 by definition, not by a fit's rounding.
+        let coincide = statistic != .q0 && mu == 0
+        let asimov = coincide ? nil : try profile.evaluate(statistic, mu: mu, data: asimovData)
+        let q = observed.value, qA = asimov?.value ?? 0
         let sq = q.squareRoot(), sqA = qA.squareRoot()
         let t: Double
         switch statistic {
         case .q0, .qmu: t = sq - sqA
-        case .qmuTilde: t = sq < sqA ? sq - sqA : (q - qA) / (2 * sqA)
+        case .qmuTilde: t = sq < sqA || sqA == 0 ? sq - sqA : (q - qA) / (2 * sqA)
         }
-        return (t, sqA, q, qA, observed.converged && asimov.converged)
+        return (t, sqA, q, qA, observed.converged && (asimov?.converged ?? true))
     }
 
     /// The CLs test of `mu`.
@@ -61,13 +72,19 @@ public struct AsymptoticCalculator<Model: StatisticalModel>: Sendable {
         return HypothesisTestResult(mu: mu, statistic: statistic, calculator: "asymptotic", observedStatistic: q,
                                     clsb: clsb, clb: clb, cls: cls, clsbExpected: es, clbExpected: eb, clsExpected: ec,
                                     asimovStatistic: qA, toys: 0, clsbError: nil, clbError: nil, clsError: nil,
-                                    fitsConverged: converged, convergedFraction: converged ? 1 : 0)
+                                    fitsConverged: converged, observedFitsConverged: converged, convergedFraction: converged ? 1 : 0)
     }
 
     /// `(CLs+b, CLb, CLs)` for the transformed statistic `t` (pyhf: `sb_dist` shifted by `-sqrt(q_A)`, `b_dist` by 0).
-    @inlinable public static func pValues(t: Double, sqrtQA: Double) -> (Double, Double, Double) {
+    /// `sqrtQA == 0` gives `CLs = 1` exactly; when `CLb` underflows, `CLs` comes from the logarithms of the tails.
+    public static func pValues(t: Double, sqrtQA: Double) -> (Double, Double, Double) {
         let clsb = Normal.cdf(-(t + sqrtQA))
         let clb = Normal.cdf(-t)
-        return (clsb, clb, clsb / clb)
+        if sqrtQA == 0 { return (clb, clb, 1) }
+        if clb > 1e-300 { return (clsb, clb, clsb / clb) }
+        return (clsb, clb, Foundation.exp(logSurvival(t + sqrtQA) - logSurvival(t)))
     }
+
+    /// `ln(1 - Phi(x))`, finite far into the tail: `ln(erfc(x / sqrt 2) / 2)` with `gsl_sf_log_erfc`.
+    static func logSurvival(_ x: Double) -> Double { gsl_sf_log_erfc(x / 2.0.squareRoot()) - M_LN2 }
 }

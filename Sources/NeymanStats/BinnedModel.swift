@@ -202,6 +202,69 @@ public struct BinnedModel: Sendable {
     }
 }
 
+extension BinnedModel {
+    /// The largest count, yield or template value a test accepts: `1e12`. Beyond it the rounding of `-ln L` (about
+    /// `1e-16 * n ln n` per bin) reaches `1e-3` and the test statistic, a difference of two such values, is no longer
+    /// accurate; no physical bin comes near it (and `b = 1e300` would make every `mu` look the same).
+    public static let maximumCount = 1e12
+
+    /// Where bin `b` sits, for messages: `"bin 3"`, or `"channel 'sr' bin 1"` for a named channel.
+    public func binDescription(_ b: Int) -> String {
+        guard let c = channels.first(where: { $0.bins.contains(b) }), channels.count > 1 || c.name != "singlechannel" else {
+            return "bin \(b)"
+        }
+        return "channel '\(c.name)' bin \(b - c.bins.lowerBound)"
+    }
+
+    /// Checks that a test of `mu` on `data` means something, before any fit:
+    /// - the yields are not all 0, and every nominal yield, template value and observed count is at most
+    ///   ``maximumCount`` in size;
+    /// - `mu` changes the expected counts in some bin (`lambda(mu = 1) != lambda(mu = 0)` with the other parameters at
+    ///   their initial values): otherwise the data say nothing about `mu`;
+    /// - every bin with observed events has some sample that can contribute to it (otherwise `-ln L` is infinite for
+    ///   every parameter value).
+    ///
+    /// - Throws: ``NeymanError/invalidInput(_:_:)`` naming the sample and bin (or the parameter of interest).
+    public func checkTestable(_ data: BinnedData) throws {
+        try validate(data)
+        let poiName = parameters[poiIndex].name
+        for sample in samples {
+            var values = sample.nominal.enumerated().map { ($0.offset, $0.element, "nominal yield") }
+            for m in sample.modifiers {
+                if case .histosys(_, let up, let down) = m {
+                    values += up.enumerated().map { ($0.offset, $0.element, "histosys up template") }
+                    values += down.enumerated().map { ($0.offset, $0.element, "histosys down template") }
+                }
+            }
+            for (b, v, what) in values where !(abs(v) <= Self.maximumCount) {
+                throw NeymanError.invalid("the \(what) of sample '\(sample.name)' in \(binDescription(b)) is \(v); "
+                                          + "values must be finite and at most \(String(format: "%g", Self.maximumCount)) in size", key: sample.name)
+            }
+        }
+        for (b, n) in data.main.enumerated() where n > Self.maximumCount {
+            throw NeymanError.invalid("the observed count in \(binDescription(b)) is \(n); counts must be at most \(String(format: "%g", Self.maximumCount))")
+        }
+        guard samples.contains(where: { s in s.nominal.contains { $0 != 0 } }) else {
+            throw NeymanError.invalid("every sample's yield is 0 in every bin: the model predicts no events", parameter: poiName)
+        }
+        var theta = initialValues
+        theta[poiIndex] = 1
+        let atOne = expectedMain(theta)
+        theta[poiIndex] = 0
+        let atZero = expectedMain(theta)
+        guard atOne != atZero else {
+            throw NeymanError.invalid("the parameter of interest '\(poiName)' does not change the expected counts in any bin "
+                                      + "(the samples it scales have zero yield): the data cannot measure it", parameter: poiName)
+        }
+        var reachable = [Bool](repeating: false, count: binCount)
+        for bin in compiled.termBin { reachable[bin] = true }
+        for (b, n) in data.main.enumerated() where n > 0 && !reachable[b] {
+            throw NeymanError.invalid("\(binDescription(b)) has \(n) observed events but no sample contributes to it "
+                                      + "(every yield there is 0): the likelihood is 0 for any parameters")
+        }
+    }
+}
+
 /// Observed (or pseudo-) data of a ``BinnedModel``: main-measurement counts per bin and the auxiliary
 /// measurements of the constraints (pyhf's `data = observations + model.config.auxdata`).
 public struct BinnedData: Sendable, Equatable {

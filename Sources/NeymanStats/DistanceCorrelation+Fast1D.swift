@@ -69,6 +69,7 @@ extension DistanceCorrelation {
         dCov2 = 0
         dVarX2 = 0
         if uDCov2 != nil { uDCov2 = 0; uDVarX2 = 0 }
+        scaleFree?.zeroX()
     }
 
     /// Sets every statistic that involves a constant `y` to exactly 0.
@@ -76,11 +77,12 @@ extension DistanceCorrelation {
         dCov2 = 0
         dVarY2 = 0
         if uDCov2 != nil { uDCov2 = 0; uDVarY2 = 0 }
+        scaleFree?.zeroY()
     }
 }
 
 /// The sums from which every statistic of ``DistanceCorrelation/univariate(x:y:weights:)`` follows (weights
-/// normalised to mean 1, `x` and `y` centred and scaled by `scaleX`, `scaleY`).
+/// normalised to mean 1, `x` and `y` centred and scaled by `2^exponentX`, `2^exponentY`).
 struct Fast1DSums {
     var n: Int
     /// `W = sum w` (= n up to rounding after normalisation).
@@ -89,8 +91,9 @@ struct Fast1DSums {
     var tAB = 0.0, tAA = 0.0, tBB = 0.0
     /// `sum w α β`, `sum w α²`, `sum w β²`, `sum w α`, `sum w β`.
     var sAB = 0.0, sAA = 0.0, sBB = 0.0, sA = 0.0, sB = 0.0
-    /// The powers of two `x` and `y` were multiplied by.
-    var scaleX = 1.0, scaleY = 1.0
+    /// The powers of two `x` and `y` were multiplied by: `2^exponentX`, `2^exponentY` (kept as exponents: for input
+    /// near 1e307 or 1e-307 the factor itself may not be a finite double).
+    var exponentX = 0, exponentY = 0
 
     /// One event while sorting: centred, scaled values, weight, and `α` once known.
     struct Event {
@@ -109,19 +112,25 @@ struct Fast1DSums {
             let f = Double(n) / total
             for i in 0..<n { w[i] *= f }
         }
+        // First into [-1, 1) by a power of two (exact), so that the mean and the differences cannot overflow for any
+        // finite input (values near 1e307 would overflow a plain sum); then centred and scaled again.
+        let ex0 = Fast1DSums.scaleExponent(x.reduce(0) { max($0, abs($1)) })
+        let ey0 = Fast1DSums.scaleExponent(y.reduce(0) { max($0, abs($1)) })
+        let xs = x.map { Fast1DSums.scaled($0, ex0) }, ys = y.map { Fast1DSums.scaled($0, ey0) }
         var total = 0.0, mx = 0.0, my = 0.0
-        for i in 0..<n { total += w[i]; mx += w[i] * x[i]; my += w[i] * y[i] }
+        for i in 0..<n { total += w[i]; mx += w[i] * xs[i]; my += w[i] * ys[i] }
         mx /= total
         my /= total
         var maxX = 0.0, maxY = 0.0
-        for i in 0..<n { maxX = max(maxX, abs(x[i] - mx)); maxY = max(maxY, abs(y[i] - my)) }
-        scaleX = Fast1DSums.powerOfTwoScale(maxX)
-        scaleY = Fast1DSums.powerOfTwoScale(maxY)
+        for i in 0..<n { maxX = max(maxX, abs(xs[i] - mx)); maxY = max(maxY, abs(ys[i] - my)) }
+        let ex1 = Fast1DSums.scaleExponent(maxX), ey1 = Fast1DSums.scaleExponent(maxY)
+        exponentX = ex0 + ex1
+        exponentY = ey0 + ey1
 
         var events = [Event](repeating: Event(y: 0, x: 0, w: 0, alpha: 0), count: n)
         var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
         for i in 0..<n {
-            let xc = (x[i] - mx) * scaleX, yc = (y[i] - my) * scaleY, wi = w[i]
+            let xc = Fast1DSums.scaled(xs[i] - mx, ex1), yc = Fast1DSums.scaled(ys[i] - my, ey1), wi = w[i]
             events[i] = Event(y: yc, x: xc, w: wi, alpha: 0)
             sx += wi * xc; sy += wi * yc
             sxx += wi * xc * xc; syy += wi * yc * yc; sxy += wi * xc * yc
@@ -153,10 +162,15 @@ struct Fast1DSums {
         sAB = sab; sAA = saa; sBB = sbb; sA = sa; sB = sb
     }
 
-    /// `2^-e` with `2^(e-1) <= m < 2^e`, so that `m * scale` is in [0.5, 1); 1 for `m == 0`.
-    static func powerOfTwoScale(_ m: Double) -> Double {
-        guard m > 0, m.isFinite else { return 1 }
-        return Double(sign: .plus, exponent: -(Int(m.exponent) + 1), significand: 1)
+    /// `-e` with `2^(e-1) <= m < 2^e`, so that `m * 2^-e` is in [0.5, 1); 0 for `m == 0`.
+    static func scaleExponent(_ m: Double) -> Int {
+        guard m > 0, m.isFinite else { return 0 }
+        return -(Int(m.exponent) + 1)
+    }
+
+    /// `v * 2^e` (exact unless the result is subnormal; overflows to infinity only if the true value does).
+    @inline(__always) static func scaled(_ v: Double, _ e: Int) -> Double {
+        e == 0 ? v : Double(sign: .plus, exponent: e, significand: v)
     }
 
     /// For events sorted by `y` (`byY`) or by `x`, calls `body(k, sum_j w_j |v_k - v_j|)` for every k.
@@ -250,21 +264,27 @@ struct Fast1DSums {
             // (1/W²) [ T - 2 s/W + a b/W² ]
             (t - 2 * s / W + a * b / (W * W)) / (W * W)
         }
-        let ux = 1 / scaleX, uy = 1 / scaleY
-        var r = DistanceCorrelation(n: n,
-                                    dCov2: vStat(tAB, sAB, sA, sB) * ux * uy,
-                                    dVarX2: vStat(tAA, sAA, sA, sA) * ux * ux,
-                                    dVarY2: vStat(tBB, sBB, sB, sB) * uy * uy,
-                                    uDCov2: nil, uDVarX2: nil, uDVarY2: nil, method: .fast1D)
+        // Back to the original units: x was multiplied by 2^exponentX, so dCov² by 2^(exponentX + exponentY).
+        let exy = -(exponentX + exponentY), exx = -2 * exponentX, eyy = -2 * exponentY
+        var scaleFree = DistanceCorrelation.ScaleFree(dCov2: vStat(tAB, sAB, sA, sB), dVarX2: vStat(tAA, sAA, sA, sA),
+                                                      dVarY2: vStat(tBB, sBB, sB, sB), uDCov2: nil, uDVarX2: nil, uDVarY2: nil)
         if unbiased && n >= 4 {
             let m = Double(n)
             func uStat(_ t: Double, _ s: Double, _ a: Double, _ b: Double) -> Double {
                 t / (m * (m - 3)) - 2 * s / (m * (m - 2) * (m - 3)) + a * b / (m * (m - 1) * (m - 2) * (m - 3))
             }
-            r.uDCov2 = uStat(tAB, sAB, sA, sB) * ux * uy
-            r.uDVarX2 = uStat(tAA, sAA, sA, sA) * ux * ux
-            r.uDVarY2 = uStat(tBB, sBB, sB, sB) * uy * uy
+            scaleFree.uDCov2 = uStat(tAB, sAB, sA, sB)
+            scaleFree.uDVarX2 = uStat(tAA, sAA, sA, sA)
+            scaleFree.uDVarY2 = uStat(tBB, sBB, sB, sB)
         }
+        var r = DistanceCorrelation(n: n,
+                                    dCov2: Self.scaled(scaleFree.dCov2, exy),
+                                    dVarX2: Self.scaled(scaleFree.dVarX2, exx),
+                                    dVarY2: Self.scaled(scaleFree.dVarY2, eyy),
+                                    uDCov2: scaleFree.uDCov2.map { Self.scaled($0, exy) },
+                                    uDVarX2: scaleFree.uDVarX2.map { Self.scaled($0, exx) },
+                                    uDVarY2: scaleFree.uDVarY2.map { Self.scaled($0, eyy) }, method: .fast1D)
+        r.scaleFree = scaleFree
         return r
     }
 }

@@ -68,11 +68,37 @@ public struct DistanceCorrelation: Sendable, Equatable {
     /// The algorithm used.
     public var method: Method
 
+    /// The same statistics in the units the algorithm computed them in (`x`, `y` scaled by powers of two): the ratios
+    /// ``dCor2`` and ``uDCor2`` are formed from these, so they are right even when the original-unit `dCov²` is not
+    /// a finite double (input near 1e307 gives `dCov²` near 1e614). `nil` when the original units were used throughout.
+    public struct ScaleFree: Sendable, Equatable {
+        /// `dCov²`, `dVar²(x)`, `dVar²(y)` of the scaled samples (V-statistics).
+        public var dCov2, dVarX2, dVarY2: Double
+        /// The U-statistics of the scaled samples, `nil` as in the original units.
+        public var uDCov2, uDVarX2, uDVarY2: Double?
+
+        mutating func zeroX() { dCov2 = 0; dVarX2 = 0; if uDCov2 != nil { uDCov2 = 0; uDVarX2 = 0 } }
+        mutating func zeroY() { dCov2 = 0; dVarY2 = 0; if uDCov2 != nil { uDCov2 = 0; uDVarY2 = 0 } }
+    }
+
+    /// See ``ScaleFree``.
+    public var scaleFree: ScaleFree? = nil
+
+    /// Whether every V- and U-statistic is a finite double in the original units (false only when they overflow:
+    /// `|x|`, `|y|` beyond about 1e154). ``dCor``, ``dCor2`` and ``uDCor2`` are finite regardless.
+    public var isRepresentable: Bool {
+        [dCov2, dVarX2, dVarY2].allSatisfy(\.isFinite) && [uDCov2, uDVarX2, uDVarY2].allSatisfy { $0?.isFinite ?? true }
+    }
+
     /// Whether per-event weights were used.
     public var isWeighted: Bool { method == .weightedFast1D || method == .weightedDefinition }
 
-    /// `dCor² = dCov² / sqrt(dVar²(x) dVar²(y))`, 0 when the denominator is 0 (constant input).
-    public var dCor2: Double { DistanceCorrelation.ratio(dCov2, dVarX2, dVarY2) }
+    /// `dCor² = dCov² / sqrt(dVar²(x) dVar²(y))`, 0 when the denominator is 0 (constant input); from ``scaleFree``
+    /// when present.
+    public var dCor2: Double {
+        if let s = scaleFree { return DistanceCorrelation.ratio(s.dCov2, s.dVarX2, s.dVarY2) }
+        return DistanceCorrelation.ratio(dCov2, dVarX2, dVarY2)
+    }
 
     /// `dCor = sqrt(dCor²)`; a rounding-level negative `dCor²` (possible only through cancellation) gives 0.
     public var dCor: Double { max(dCor2, 0).squareRoot() }
@@ -85,8 +111,9 @@ public struct DistanceCorrelation: Sendable, Equatable {
     /// V-statistic `dVar²` of the same variable is therefore taken as 0 (for non-degenerate samples the two agree
     /// to O(1/n)).
     public var uDCor2: Double? {
-        guard let c = uDCov2, let vx = uDVarX2, let vy = uDVarY2 else { return nil }
-        guard vx > 1e-12 * dVarX2, vy > 1e-12 * dVarY2 else { return 0 }
+        let s = scaleFree ?? ScaleFree(dCov2: dCov2, dVarX2: dVarX2, dVarY2: dVarY2, uDCov2: uDCov2, uDVarX2: uDVarX2, uDVarY2: uDVarY2)
+        guard let c = s.uDCov2, let vx = s.uDVarX2, let vy = s.uDVarY2 else { return nil }
+        guard vx > 1e-12 * s.dVarX2, vy > 1e-12 * s.dVarY2 else { return 0 }
         return DistanceCorrelation.ratio(c, vx, vy)
     }
 

@@ -26,8 +26,11 @@ public struct HypothesisTestResult: Sendable {
     public let clsbError: Double?
     public let clbError: Double?
     public let clsError: Double?
-    /// Every fit behind the result converged (for toys: the fraction of toy fits that did).
+    /// Every fit behind the result converged (for toys: the fits to every pseudo-experiment too).
     public let fitsConverged: Bool
+    /// The fits to the observed data (and, asymptotic, to the Asimov data) converged: the result is trusted when this
+    /// holds, even if some toy fits did not (those are counted in ``convergedFraction``).
+    public let observedFitsConverged: Bool
     /// Toys: the fraction of pseudo-experiments whose fits all converged.
     public let convergedFraction: Double
 }

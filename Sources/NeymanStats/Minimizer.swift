@@ -2,62 +2,6 @@
 import Foundation
 import NeymanCore
 
-/// Settings of ``Minimizer``.
-public struct MinimizerOptions: Sendable {
-    /// Convergence: the estimated distance to the minimum, `EDM = g^T H^-1 g / 2` (in units of `-ln L`), must fall
-    /// below this. `1e-10` makes `-2 ln lambda` accurate to about `1e-9`, well inside what CLs needs.
-    public var edmTolerance: Double = 1e-10
-    /// Iteration limit of each BFGS or simplex run.
-    public var maxIterations: Int = 2000
-    /// Compute the covariance matrix (inverse Hessian of `-ln L` in the parameters themselves) at the minimum.
-    public var computeCovariance: Bool = true
-    /// First trial step of BFGS, in internal (transformed) units.
-    public var initialStep: Double = 0.1
-
-    public init(edmTolerance: Double = 1e-10, maxIterations: Int = 2000, computeCovariance: Bool = true) {
-        self.edmTolerance = edmTolerance
-        self.maxIterations = maxIterations
-        self.computeCovariance = computeCovariance
-    }
-
-    /// No covariance: for the many fits inside toys and scans, where only the minimum is used.
-    public static var fast: MinimizerOptions { MinimizerOptions(computeCovariance: false) }
-}
-
-/// The outcome of one minimisation. A fit that did not converge says so in ``converged`` and ``status``;
-/// its numbers are the best point found, never presented as a minimum.
-public struct FitResult: Sendable {
-    /// Parameter names, in order.
-    public let names: [String]
-    /// Best-fit values (fixed parameters at their fixed values).
-    public let values: [Double]
-    /// `sqrt` of the covariance diagonal; 0 for fixed parameters; NaN when no valid covariance was computed.
-    public let uncertainties: [Double]
-    /// Row-major `n x n` covariance (zero rows and columns for fixed parameters), or `nil` if not computed or the
-    /// Hessian was not positive definite.
-    public let covariance: [Double]?
-    /// `-ln L` at the minimum.
-    public let nll: Double
-    /// Estimated distance to the minimum at the end (`g^T H^-1 g / 2`).
-    public let edm: Double
-    /// True when the EDM criterion was met.
-    public let converged: Bool
-    /// What happened: `"ok"`, or which stages ran and why the result is not trusted.
-    public let status: String
-    /// Number of likelihood evaluations.
-    public let evaluations: Int
-
-    /// `2 (-ln L)`: pyhf's `twice_nll`.
-    public var twiceNLL: Double { 2 * nll }
-
-    /// The value of parameter `name`, if present.
-    public func value(_ name: String) -> Double? { names.firstIndex(of: name).map { values[$0] } }
-    /// The uncertainty of parameter `name`, if present.
-    public func uncertainty(_ name: String) -> Double? { names.firstIndex(of: name).map { uncertainties[$0] } }
-    /// Covariance element for parameters `i`, `j`.
-    public func covariance(_ i: Int, _ j: Int) -> Double? { covariance.map { $0[i * names.count + j] } }
-}
-
 /// Maximum-likelihood fits: minimises `-ln L` with GSL's `vector_bfgs2` on analytic gradients, with bounds by the
 /// smooth MINUIT transform (``BoundTransform``), a Newton polish on a finite-difference Hessian of the analytic
 /// gradient, and fallbacks before it gives up:
@@ -83,12 +27,19 @@ public struct Minimizer: Sendable {
 
     /// Minimise `likelihood` starting from `start` (default: the parameters' initial values), holding the parameters
     /// in `fixed` (index -> value) and those marked ``Parameter/isFixed`` constant.
-    public func minimize(_ likelihood: any Likelihood, start: [Double]? = nil, fixed: [Int: Double] = [:]) -> FitResult {
+    ///
+    /// Convergence needs the EDM criterion and, when ``MinimizerOptions/computeCovariance`` is set, a positive-definite
+    /// Hessian at the minimum: a singular Hessian means some parameter (or combination) is not determined by the data,
+    /// so the point is not a unique minimum and the result is `converged == false` with a status that says so.
+    ///
+    /// - Throws: ``NeymanError/invalidInput(_:_:)`` when `start` does not have one value per parameter, or a key of
+    ///   `fixed` is not a parameter index, or a fixed value is not finite (never silently replaced).
+    public func minimize(_ likelihood: any Likelihood, start: [Double]? = nil, fixed: [Int: Double] = [:]) throws -> FitResult {
         GSLErrorHandling.ensureDisabled()
         let pars = likelihood.parameters
         let n = pars.count
+        try Self.checkArguments(parameters: pars, start: start, fixed: fixed)
         var x0 = start ?? pars.map(\.initial)
-        if x0.count != n { x0 = pars.map(\.initial) }
         for k in 0..<n {
             if let v = fixed[k] { x0[k] = v } else { x0[k] = min(max(x0[k], pars[k].lower), pars[k].upper) }
         }
@@ -120,18 +71,9 @@ public struct Minimizer: Sendable {
         // minimum *on* the bound. The sine transform only approaches it (dp/du -> 0 there), so refit with those
         // parameters fixed on their bounds and keep that point if it is at least as good: mu_hat = 0 exactly, not 2e-5.
         func refitOnActiveBounds() {
-            var atBound: [Int: Double] = [:]
-            var gradient = [Double](repeating: 0, count: n)
-            if let cached = ctx.cachedGradient(at: xBest) { gradient = cached } else {
-                _ = likelihood.negativeLogLikelihood(xBest, gradient: &gradient)
-            }
-            for k in free {
-                let lo = pars[k].lower, hi = pars[k].upper
-                let scale = lo.isFinite && hi.isFinite ? hi - lo : max(1, abs(xBest[k]))
-                if lo.isFinite && xBest[k] - lo < 1e-3 * scale && gradient[k] > 0 { atBound[k] = lo }
-                if hi.isFinite && hi - xBest[k] < 1e-3 * scale && gradient[k] < 0 { atBound[k] = hi }
-            }
+            let atBound = Self.activeBounds(ctx, at: xBest)
             guard !atBound.isEmpty else { return }
+            var gradient = [Double](repeating: 0, count: n)
             var start = xBest
             for (k, v) in atBound { start[k] = v }
             let onBound = minimizeWithoutBoundCheck(likelihood, start: start, fixed: fixed.merging(atBound) { a, _ in a })
@@ -171,19 +113,29 @@ public struct Minimizer: Sendable {
         var covariance: [Double]? = nil
         var uncertainties = [Double](repeating: 0, count: n)
         var status = converged ? "ok" : "not converged (EDM \(edmBest) after \(stages.joined(separator: ", ")))"
+        var held: [Int] = []
         if options.computeCovariance {
             if let cov = externalCovariance(ctx, at: xBest) {
                 covariance = cov
-                for k in 0..<n { uncertainties[k] = cov[k * n + k].squareRoot() }
-            } else {
+            } else if let (cov, onBound) = reducedCovariance(ctx, at: xBest) {
+                // The Hessian over every free parameter is singular only through parameters on an active bound: the
+                // covariance of the others, those held on their bounds like fixed parameters.
+                covariance = cov
+                held = onBound
+                if converged { status = Self.heldAtBoundStatus(onBound.map { pars[$0].name }) }
+            } else if converged {
+                converged = false
+                status = Self.singularHessianStatus
+            }
+            if let cov = covariance { for k in 0..<n { uncertainties[k] = cov[k * n + k].squareRoot() } } else {
                 for k in free { uncertainties[k] = .nan }
-                if converged { status = "ok; Hessian not positive definite, no covariance" }
             }
         } else {
             for k in free { uncertainties[k] = .nan }
         }
         return FitResult(names: pars.map(\.name), values: xBest, uncertainties: uncertainties, covariance: covariance,
-                         nll: nllBest, edm: edmBest, converged: converged, status: status, evaluations: ctx.evaluations)
+                         nll: nllBest, edm: edmBest, converged: converged, status: status, evaluations: ctx.evaluations,
+                         heldAtBound: held.map { pars[$0].name })
     }
 
     /// The minimisation stages without the active-bound refit (used by that refit itself).
@@ -396,7 +348,7 @@ public struct Minimizer: Sendable {
 
     /// Covariance in external coordinates: the inverse of the finite-difference Hessian of the analytic gradient,
     /// embedded in an `n x n` matrix with zeros for fixed parameters.
-    private func externalCovariance(_ ctx: MinimizationContext, at x: [Double]) -> [Double]? {
+    func externalCovariance(_ ctx: MinimizationContext, at x: [Double]) -> [Double]? {
         let free = ctx.free
         let m = free.count
         let n = x.count
@@ -431,125 +383,3 @@ public struct Minimizer: Sendable {
     }
 }
 
-/// The state GSL's C callbacks reach through their `void *params`: the likelihood, the free-parameter map and
-/// reusable buffers (no allocation per evaluation).
-final class MinimizationContext {
-    let likelihood: any Likelihood
-    let free: [Int]
-    let transforms: [BoundTransform]
-    var x: [Double]
-    var gradientExternal: [Double]
-    var evaluations = 0
-    /// Whether the likelihood has an analytic Hessian (`nil` until first asked).
-    var hasHessian: Bool?
-    /// The last point where value, gradient and Hessian were computed (external), and those results.
-    private var cachePoint: [Double]?
-    private var cacheGradient: [Double] = []
-    private var cacheHessian: [Double] = []
-    private var hessianExternal: [Double] = []
-
-    init(likelihood: any Likelihood, template: [Double], free: [Int], transforms: [BoundTransform]) {
-        self.likelihood = likelihood
-        self.free = free
-        self.transforms = transforms
-        self.x = template
-        self.gradientExternal = [Double](repeating: 0, count: template.count)
-    }
-
-    static func from(_ p: UnsafeMutableRawPointer?) -> MinimizationContext {
-        Unmanaged<MinimizationContext>.fromOpaque(p!).takeUnretainedValue()
-    }
-
-    /// Values of `-ln L` that are NaN (outside a likelihood's domain) become a huge finite number, so that line
-    /// searches back off instead of propagating NaN.
-    @inline(__always) static func sanitize(_ f: Double) -> Double { f.isNaN || f == .infinity ? 1e300 : f }
-
-    /// True when a bounded parameter sits within `1e-4` of its range (relative) from a bound.
-    func approachesBound(_ v: UnsafePointer<gsl_vector>) -> Bool {
-        for i in 0..<free.count {
-            let t = transforms[i]
-            let p = t.external(gsl_vector_get(v, i))
-            let scale = t.hasLower && t.hasUpper ? t.upper - t.lower : max(1, abs(p))
-            if t.hasLower && p - t.lower < 1e-4 * scale { return true }
-            if t.hasUpper && t.upper - p < 1e-4 * scale { return true }
-        }
-        return false
-    }
-
-    func external(_ u: [Double]) -> [Double] {
-        var out = x
-        for (i, k) in free.enumerated() { out[k] = transforms[i].external(u[i]) }
-        return out
-    }
-
-    func value(_ v: UnsafePointer<gsl_vector>) -> Double {
-        for (i, k) in free.enumerated() { x[k] = transforms[i].external(gsl_vector_get(v, i)) }
-        evaluations += 1
-        return Self.sanitize(likelihood.negativeLogLikelihood(x))
-    }
-
-    func gradient(_ v: UnsafePointer<gsl_vector>, _ g: UnsafeMutablePointer<gsl_vector>) {
-        _ = valueAndGradient(v, g)
-    }
-
-    func valueAndGradient(_ v: UnsafePointer<gsl_vector>, _ g: UnsafeMutablePointer<gsl_vector>) -> Double {
-        for (i, k) in free.enumerated() { x[k] = transforms[i].external(gsl_vector_get(v, i)) }
-        evaluations += 1
-        let f = likelihood.negativeLogLikelihood(x, gradient: &gradientExternal)
-        for (i, k) in free.enumerated() {
-            let d = gradientExternal[k] * transforms[i].derivative(gsl_vector_get(v, i))
-            gsl_vector_set(g, i, d.isFinite ? d : 0)
-        }
-        return Self.sanitize(f)
-    }
-
-    /// `-ln L`, its internal gradient `g` and internal Hessian `h` (row-major `m x m`) at internal point `u`, from one
-    /// analytic evaluation: `h_ij = H_kl p_i' p_j' + delta_ij g_k p_i''`. `nil` when the likelihood has no Hessian.
-    func valueGradientHessian(_ u: [Double], _ g: inout [Double], _ h: inout [Double]) -> Double? {
-        if hasHessian == false { return nil }
-        for (i, k) in free.enumerated() { x[k] = transforms[i].external(u[i]) }
-        let n = x.count
-        if hessianExternal.count != n * n { hessianExternal = [Double](repeating: 0, count: n * n) }
-        guard let f = likelihood.negativeLogLikelihood(x, gradient: &gradientExternal, hessian: &hessianExternal) else {
-            hasHessian = false
-            return nil
-        }
-        hasHessian = true
-        evaluations += 1
-        cachePoint = x
-        cacheGradient = gradientExternal
-        cacheHessian = hessianExternal
-        let m = free.count
-        for (i, ki) in free.enumerated() {
-            let di = transforms[i].derivative(u[i])
-            g[i] = gradientExternal[ki] * di
-            for (j, kj) in free.enumerated() {
-                h[i * m + j] = hessianExternal[ki * n + kj] * di * transforms[j].derivative(u[j])
-            }
-            h[i * m + i] += gradientExternal[ki] * transforms[i].secondDerivative(u[i])
-        }
-        return f.isNaN ? .infinity : f
-    }
-
-    /// The external gradient at `x` if the last Hessian evaluation was at exactly that point.
-    func cachedGradient(at x: [Double]) -> [Double]? { cachePoint == x ? cacheGradient : nil }
-
-    /// The external Hessian (`n x n`) at `x`: from the cache when the last Hessian evaluation was there, else one
-    /// analytic evaluation; `nil` when the likelihood has none.
-    func externalHessian(at x: [Double]) -> [Double]? {
-        if cachePoint == x { return cacheHessian }
-        let n = x.count
-        var g = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n * n)
-        guard likelihood.negativeLogLikelihood(x, gradient: &g, hessian: &h) != nil else { return nil }
-        evaluations += 1
-        return h
-    }
-
-    func valueAndGradient(_ u: [Double], _ g: inout [Double]) -> Double {
-        for (i, k) in free.enumerated() { x[k] = transforms[i].external(u[i]) }
-        evaluations += 1
-        let f = likelihood.negativeLogLikelihood(x, gradient: &gradientExternal)
-        for (i, k) in free.enumerated() { g[i] = gradientExternal[k] * transforms[i].derivative(u[i]) }
-        return f.isNaN ? .infinity : f
-    }
-}

@@ -29,22 +29,22 @@ public struct ProfileLikelihood<Model: StatisticalModel>: Sendable {
 
     /// The unconditional maximum-likelihood fit.
     public func fit(_ data: Model.Data, start: [Double]? = nil) throws -> FitResult {
-        minimizer.minimize(try model.likelihood(for: data), start: start)
+        try minimizer.minimize(try model.likelihood(for: data), start: start)
     }
 
     /// The fit with the parameter of interest held at `mu` (`theta_hat_hat(mu)`).
     public func conditionalFit(mu: Double, _ data: Model.Data, start: [Double]? = nil) throws -> FitResult {
-        minimizer.minimize(try model.likelihood(for: data), start: start, fixed: [model.poiIndex: mu])
+        try minimizer.minimize(try model.likelihood(for: data), start: start, fixed: [model.poiIndex: mu])
     }
 
     /// `-2 ln lambda(mu)` as a function of `mu` on a grid: the profile likelihood scan, with the unconditional fit.
     public func scan(_ data: Model.Data, mus: [Double]) throws -> (values: [Double], free: FitResult) {
         let l = try model.likelihood(for: data)
-        let free = minimizer.minimize(l)
+        let free = try minimizer.minimize(l)
         var start = free.values
         var out: [Double] = []
         for mu in mus {
-            let c = minimizer.minimize(l, start: start, fixed: [model.poiIndex: mu])
+            let c = try minimizer.minimize(l, start: start, fixed: [model.poiIndex: mu])
             start = c.values
             out.append(max(0, 2 * (c.nll - free.nll)))
         }
@@ -69,7 +69,7 @@ public struct ProfileLikelihood<Model: StatisticalModel>: Sendable {
         let fm = fitModel(for: statistic)
         let likelihood = try fm.likelihood(for: data)
         let poi = model.poiIndex
-        var free = minimizer.minimize(likelihood, start: start)
+        var free = try minimizer.minimize(likelihood, start: start)
         let muHat = free.values[poi]
         let tested = statistic == .q0 ? 0 : mu
         if statistic != .q0 && muHat > mu {
@@ -77,10 +77,10 @@ public struct ProfileLikelihood<Model: StatisticalModel>: Sendable {
         }
         var condStart = start ?? free.values
         condStart[poi] = tested
-        let cond = minimizer.minimize(likelihood, start: condStart, fixed: [poi: tested])
+        let cond = try minimizer.minimize(likelihood, start: condStart, fixed: [poi: tested])
         if cond.nll < free.nll - 1e-9 {
             // The conditional fit found a lower point than the free one: the free fit missed the global minimum.
-            let retry = minimizer.minimize(likelihood, start: cond.values)
+            let retry = try minimizer.minimize(likelihood, start: cond.values)
             if retry.nll < free.nll { free = retry }
         }
         if statistic == .q0 && free.values[poi] < 0 {

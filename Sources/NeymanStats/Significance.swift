@@ -5,6 +5,9 @@ import NeymanCore
 /// asymptotic approximation; `p0 = #{q0_b >= q0_obs} / N`, `Z = max(0, Phi^-1(1 - p0))` from background-only toys
 /// (q0 has a point mass at 0, so `p0` can reach 1; a deficit is no evidence against mu = 0, hence Z >= 0 as in the
 /// asymptotic formula).
+///
+/// With toys, `p0 = 0` (no pseudo-experiment reached `q0_obs`) gives `Z = +infinity`: the data are more
+/// signal-like than every toy, and all that is known is `Z > Phi^-1(1 - 1/N)` (``SignificanceResult/zLowerBound``).
 public struct SignificanceResult: Sendable {
     public let q0: Double
     public let p0: Double
@@ -15,7 +18,16 @@ public struct SignificanceResult: Sendable {
     public let toys: Int
     /// Toys: binomial standard error of `p0`.
     public let p0Error: Double?
+    /// Every fit converged (toys: the fits to every pseudo-experiment too).
     public let fitsConverged: Bool
+    /// The fits to the observed (and, asymptotic, Asimov) data converged: the result is trusted when this holds.
+    public let observedFitsConverged: Bool
+
+    /// Toys with `p0 = 0`: the significance is above `Phi^-1(1 - 1/N)`, the largest a sample of `N` toys resolves;
+    /// `nil` otherwise.
+    public var zLowerBound: Double? {
+        calculator == "toys" && p0 == 0 && toys > 0 ? Normal.upperQuantile(1 / Double(toys)) : nil
+    }
 }
 
 public enum Significance {
@@ -29,7 +41,8 @@ public enum Significance {
         let z = observed.value.squareRoot()
         return SignificanceResult(q0: observed.value, p0: Normal.survival(z), z: z, expectedZ: expected.value.squareRoot(),
                                   calculator: "asymptotic", toys: 0, p0Error: nil,
-                                  fitsConverged: observed.converged && expected.converged && nuisance.converged)
+                                  fitsConverged: observed.converged && expected.converged && nuisance.converged,
+                                  observedFitsConverged: observed.converged && expected.converged && nuisance.converged)
     }
 
     /// Toy-based discovery significance: background-only pseudo-experiments at `theta_hat_hat(0)`; pseudo-experiment
@@ -37,7 +50,8 @@ public enum Significance {
     public static func toys<M: StatisticalModel>(model: M, data: M.Data, toys: Int, seed: UInt64, threads: Int? = nil,
                                                   quiet: Bool = true) throws -> SignificanceResult {
         guard toys > 0 else { throw NeymanError.invalid("the number of toys must be positive, got \(toys)", parameter: "toys") }
-        let profile = ProfileLikelihood(model: model, minimizer: Minimizer())
+        // No covariance is used here, so none is asked for (a singular Hessian would flag the fit as not converged).
+        let profile = ProfileLikelihood(model: model, minimizer: Minimizer(options: .fast))
         let fast = ProfileLikelihood(model: model, minimizer: Minimizer(options: .fast))
         let observed = try profile.evaluate(.q0, mu: 0, data: data)
         let bFit = try profile.conditionalFit(mu: 0, data)
@@ -55,6 +69,6 @@ public enum Significance {
         let p0 = Double(count) / n
         return SignificanceResult(q0: observed.value, p0: p0, z: max(0, Normal.upperQuantile(p0)), expectedZ: nil, calculator: "toys",
                                   toys: toys, p0Error: (p0 * (1 - p0) / n).squareRoot(),
-                                  fitsConverged: observed.converged && q.allSatisfy { $0.1 })
+                                  fitsConverged: observed.converged && q.allSatisfy { $0.1 }, observedFitsConverged: observed.converged)
     }
 }

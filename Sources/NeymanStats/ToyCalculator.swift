@@ -24,7 +24,21 @@ public struct ToyDistributions: Sendable {
 ///
 /// Randomness: pseudo-experiment `i` under s+b draws from `RandomStream(seed, task: 2i)`, under b from
 /// `RandomStream(seed, task: 2i + 1)`; so toy `i` is the same for any thread count and any total number of toys.
+///
+/// Defined edge cases:
+/// - `mu = 0` (for `q`, `q~`): signal-plus-background *is* background-only, and both samples come from the same
+///   distribution. They are pooled: `CLs+b = CLb = #{q >= q_obs} / 2N` over all `2N` toys, `CLs = 1` exactly,
+///   expected CLs all 1, `clsError = 0`.
+/// - `CLb = 0` (no background-only toy reached `q_obs`): CLs is undefined from these toys and is NaN (the command line
+///   reports it as a failure: more toys are needed).
+/// - ``minimumToys``: the fewest toys the command line accepts.
 public struct ToyCalculator<Model: StatisticalModel>: Sendable {
+    /// The fewest pseudo-experiments per hypothesis for which the command line reports a toy-based p-value: 100. With N
+    /// toys the smallest non-zero p-value is 1/N and the -2 sigma quantile of the expected band (2.3%) is an
+    /// interpolation between the 2nd and 3rd smallest of the N background-only values; below about 50 toys it is the
+    /// smallest value itself, and a p-value from one toy is 0 or 1. (The library accepts any N > 0, for tests.)
+    public static var minimumToys: Int { 100 }
+
     public let profile: ProfileLikelihood<Model>
     public let statistic: TestStatistic
     public let data: Model.Data
@@ -88,9 +102,13 @@ public struct ToyCalculator<Model: StatisticalModel>: Sendable {
         let b = dist.backgroundOnly.sorted()
         let n = Double(sb.count)
         let q = observed.value
+        let total = 2 * sb.count
+        if statistic != .q0 && mu == 0 {
+            return coincidentHypotheses(statistic: statistic, observed: observed, distributions: dist, total: total)
+        }
         let clsb = Double(countAtLeast(sb, q)) / n
         let clb = Double(countAtLeast(b, q)) / Double(b.count)
-        let cls = clsb / clb
+        let cls = clb > 0 ? clsb / clb : .nan
         // CLs at every background-only statistic, then its percentiles.
         var clsAt: [Double] = [], clsbAt: [Double] = [], clbAt: [Double] = []
         clsAt.reserveCapacity(b.count)
@@ -105,13 +123,33 @@ public struct ToyCalculator<Model: StatisticalModel>: Sendable {
         let clbExp = Percentile.linear(clbAt, percentiles)
         let eSB = (clsb * (1 - clsb) / n).squareRoot()
         let eB = (clb * (1 - clb) / Double(b.count)).squareRoot()
-        let eS = cls.isFinite && clsb > 0 ? cls * ((eSB / clsb) * (eSB / clsb) + (eB / clb) * (eB / clb)).squareRoot() : .nan
-        let total = 2 * sb.count
+        // CLs = 0 with CLs+b = 0: the propagated error is 0/0; the binomial error of CLs+b over CLb bounds it.
+        let eS = !cls.isFinite ? .nan
+            : clsb > 0 ? cls * ((eSB / clsb) * (eSB / clsb) + (eB / clb) * (eB / clb)).squareRoot() : eSB / clb
         return HypothesisTestResult(mu: mu, statistic: statistic, calculator: "toys", observedStatistic: q,
                                     clsb: clsb, clb: clb, cls: cls, clsbExpected: clsbExp, clbExpected: clbExp,
                                     clsExpected: clsExp, asimovStatistic: nil, toys: sb.count,
                                     clsbError: eSB, clbError: eB, clsError: eS,
                                     fitsConverged: observed.converged && dist.convergedCount == total,
+                                    observedFitsConverged: observed.converged,
+                                    convergedFraction: Double(dist.convergedCount) / Double(total))
+    }
+
+    /// The test of `mu = 0`: both samples pooled (see the type's documentation), `CLs = 1`.
+    static func coincidentHypotheses(statistic: TestStatistic, observed: TestStatisticValue, distributions dist: ToyDistributions,
+                                     total: Int) -> HypothesisTestResult {
+        let pooled = (dist.signalPlusBackground + dist.backgroundOnly).sorted()
+        let m = Double(pooled.count)
+        let p = Double(countAtLeast(pooled, observed.value)) / m
+        let e = (p * (1 - p) / m).squareRoot()
+        let pAt = dist.backgroundOnly.map { Double(countAtLeast(pooled, $0)) / m }
+        let pExp = Percentile.linear(pAt, ExpectedBand.sigmas.map { 100 * Normal.cdf($0) })
+        return HypothesisTestResult(mu: 0, statistic: statistic, calculator: "toys", observedStatistic: observed.value,
+                                    clsb: p, clb: p, cls: 1, clsbExpected: pExp, clbExpected: pExp,
+                                    clsExpected: [Double](repeating: 1, count: 5), asimovStatistic: nil,
+                                    toys: dist.signalPlusBackground.count, clsbError: e, clbError: e, clsError: 0,
+                                    fitsConverged: observed.converged && dist.convergedCount == total,
+                                    observedFitsConverged: observed.converged,
                                     convergedFraction: Double(dist.convergedCount) / Double(total))
     }
 

@@ -26,17 +26,85 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// The exit status and `status` key convention of `cls`, `upper-limit`, `significance`, `fit`, `sweights` and `dcor`
+/// (README.md, "Exit status and status key"):
+///
+/// - exit 0: the result is complete; with `--format json` the object has `"status": "ok"`.
+/// - exit 1: a numerical failure; with `--format json` the object still comes out on stdout, with `"status"` saying
+///   what failed (and whatever partial results exist), and `neyman: error: ...` goes to stderr.
+/// - exit 2: bad input; nothing on stdout, one line on stderr.
+///
+/// A verb never exits 0 with a null or NaN where it promises a number.
+extension OutputOptions {
+    /// Prints a verb's result with its `status` key (`"ok"` when `failure` is nil; an existing `status` member is
+    /// replaced in place, otherwise it is appended), then throws when `failure` is set.
+    func report(_ members: [(String, JSONValue)], failure: String?, text: () -> String) throws {
+        var m = members
+        let status = JSONValue.string(failure ?? "ok")
+        if let k = m.firstIndex(where: { $0.0 == "status" }) { m[k].1 = status } else { m.append(("status", status)) }
+        emit(.object(m), text: text)
+        if let failure { throw EmittedFailure(error: .numericalFailure(failure)) }
+    }
+
+    /// Runs a verb's body: a numerical ``NeymanError`` it throws before printing its result is printed, with
+    /// `--format json`, as `{"status": "<message>"}` on stdout; the error then goes on to the usual exit 1.
+    func withStatus(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as EmittedFailure {
+            throw e.error
+        } catch let e as NeymanError where !e.isUserError {
+            if format == .json { print(JSONValue.object([("status", .string(e.description))]).serialized()) }
+            throw e
+        }
+    }
+
+    /// The first number of `members` (searched depth-first, arrays and objects included) that is NaN or infinite,
+    /// named by its JSON path (`cls_expected[2]`), or nil.
+    static func firstNonFinite(_ members: [(String, JSONValue)]) -> String? {
+        func search(_ v: JSONValue, _ path: String) -> String? {
+            switch v {
+            case .number(let d): return d.isFinite ? nil : path
+            case .array(let items):
+                for (i, item) in items.enumerated() { if let p = search(item, "\(path)[\(i)]") { return p } }
+                return nil
+            case .object(let ms):
+                for (k, item) in ms { if let p = search(item, path.isEmpty ? k : "\(path).\(k)") { return p } }
+                return nil
+            default: return nil
+            }
+        }
+        return search(.object(members), "")
+    }
+}
+
+/// A numerical failure whose JSON object (with its `status`) is already on stdout.
+struct EmittedFailure: Error {
+    let error: NeymanError
+}
+
+/// A Double typed by the user, by ``StrictNumber`` (no hex, no NUL, no spaces): for `@Option(transform:)`.
+func strictDouble(_ option: String) -> (String) throws -> Double {
+    { text in
+        guard let v = StrictNumber.double(text) else {
+            throw ValidationError("'\(text)' is not a decimal number (for --\(option))")
+        }
+        return v
+    }
+}
+
 /// The binned model shared by `cls`, `upper-limit`, `significance` and `fit`: either pyhf's
 /// `simplemodels.uncorrelated_background` given per bin on the command line (comma-separated), or a pyhf JSON
 /// workspace (`--workspace`).
+///
+/// List options take their value unconditionally, so a value may start with `-` (`--s -12,11` reaches the domain
+/// check, which names the option and the value, instead of "missing value").
 struct ModelOptions: ParsableArguments {
-    @Option(name: .customLong("n"), help: "Observed counts per bin, comma-separated (e.g. 51,48).")
+    @Option(name: .customLong("n"), parsing: .unconditional, help: "Observed counts per bin, comma-separated (e.g. 51,48).")
     var observed: String?
 
-    @Option(name: .customLong("s"), help: "Expected signal per bin at mu = 1.")
+    @Option(name: .customLong("s"), parsing: .unconditional, help: "Expected signal per bin at mu = 1.")
     var signal: String?
 
-    @Option(name: .customLong("b"), help: "Expected background per bin.")
+    @Option(name: .customLong("b"), parsing: .unconditional, help: "Expected background per bin.")
     var background: String?
 
     @Option(help: "A pyhf JSON workspace (HistFactory) instead of --n/--s/--b.")
@@ -45,30 +113,53 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "The measurement of the workspace to use (default: the first).")
     var measurement: String?
 
-    @Option(name: .customLong("b-uncertainty"), help: "Absolute background uncertainty per bin; omit for a background known exactly.")
+    @Option(name: .customLong("b-uncertainty"), parsing: .unconditional,
+            help: "Absolute background uncertainty per bin; omit for a background known exactly.")
     var backgroundUncertainty: String?
 
     @Option(help: "Constraint of the background uncertainty: poisson (pyhf shapesys, default) or gaussian.")
     var constraint: String = "poisson"
 
-    @Option(name: .customLong("mu-bounds"), help: "Bounds of mu in fits, LO,HI (default 0,10 as pyhf).")
-    var muBounds: String = "0,10"
+    @Option(name: .customLong("mu-bounds"), parsing: .unconditional,
+            help: "Bounds of mu in fits, LO,HI (default: 0,10 as pyhf for --n/--s/--b; the workspace's own bounds for --workspace).")
+    var muBounds: String?
 
-    /// Parses a comma-separated list of numbers for option `--name`.
+    /// The bounds of mu when `--mu-bounds` is not given, for `--n/--s/--b` (pyhf's `simplemodels`).
+    static let defaultMuBounds = (lower: 0.0, upper: 10.0)
+
+    /// Parses a comma-separated list of numbers for option `--name` (``StrictNumber``: no hex, no NUL, no spaces
+    /// inside a value); every value must be finite.
     static func numbers(_ text: String, option: String) throws -> [Double] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var out: [Double] = []
         for (i, p) in parts.enumerated() {
-            guard let v = Double(p), v.isFinite else {
-                throw NeymanError.invalid("value \(i + 1) '\(p)' is not a finite number", parameter: option)
+            guard let v = StrictNumber.double(p), v.isFinite else {
+                throw NeymanError.invalid("value \(i + 1) '\(p)' is not a finite decimal number", parameter: option)
             }
             out.append(v)
         }
         return out
     }
 
-    /// `--mu-bounds LO,HI`, checked.
-    func parsedMuBounds() throws -> (lower: Double, upper: Double) {
+    /// ``numbers(_:option:)`` and a domain check of each value: `>= 0` (or `> 0` when `positive`), at most
+    /// ``BinnedModel/maximumCount``; the message names the option, the 1-based value and the bin.
+    static func counts(_ text: String, option: String, what: String, positive: Bool) throws -> [Double] {
+        let values = try numbers(text, option: option)
+        for (i, v) in values.enumerated() {
+            guard positive ? v > 0 : v >= 0 else {
+                throw NeymanError.invalid("value \(i + 1) (bin \(i)) is \(v): \(what) must be \(positive ? "> 0" : ">= 0")", parameter: option)
+            }
+            guard v <= BinnedModel.maximumCount else {
+                throw NeymanError.invalid("value \(i + 1) (bin \(i)) is \(v): \(what) must be at most \(String(format: "%g", BinnedModel.maximumCount)) "
+                                          + "(beyond it the likelihood's rounding swamps the test statistic)", parameter: option)
+            }
+        }
+        return values
+    }
+
+    /// `--mu-bounds LO,HI`, checked; nil when not given.
+    func parsedMuBounds() throws -> (lower: Double, upper: Double)? {
+        guard let muBounds else { return nil }
         let bounds = try Self.numbers(muBounds, option: "mu-bounds")
         guard bounds.count == 2, bounds[0] < bounds[1] else {
             throw NeymanError.invalid("give two increasing values LO,HI", parameter: "mu-bounds")
@@ -76,40 +167,43 @@ struct ModelOptions: ParsableArguments {
         return (bounds[0], bounds[1])
     }
 
-    /// The model and the observed data.
+    /// The model and the observed data, checked to be testable (``BinnedModel/checkTestable(_:)``).
     func build() throws -> (BinnedModel, BinnedData) {
+        let (model, data) = try buildUnchecked()
+        do { try model.checkTestable(data) } catch let e as NeymanError {
+            throw workspace.map { e.inFile($0) } ?? e
+        }
+        return (model, data)
+    }
+
+    private func buildUnchecked() throws -> (BinnedModel, BinnedData) {
+        let bounds = try parsedMuBounds()
         if let workspace {
             guard observed == nil, signal == nil, background == nil, backgroundUncertainty == nil else {
                 throw NeymanError.invalid("give either --workspace or --n/--s/--b, not both", parameter: "workspace")
             }
             let ws = try HistFactoryWorkspace.load(path: workspace, measurement: measurement)
             var model = ws.model
-            if muBounds != "0,10" {
-                let bounds = try parsedMuBounds()
-                model = model.withPOIBounds(lower: bounds.lower, upper: bounds.upper)
-            }
+            if let bounds { model = model.withPOIBounds(lower: bounds.lower, upper: bounds.upper) }
             return (model, ws.data)
         }
         guard let observed, let signal, let background else {
             let missing = [("n", observed), ("s", signal), ("b", background)].filter { $0.1 == nil }.map { "--\($0.0)" }
             throw NeymanError.invalid("missing \(missing.joined(separator: ", ")) (or give --workspace FILE)", parameter: missing.first.map { String($0.dropFirst(2)) } ?? "n")
         }
-        let n = try Self.numbers(observed, option: "n")
-        let s = try Self.numbers(signal, option: "s")
-        let b = try Self.numbers(background, option: "b")
-        let db = try backgroundUncertainty.map { try Self.numbers($0, option: "b-uncertainty") }
+        let n = try Self.counts(observed, option: "n", what: "an observed count", positive: false)
+        let s = try Self.counts(signal, option: "s", what: "a signal yield", positive: false)
+        let b = try Self.counts(background, option: "b", what: "a background yield", positive: true)
+        let db = try backgroundUncertainty.map { try Self.counts($0, option: "b-uncertainty", what: "a background uncertainty", positive: true) }
         guard n.count == s.count else {
             throw NeymanError.invalid("\(n.count) observed counts but \(s.count) signal values: give one value per bin", parameter: "n")
-        }
-        for (i, x) in n.enumerated() where x < 0 {
-            throw NeymanError.invalid("observed count in bin \(i) is \(x); counts must be >= 0", parameter: "n")
         }
         guard let c = BackgroundConstraint(rawValue: constraint) else {
             throw NeymanError.invalid("unknown constraint '\(constraint)' (poisson or gaussian)", parameter: "constraint")
         }
-        let bounds = try parsedMuBounds()
         var model = try BinnedModel.uncorrelatedBackground(signal: s, background: b, uncertainty: db, constraint: c)
-        model = model.withPOIBounds(lower: bounds.lower, upper: bounds.upper)
+        let mu = bounds ?? Self.defaultMuBounds
+        model = model.withPOIBounds(lower: mu.lower, upper: mu.upper)
         let data = try model.data(observed: n)
         return (model, data)
     }
@@ -120,7 +214,7 @@ struct CalculatorOptions: ParsableArguments {
     @Option(help: "Calculator: asymptotic (CCGV formulae) or toys (pseudo-experiments).")
     var calculator: String = "asymptotic"
 
-    @Option(help: "Pseudo-experiments per hypothesis with --calculator toys.")
+    @Option(help: "Pseudo-experiments per hypothesis with --calculator toys (at least 100).")
     var toys: Int = 2000
 
     @Option(help: "Random seed (toys are reproducible for a seed, whatever --threads).")
@@ -129,12 +223,22 @@ struct CalculatorOptions: ParsableArguments {
     @Option(help: "Threads for toys (default: all cores). Results do not depend on it.")
     var threads: Int?
 
+    /// Memory per pseudo-experiment: the statistic under each hypothesis, their sorted copies, the expected-band
+    /// arrays and the per-toy result tuple (about 12 doubles; 128 bytes is a safe bound).
+    static let bytesPerToy = 128
+
     func validate() throws {
         guard ["asymptotic", "toys"].contains(calculator) else {
             throw NeymanError.invalid("unknown calculator '\(calculator)' (asymptotic or toys)", parameter: "calculator")
         }
-        guard toys > 0 else { throw NeymanError.invalid("must be positive, got \(toys)", parameter: "toys") }
         if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
+        guard calculator == "toys" else { return }
+        let minimum = ToyCalculator<BinnedModel>.minimumToys
+        guard toys >= minimum else {
+            throw NeymanError.invalid("\(toys) toys are too few: a toy p-value needs at least \(minimum) "
+                                      + "(its resolution is 1/toys, and the -2 sigma band edge is the 2.3% quantile)", parameter: "toys")
+        }
+        try MemoryBudget.check(count: toys, bytesPerElement: Self.bytesPerToy, what: "toys", isParameter: true)
     }
 }
 

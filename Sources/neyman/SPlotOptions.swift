@@ -3,7 +3,8 @@ import NeymanCore
 
 /// Parsing shared by `neyman sweights` and `neyman auc`.
 enum SPlotOptionParsing {
-    /// `name=value,name=value` for option `--option`; names are kept as given (`signal.width`).
+    /// `name=value,name=value` for option `--option`; names are kept as given (`signal.width`); values by
+    /// ``StrictNumber`` (no hex, no NUL).
     static func assignments(_ text: String?, option: String) throws -> [String: Double] {
         guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [:] }
         var out: [String: Double] = [:]
@@ -12,8 +13,8 @@ enum SPlotOptionParsing {
             guard pieces.count == 2, !pieces[0].isEmpty else {
                 throw NeymanError.invalid("'\(part)' is not name=value (e.g. signal.width=2.5)", parameter: option)
             }
-            guard let v = Double(pieces[1]), v.isFinite else {
-                throw NeymanError.invalid("value '\(pieces[1])' of '\(pieces[0])' is not a finite number", parameter: option)
+            guard let v = StrictNumber.double(pieces[1]), v.isFinite else {
+                throw NeymanError.invalid("value '\(pieces[1])' of '\(pieces[0])' is not a finite decimal number", parameter: option)
             }
             guard out[pieces[0]] == nil else { throw NeymanError.invalid("'\(pieces[0])' is given twice", parameter: option) }
             out[pieces[0]] = v

@@ -12,9 +12,11 @@ struct SWeightsCommand: ParsableCommand {
         discussion: """
         JSON keys: yields {signal, background}, yield_errors, covariance (2x2 of the yields, signal first), parameters
         (name -> value), parameter_errors, sum_weights {signal, background}, converged, status, method, n, n_in_range,
-        weights_written, and with --control: independence {signal, background: {tau, p_value, independent}}.
+        weights_written, at_bound (parameters held on an active bound for the covariance: error 0), and with --control: independence {signal, background: {tau, p_value, independent}}.
         Events outside --range take no part in the fit; their rows are kept in the output with sw_signal = sw_background = 0.
-        An unconverged fit writes no weights (exit status 1) unless --allow-unconverged is given.
+        An unconverged fit (also: more free parameters than events in the range, or a Hessian that is not positive
+        definite) writes no weights unless --allow-unconverged is given; either way it exits with status 1, and the JSON
+        has converged: false and status saying why.
         Example: neyman sweights --input z.csv --mass m --range 70,110 --signal voigt --background exponential \\
                  --fix signal.width=2.4952 --control score --out z_sw.csv --format json
         """
@@ -50,7 +52,7 @@ struct SWeightsCommand: ParsableCommand {
     @Option(help: "Output CSV: the input columns plus sw_signal and sw_background (written atomically).")
     var out: String
 
-    @Flag(help: "Write the weights even if the fit did not converge (they are then flagged, not trusted).")
+    @Flag(help: "Write the weights even if the fit did not converge (they are then flagged, not trusted; the exit status is still 1).")
     var allowUnconverged = false
 
     @OptionGroup var output: OutputOptions
@@ -74,17 +76,34 @@ struct SWeightsCommand: ParsableCommand {
         for name in ["sw_signal", "sw_background"] where data.hasColumn(name) {
             throw NeymanError.invalid("the input already has a column '\(name)'", file: input, column: name)
         }
+        try output.withStatus { try fitAndWrite(data: data, masses: masses, controlValues: controlValues, fixed: fixed, starts: starts,
+                                                 model: model, method: method) }
+    }
+
+    /// The fit, the weights, the checks and the output, under the status convention.
+    private func fitAndWrite(data: Dataset, masses: [Double], controlValues: [Double]?, fixed: [String: Double],
+                             starts: [String: Double], model: SPlotModel, method: SWeightsMethod) throws {
         let fit: SPlotFitResult
         do { fit = try SPlotFit.fit(masses: masses, model: model, fixed: fixed, start: starts) } catch let e as NeymanError {
             throw e.location.parameter == "range" ? e.inFile(input) : e
         }
-        if !fit.converged { CLIExit.writeLine("neyman: warning: the fit did not converge: \(fit.fit.status)") }
-        let sw = try SWeights.compute(fit: fit, masses: masses, method: method)
+        // An unconverged fit may not even give sWeights (W singular); its JSON still comes out, with status.
+        let computed: SWeightsResult?
+        if fit.converged { computed = try SWeights.compute(fit: fit, masses: masses, method: method) } else {
+            computed = try? SWeights.compute(fit: fit, masses: masses, method: method)
+        }
+        guard let sw = computed else {
+            let failure = fit.fit.status + "; no sWeights (the sWeight matrix is singular at this point); no weights written to \(out)"
+            try output.report(json(fit: fit, sw: nil, independence: nil, n: masses.count, written: false), failure: failure) {
+                "sPlot fit of '\(mass)' NOT converged: \(fit.fit.status)\n  no weights written"
+            }
+            return
+        }
         for (species, dev) in [("signal", sw.sumRuleDeviation.signal), ("background", sw.sumRuleDeviation.background)] where abs(dev) > 1e-6 {
             CLIExit.writeLine("neyman: warning: the \(species) sWeights sum to \(fmt(species == "signal" ? sw.sums.signal : sw.sums.background)), not the yield (relative deviation \(fmt(dev)))")
         }
         var independence: (signal: KendallTauResult, background: KendallTauResult)? = nil
-        if let controlValues, let control {
+        if let controlValues, let control, fit.converged || allowUnconverged {
             independence = try SPlotIndependence.test(masses: masses, control: controlValues, fit: fit, sweights: sw)
             for (species, r) in [("signal", independence!.signal), ("background", independence!.background)] where !(r.pValue >= Self.independenceThreshold) {
                 CLIExit.writeLine("neyman: warning: '\(mass)' and '\(control)' look dependent within the \(species) (weighted Kendall tau \(fmt(r.tau)), p = \(fmt(r.pValue))); its sWeights may not apply to '\(control)'")
@@ -94,16 +113,22 @@ struct SWeightsCommand: ParsableCommand {
         if write {
             try CSVWriter.write(data.namedColumns + [("sw_signal", sw.signal), ("sw_background", sw.background)], to: out)
         }
-        output.emit(json(fit: fit, sw: sw, independence: independence, n: masses.count, written: write)) {
-            text(fit: fit, sw: sw, independence: independence, written: write)
+        if fit.converged && !fit.fit.heldAtBound.isEmpty { CLIExit.writeLine("neyman: warning: \(fit.fit.status)") }
+        let members = json(fit: fit, sw: sw, independence: independence, n: masses.count, written: write)
+        var failure: String? = nil
+        if !fit.converged {
+            failure = fit.fit.status + (write ? "; weights written to \(out) anyway (--allow-unconverged)"
+                                              : "; no weights written to \(out) (use --allow-unconverged to write them anyway)")
+        } else if let key = OutputOptions.firstNonFinite(members) {
+            failure = "\(key) is not a finite number"
         }
-        if !write {
-            throw NeymanError.numericalFailure("the fit did not converge (\(fit.fit.status)); no weights written to \(out) (use --allow-unconverged to write them anyway)")
+        try output.report(members, failure: failure) {
+            text(fit: fit, sw: sw, independence: independence, written: write)
         }
     }
 
-    private func json(fit: SPlotFitResult, sw: SWeightsResult, independence: (signal: KendallTauResult, background: KendallTauResult)?,
-                      n: Int, written: Bool) -> JSONValue {
+    private func json(fit: SPlotFitResult, sw: SWeightsResult?, independence: (signal: KendallTauResult, background: KendallTauResult)?,
+                      n: Int, written: Bool) -> [(String, JSONValue)] {
         let c = fit.yieldCovariance
         var members: [(String, JSONValue)] = [
             ("yields", .numberObject([("signal", fit.yields.signal), ("background", fit.yields.background)])),
@@ -111,13 +136,14 @@ struct SWeightsCommand: ParsableCommand {
             ("covariance", c.map { .array([.numbers([$0[0], $0[1]]), .numbers([$0[2], $0[3]])]) } ?? .null),
             ("parameters", .numberObject(Array(zip(fit.fit.names, fit.fit.values)))),
             ("parameter_errors", .numberObject(Array(zip(fit.fit.names, fit.fit.uncertainties)))),
-            ("sum_weights", .numberObject([("signal", sw.sums.signal), ("background", sw.sums.background)])),
+            ("sum_weights", sw.map { .numberObject([("signal", $0.sums.signal), ("background", $0.sums.background)]) } ?? .null),
             ("converged", .bool(fit.converged)),
             ("status", .string(fit.fit.status)),
-            ("method", .string(sw.method.rawValue)),
+            ("method", .string(sw?.method.rawValue ?? self.method)),
             ("n", .integer(n)),
             ("n_in_range", .integer(fit.eventsInRange.count)),
             ("weights_written", .bool(written)),
+            ("at_bound", .array(fit.fit.heldAtBound.map { .string($0) })),
         ]
         if let independence {
             func entry(_ r: KendallTauResult) -> JSONValue {
@@ -126,7 +152,7 @@ struct SWeightsCommand: ParsableCommand {
             }
             members.append(("independence", .object([("signal", entry(independence.signal)), ("background", entry(independence.background))])))
         }
-        return .object(members)
+        return members
     }
 
     private func text(fit: SPlotFitResult, sw: SWeightsResult, independence: (signal: KendallTauResult, background: KendallTauResult)?,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NeymanCore
 @testable import NeymanStats
 
 /// A correlated Gaussian `-ln L = (x - m)^T C^-1 (x - m) / 2`: minimum `m`, covariance `C`, exactly.
@@ -42,7 +43,7 @@ struct MinimizerTests {
                                parameters: [Parameter("a", initial: 0), Parameter("b", initial: 0)])
 
     @Test func gaussianMinimumAndCovarianceAreExact() throws {
-        let r = Minimizer().minimize(gaussian)
+        let r = try Minimizer().minimize(gaussian)
         #expect(r.converged)
         #expect(abs(r.values[0] - 1.5) < 1e-7 && abs(r.values[1] + 0.5) < 1e-7)
         let cov = try #require(r.covariance)
@@ -51,31 +52,31 @@ struct MinimizerTests {
         #expect(r.edm < 1e-10)
     }
 
-    @Test func boundsAreRespectedAndActiveBoundFound() {
+    @Test func boundsAreRespectedAndActiveBoundFound() throws {
         var g = gaussian
         g = GaussianNLL(mean: g.mean, inverse: g.inverse, parameters: [Parameter("a", initial: 3, lower: 2, upper: 5), Parameter("b", initial: 0)])
-        let r = Minimizer().minimize(g)
+        let r = try Minimizer().minimize(g)
         #expect(r.converged)
         #expect(abs(r.values[0] - 2) < 1e-6)  // pinned at the lower bound
         // Conditional minimum of b given a = 2: b = -0.5 + (1.2/4) * ... from the inverse: b = mean_b - (Cinv_ba/Cinv_bb)(a - mean_a)
         #expect(abs(r.values[1] - (-0.5 + 1.2 / 4 * 0.5)) < 1e-5)
     }
 
-    @Test func fixedParametersStayFixed() {
-        let r = Minimizer().minimize(gaussian, fixed: [0: 0.25])
+    @Test func fixedParametersStayFixed() throws {
+        let r = try Minimizer().minimize(gaussian, fixed: [0: 0.25])
         #expect(r.values[0] == 0.25)
         #expect(abs(r.values[1] - (-0.5 + 0.3 * (0.25 - 1.5))) < 1e-6)
         #expect(r.uncertainties[0] == 0)
     }
 
-    @Test func rosenbrockWithFiniteDifferenceGradient() {
-        let r = Minimizer().minimize(Rosenbrock())
+    @Test func rosenbrockWithFiniteDifferenceGradient() throws {
+        let r = try Minimizer().minimize(Rosenbrock())
         #expect(r.converged)
         #expect(abs(r.values[0] - 1) < 1e-4 && abs(r.values[1] - 1) < 1e-4)
     }
 
     /// A function that is NaN outside a region must not poison the result.
-    @Test func nanRegionIsAvoided() {
+    @Test func nanRegionIsAvoided() throws {
         struct LogBarrier: Likelihood {
             let parameters = [Parameter("x", initial: 3)]
             func negativeLogLikelihood(_ p: [Double]) -> Double { p[0] - 2 * log(p[0]) }  // NaN for x < 0, min at 2
@@ -84,12 +85,12 @@ struct MinimizerTests {
                 return negativeLogLikelihood(p)
             }
         }
-        let r = Minimizer().minimize(LogBarrier())
+        let r = try Minimizer().minimize(LogBarrier())
         #expect(r.converged)
         #expect(abs(r.values[0] - 2) < 1e-6)
     }
 
-    @Test func flatDirectionIsReportedNotHidden() {
+    @Test func flatDirectionIsReportedNotHidden() throws {
         struct Flat: Likelihood {
             let parameters = [Parameter("x", initial: 0.3), Parameter("y", initial: 0)]
             func negativeLogLikelihood(_ p: [Double]) -> Double { (p[0] - 1) * (p[0] - 1) }
@@ -98,11 +99,64 @@ struct MinimizerTests {
                 return negativeLogLikelihood(p)
             }
         }
-        let r = Minimizer().minimize(Flat())
+        let r = try Minimizer().minimize(Flat())
         #expect(abs(r.values[0] - 1) < 1e-6)
         // y is not determined: the Hessian is singular, so no covariance and NaN uncertainties.
         #expect(r.covariance == nil)
         #expect(r.uncertainties[1].isNaN)
+    }
+
+    /// `-ln L = (x - 1)^2 + 1e-12 y` on `y in [0, 1]`: the likelihood is flat in `y` to 1e-12, the EDM criterion is met
+    /// with `y` far from its bound, and the Hessian has no curvature in `y`. With a covariance asked for, the fit is
+    /// `converged == false` and says why (it was `true` with status "ok; Hessian not positive definite").
+    @Test func singularHessianIsNotConverged() throws {
+        struct Flat: Likelihood {
+            let parameters = [Parameter("x", initial: 0.3), Parameter("y", initial: 0.3, lower: 0, upper: 1)]
+            func negativeLogLikelihood(_ p: [Double]) -> Double { (p[0] - 1) * (p[0] - 1) + 1e-12 * p[1] }
+            func negativeLogLikelihood(_ p: [Double], gradient: inout [Double]) -> Double {
+                gradient[0] = 2 * (p[0] - 1); gradient[1] = 1e-12
+                return negativeLogLikelihood(p)
+            }
+        }
+        let r = try Minimizer().minimize(Flat())
+        #expect(abs(r.values[0] - 1) < 1e-6 && r.values[1] > 0.1)
+        #expect(!r.converged)
+        #expect(r.status == Minimizer.singularHessianStatus)
+        #expect(r.covariance == nil && r.uncertainties[0].isNaN)
+        // Without a covariance asked for (toys, scans) the EDM criterion alone decides.
+        #expect(try Minimizer(options: .fast).minimize(Flat()).converged)
+    }
+
+    /// `-ln L = (x - 1)^2 + y` on `y in [0, 1]`: `y` ends on its bound with the gradient pushing outwards (an active
+    /// bound) and no curvature. The minimum is determined (by the bound): `y` is held there for the covariance, with
+    /// uncertainty 0, and the status names it; `x` keeps its Hesse error `sqrt(1/2)`.
+    @Test func activeBoundWithoutCurvatureIsHeld() throws {
+        struct Linear: Likelihood {
+            let parameters = [Parameter("x", initial: 0.3), Parameter("y", initial: 0.5, lower: 0, upper: 1)]
+            func negativeLogLikelihood(_ p: [Double]) -> Double { (p[0] - 1) * (p[0] - 1) + p[1] }
+            func negativeLogLikelihood(_ p: [Double], gradient: inout [Double]) -> Double {
+                gradient[0] = 2 * (p[0] - 1); gradient[1] = 1
+                return negativeLogLikelihood(p)
+            }
+        }
+        let r = try Minimizer().minimize(Linear())
+        #expect(r.converged && r.values[1] == 0)
+        #expect(r.heldAtBound == ["y"] && r.status == Minimizer.heldAtBoundStatus(["y"]))
+        #expect(r.uncertainties[1] == 0 && abs(r.uncertainties[0] - 0.5.squareRoot()) < 1e-5)
+    }
+
+    /// A start point of the wrong length is an error naming both lengths; it used to be replaced by the initial values
+    /// without a word. So is a fixed index that is not a parameter.
+    @Test func wrongLengthStartIsAnError() throws {
+        #expect(throws: NeymanError.invalid("the start point has 3 values but the likelihood has 2 parameters (a, b)", parameter: "start")) {
+            try Minimizer().minimize(gaussian, start: [1, 2, 3])
+        }
+        #expect(throws: NeymanError.self) { try Minimizer().minimize(gaussian, start: []) }
+        #expect(throws: NeymanError.self) { try Minimizer().minimize(gaussian, fixed: [2: 1]) }
+        #expect(throws: NeymanError.self) { try Minimizer().minimize(gaussian, fixed: [0: .nan]) }
+        // The right length is used as given: a start at the minimum stays there.
+        let r = try Minimizer().minimize(gaussian, start: [1.5, -0.5])
+        #expect(r.converged && abs(r.values[0] - 1.5) < 1e-9)
     }
 }
 
@@ -149,22 +203,22 @@ struct MinimizerHessianTests {
     /// On an unbounded quadratic one Newton step is exact: start, step, and nothing else (the covariance reuses the
     /// last Hessian), against dozens for BFGS with differenced Hessians.
     @Test func quadraticTakesOneNewtonStep() throws {
-        let r = Minimizer().minimize(GaussianNLLWithHessian(base: gaussian))
+        let r = try Minimizer().minimize(GaussianNLLWithHessian(base: gaussian))
         #expect(r.converged && r.edm < 1e-10)
         #expect(r.evaluations <= 3, "\(r.evaluations) evaluations")
         #expect(abs(r.values[0] - 1.5) < 1e-9 && abs(r.values[1] + 0.5) < 1e-9)
         let cov = try #require(r.covariance)
         #expect(abs(cov[0] - 4) < 1e-9 && abs(cov[1] - 1.2) < 1e-9 && abs(cov[3] - 1) < 1e-9)
-        let plain = Minimizer().minimize(gaussian)
+        let plain = try Minimizer().minimize(gaussian)
         #expect(r.evaluations < plain.evaluations)
     }
 
     /// Bounds: the Newton stage works in the internal coordinates (with the transform's second derivative) and the
     /// active bound is still found exactly, with the KKT refit.
-    @Test func activeBoundWithNewton() {
+    @Test func activeBoundWithNewton() throws {
         let g = GaussianNLL(mean: gaussian.mean, inverse: gaussian.inverse,
                             parameters: [Parameter("a", initial: 3, lower: 2, upper: 5), Parameter("b", initial: 0)])
-        let r = Minimizer().minimize(GaussianNLLWithHessian(base: g))
+        let r = try Minimizer().minimize(GaussianNLLWithHessian(base: g))
         #expect(r.converged)
         #expect(abs(r.values[0] - 2) < 1e-6)
         #expect(abs(r.values[1] - (-0.5 + 1.2 / 4 * 0.5)) < 1e-5)
@@ -175,8 +229,8 @@ struct MinimizerHessianTests {
     @Test func boundedNonQuadraticMatchesPlainPath() throws {
         let g = GaussianNLL(mean: gaussian.mean, inverse: gaussian.inverse,
                             parameters: [Parameter("a", initial: 0.2, lower: -1, upper: 4), Parameter("b", initial: 0.3, lower: -3, upper: .infinity)])
-        let withH = Minimizer().minimize(GaussianNLLWithHessian(base: g))
-        let plain = Minimizer().minimize(g)
+        let withH = try Minimizer().minimize(GaussianNLLWithHessian(base: g))
+        let plain = try Minimizer().minimize(g)
         #expect(withH.converged && plain.converged)
         for k in 0..<2 { #expect(abs(withH.values[k] - plain.values[k]) < 1e-6) }
         let c1 = try #require(withH.covariance), c2 = try #require(plain.covariance)

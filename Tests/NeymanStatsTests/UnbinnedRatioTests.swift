@@ -33,7 +33,7 @@ struct UnbinnedRatioTests {
     /// With r = 1 for every event the model is a counting experiment: mu_hat = (N - B) / S.
     @Test func reducesToCountingWhenRatiosAreOne() throws {
         let l = try UnbinnedRatioLikelihood(signal: 10, background: 100, ratios: [Double](repeating: 1, count: 117))
-        let fit = Minimizer().minimize(l)
+        let fit = try Minimizer().minimize(l)
         #expect(fit.converged)
         #expect(abs(fit.values[0] - 1.7) < 1e-6)
         // Hesse error: sqrt(N) / S.
@@ -48,7 +48,7 @@ struct UnbinnedRatioTests {
                                        backgroundSampler: { $0.exponential(mean: 1) })
         let fits = try deterministicParallelMap(count: 400, threads: 2) { i -> Double in
             let d = try model.sample([1, 1], rng: RandomStream(seed: 11, task: UInt64(i)))
-            return Minimizer(options: .fast).minimize(try model.likelihood(for: d)).values[0]
+            return try Minimizer(options: .fast).minimize(try model.likelihood(for: d)).values[0]
         }
         let mean = fits.reduce(0, +) / Double(fits.count)
         let sd = (fits.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(fits.count - 1)).squareRoot()
