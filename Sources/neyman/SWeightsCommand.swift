@@ -64,6 +64,7 @@ struct SWeightsCommand: ParsableCommand {
         guard let method = SWeightsMethod(rawValue: method) else {
             throw NeymanError.invalid("unknown method '\(self.method)' (summation or fit_covariance)", parameter: "method")
         }
+        try OutputPath.check(out, option: "out", inputs: [(input, "input")])
         let bounds = try ModelOptions.numbers(range, option: "range")
         guard bounds.count == 2 else { throw NeymanError.invalid("give two values LO,HI", parameter: "range") }
         let fitRange = try FitRange(bounds[0], bounds[1])

@@ -98,6 +98,8 @@ struct HostileCorpusCLITests {
             ["reweight", "--input", events.path, "--columns", "x", "--flatten", "--bins", "4", "--range", "-3:3", "--out", alias],
             ["reweight", "--input", dir.path + "/other.csv", "--columns", "x", "--target", events.path, "--method", "histogram",
              "--bins", "4", "--out", events.path],
+            ["sweights", "--input", events.path, "--mass", "m", "--range", "80,100", "--signal", "gauss",
+             "--background", "exponential", "--out", alias],
         ]
         for args in cases {
             let r = try CLI.run(args)
