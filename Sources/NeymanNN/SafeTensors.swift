@@ -50,8 +50,26 @@ public enum SafeTensors {
         try AtomicFile.write(try encode(entries, metadata: metadata), to: path)
     }
 
+    /// The integers of a JSON array (`nil` if it is not an array of integral numbers within +-2^53, the range
+    /// where a JSON number is an exact integer whatever the parser stores it as).
+    private static func integers(_ any: Any?) -> [Int]? {
+        guard let numbers = any as? [NSNumber] else { return nil }
+        var out: [Int] = []
+        out.reserveCapacity(numbers.count)
+        for number in numbers {
+            let v = number.doubleValue
+            guard v.rounded() == v, abs(v) <= 9_007_199_254_740_992 else { return nil }
+            out.append(number.int64Value == Int64(v) ? Int(number.int64Value) : Int(v))
+        }
+        return out
+    }
+
     /// Decodes a file's bytes: tensors in file order of their offsets, and the metadata.
+    ///
+    /// Shapes and offsets are checked before any allocation (their products with overflow checks, the tensor
+    /// inside the data section), so a damaged or hostile header is an error, not a crash.
     public static func decode(_ data: Data, source: String = "<data>") throws -> (entries: [Entry], metadata: [String: String]) {
+        let data = data.startIndex == 0 ? data : Data(data)   // a slice of a larger Data: index from 0
         func bad(_ m: String) -> NeymanError { NeymanError.invalid(m, file: source) }
         guard data.count >= 8 else { throw bad("truncated safetensors file: \(data.count) bytes, no header length") }
         let n = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -73,19 +91,26 @@ public enum SafeTensors {
                 continue
             }
             guard let d = value as? [String: Any], let dtype = d["dtype"] as? String,
-                  let shape = (d["shape"] as? [NSNumber])?.map(\.intValue),
-                  let offsets = (d["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
-                throw bad("tensor '\(name)' has a malformed header entry")
+                  let shape = integers(d["shape"]), let offsets = integers(d["data_offsets"]), offsets.count == 2 else {
+                throw bad("tensor '\(name)' has a malformed header entry (shape and data_offsets must be arrays of "
+                          + "integers, data_offsets two of them)")
             }
-            let count = shape.reduce(1, *)
             guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension") }
+            // The element count and byte size come from the file: multiply with overflow checks.
+            var count = 1
+            for k in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: k)
+                if overflow { throw bad("tensor '\(name)': shape \(shape) has more elements than can be counted") }
+                count = product
+            }
             let size: Int
             switch dtype {
             case "F32": size = 4
             case "F64": size = 8
             default: throw bad("tensor '\(name)' has dtype \(dtype); only F32 and F64 are read")
             }
-            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * size else {
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == bytes else {
                 throw bad("tensor '\(name)': offsets \(offsets) do not match shape \(shape) of \(dtype)")
             }
             guard offsets[1] <= body else {
