@@ -176,7 +176,8 @@ public enum ConfigFile {
 ///   (`A-Z a-z 0-9 - _`) or a quote;
 /// - a `}` where an array expects a value or its `]` (after `[` or a comma, spaces, line ends and comments);
 /// - a Unicode line separator (U+0085, U+2028, U+2029) outside strings and comments;
-/// - a value that starts as a date-time, `YYYY-MM-DDT`, with no digit after the `T`.
+/// - a value that starts as a date-time, `YYYY-MM-DDT` or `YYYY-MM-DD` and a space and a digit, with no digit
+///   after the `T` or after that first digit; a value starting with a digit that holds a non-ASCII character.
 /// Every valid TOML document passes; for an invalid one this may report a different (earlier or later) problem than
 /// toml++ would, which is still an error naming the line and column.
 enum TOMLPreflight {
@@ -249,9 +250,28 @@ enum TOMLPreflight {
         func isDigit(_ k: Int) -> Bool { k < n && b[k] >= 0x30 && b[k] <= 0x39 }
         /// A problem with the value starting at `k` (after `=`, or an array's `[` or comma), if any.
         func checkValue(_ k: Int) -> Problem? {
+            guard isDigit(k) else { return nil }
             let dateShape = (0..<10).allSatisfy { d in d == 4 || d == 7 ? at(k + d) == 0x2D : isDigit(k + d) }
             if dateShape && (at(k + 10) | 0x20) == UInt8(ascii: "t") && !isDigit(k + 11) {
                 return problem("expected a time (HH:MM:SS) after the 'T' of a date-time", k + 11)
+            }
+            // The value's characters as toml++ classifies them: up to a terminator, underscores not counted.
+            var j = k
+            var kept: [UInt8] = []
+            while j < n && !" \t\r\n\u{0B}\u{0C},]}#".utf8.contains(b[j]) {
+                if b[j] >= 0x80 { return problem("a non-ASCII character in a number, date or time", j) }
+                if b[j] != UInt8(ascii: "_") { kept.append(b[j]) }
+                j += 1
+            }
+            // Ten characters shaped like a date, then a space and a digit: toml++ reads on as a date-time and
+            // asserts that a second digit follows.
+            let addsNoTrait = kept.allSatisfy { c in
+                !((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) && c != UInt8(ascii: "+") && c != UInt8(ascii: ".")
+                    && c != UInt8(ascii: ":")
+            }
+            if kept.count == 10 && kept[4] == 0x2D && kept[7] == 0x2D && addsNoTrait && at(j) == space && isDigit(j + 1)
+                && j + 2 < n && !isDigit(j + 2) {
+                return problem("expected a time (HH:MM:SS) after the date of a date-time", j + 2)
             }
             return nil
         }

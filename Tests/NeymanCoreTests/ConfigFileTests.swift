@@ -71,9 +71,27 @@ struct ConfigFileTests {
             #expect(error?.message == "TOML syntax error: \(message) at line \(line), column \(column)",
                     "\(text.debugDescription)")
         }
-        let root = try ConfigFile.parse("1979-05-27Tx = 1\nd = 1979-05-27T07:32:00Z\n", file: "ok.toml")
+        // Also found by fuzz-toml: a date, a space and one digit (`1979-05-2= 1#`: toml++'s look-ahead for
+        // `YYYY-MM-DD HH:MM` asserts that a second digit follows).
+        let spaced: [(text: String, column: Int)] = [
+            ("x = 1979-05-27 1#\n", 17), ("x = [1_979-05-27 1, 2]\n", 19), ("x = 1979-05-2= 1 \n", 17),
+        ]
+        for (text, column) in spaced {
+            let error = #expect(throws: NeymanError.self, "\(text.debugDescription)") {
+                try ConfigFile.parse(text, file: "bad.toml")
+            }
+            #expect(error?.message == "TOML syntax error: expected a time (HH:MM:SS) after the date of a date-time "
+                + "at line 1, column \(column)", "\(text.debugDescription)")
+        }
+        let nonASCII = #expect(throws: NeymanError.self) { try ConfigFile.parse("x = 1979-05-2é 1\n", file: "b") }
+        #expect(nonASCII?.message
+            == "TOML syntax error: a non-ASCII character in a number, date or time at line 1, column 14")
+        let root = try ConfigFile.parse(
+            "1979-05-27Tx = 1\nd = 1979-05-27T07:32:00Z\ne = 1979-05-27 07:32:00\nf = 1979-05-27 # c\ng = 1_000\n",
+            file: "ok.toml")
         #expect(try root.int("1979-05-27Tx") == 1)
-        #expect(root.contains("d"))
+        #expect(try root.int("g") == 1000)
+        #expect(root.contains("d") && root.contains("e") && root.contains("f"))
     }
 
     @Test("a NUL byte is an error, not the silent end of the document")
