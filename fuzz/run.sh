@@ -13,8 +13,8 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# Inputs per target: about 4 minutes in all on 2 cores (fuzz/README.md has the measured rates).
-declare -A DEFAULT_RUNS=([csv]=150000 [npy]=150000 [npz]=15000 [safetensors]=300000 [toml]=100000 [json]=200000)
+# Inputs per target: about 5 minutes in all on 2 cores (fuzz/README.md has the measured rates).
+declare -A DEFAULT_RUNS=([csv]=300000 [npy]=300000 [npz]=30000 [safetensors]=500000 [toml]=150000 [json]=300000)
 # TOMLKit leaks on every parse and ZIPFoundation on every file it opens (see lsan.supp): with leak checking on,
 # LeakSanitizer would scan the heap after every input of those two targets (10-50x slower), so it is off for them.
 declare -A EXTRA_FLAGS=([toml]=-detect_leaks=0 [npz]=-detect_leaks=0)
