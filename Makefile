@@ -9,7 +9,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev pkg-config
 # the CPU model (and falls back to its slowest kernels on CPUs it does not know; see Sources/NeymanCore/BLASKernel.swift).
 BLAS_PIN := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo Haswell)
 
-.PHONY: deps build test run bench clean
+.PHONY: deps build test run bench clean fuzz test-asan
 
 ## deps: install the system libraries (GSL, OpenBLAS, libcerf, pkg-config) with apt-get when any is missing.
 deps:
@@ -46,5 +46,20 @@ run: build
 bench: build
 	@bash bench/run.sh
 
+## fuzz: each reader (CSV, NPY, NPZ, safetensors, TOML configs, JSON workspaces) under libFuzzer + AddressSanitizer
+## for a fixed number of inputs, from the seeds in fuzz/corpus/; fails on any crash, sanitizer report, Swift trap,
+## leak or hang. FUZZ_RUNS=N runs every target N times instead (CI: a short pass). Builds in fuzz/.build.
+fuzz: deps
+	@bash fuzz/run.sh
+
+## test-asan: the reader and CLI test suites built and run under AddressSanitizer, in their own build folder
+## (.build-asan). LeakSanitizer runs too, with fuzz/lsan.supp naming the third-party leaks it must ignore.
+ASAN_TESTS := NeymanCoreTests\.(CSVReaderTests|CSVWriterTests|NPYTests|NPZTests|ConfigFileTests|DatasetTests)|NeymanNNTests\.SavingTests|NeymanStatsTests\.HistFactoryWorkspaceTests|NeymanCLITests
+test-asan: deps
+	$(if $(BLAS_PIN),OPENBLAS_CORETYPE=$(BLAS_PIN)) SWIFT_BACKTRACE=enable=no \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0 \
+	  $(SWIFT) test $(SWIFT_RELEASE) --sanitize=address --scratch-path .build-asan --disable-xctest \
+	  --filter '$(ASAN_TESTS)'
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-asan fuzz/.build out

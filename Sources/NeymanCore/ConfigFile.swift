@@ -156,13 +156,22 @@ public enum ConfigFile {
     public static func load(path: String) throws -> ConfigTable {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw NeymanError.ioError("cannot read the configuration: \(error.localizedDescription)", file: path)
+            throw FileSystemError.readError(path, underlying: error)
         }
         return try parse(text, file: path)
     }
 
     /// Parses TOML text (`file` is used in error messages and for relative paths).
+    ///
+    /// Before the text reaches TOMLKit's parser (toml++), ``TOMLPreflight`` rejects two things that parser does not
+    /// report as errors: a NUL byte (it would silently end the document there) and a table header whose key does
+    /// not start with a key character (`[.a]`, `[[ [a]]`, `[` then a line end: toml++ 3.4 stops the process with
+    /// a failed assertion instead of throwing).
     public static func parse(_ text: String, file: String) throws -> ConfigTable {
+        if let problem = TOMLPreflight.check(text) {
+            throw NeymanError.invalid(
+                "TOML syntax error: \(problem.message) at line \(problem.line), column \(problem.column)", file: file)
+        }
         do {
             return ConfigTable(table: try TOMLTable(string: text), file: file, path: "")
         } catch let e as TOMLParseError {
@@ -171,5 +180,176 @@ public enum ConfigFile {
         } catch {
             throw NeymanError.invalid("TOML syntax error: \(error)", file: file)
         }
+    }
+}
+
+/// The checks ``ConfigFile/parse(_:file:)`` makes before handing TOML text to toml++: a scan of the text's structure
+/// (strings, comments, the nesting of arrays and inline tables) that finds every table header where toml++ would
+/// look for one, at the start of a line outside any value.
+///
+/// It reports the first of these (each a failed assertion in toml++ 3.4, which aborts the process, except the NUL):
+/// - a NUL byte (TOML allows none; toml++ would read the text only up to it);
+/// - a table header `[` or `[[` whose next character after spaces and tabs is not a bare-key character
+///   (`A-Z a-z 0-9 - _`) or a quote;
+/// - a `}` where an array expects a value or its `]` (after `[` or a comma, spaces, line ends and comments);
+/// - a Unicode line separator (U+0085, U+2028, U+2029) outside strings and comments;
+/// - a value that starts as a date-time, `YYYY-MM-DDT` or `YYYY-MM-DD` and a space and a digit, with no digit
+///   after the `T` or after that first digit; a value starting with a digit that holds a non-ASCII character.
+/// Every valid TOML document passes; for an invalid one this may report a different (earlier or later) problem than
+/// toml++ would, which is still an error naming the line and column.
+enum TOMLPreflight {
+    struct Problem: Equatable {
+        var message: String
+        /// 1-based line and column (in Unicode scalars) of the offending character.
+        var line: Int
+        var column: Int
+    }
+
+    static func check(_ text: String) -> Problem? {
+        let b = Array(text.utf8)
+        let n = b.count
+        func at(_ i: Int) -> UInt8 { i < n ? b[i] : 0 }
+        func problem(_ message: String, _ i: Int) -> Problem {
+            var line = 1, column = 1
+            for k in 0..<i {
+                if b[k] == 0x0A { line += 1; column = 1 } else if b[k] & 0xC0 != 0x80 { column += 1 }
+            }
+            return Problem(message: message, line: line, column: column)
+        }
+        if let nul = b.firstIndex(of: 0) { return problem("a NUL byte, which TOML does not allow", nul) }
+        let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
+        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        let openBracket = UInt8(ascii: "["), closeBracket = UInt8(ascii: "]")
+        func isKeyStart(_ c: UInt8) -> Bool {
+            (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
+                || c == quote || c == apostrophe
+        }
+        /// The index after the string starting at `i` (a quote or apostrophe): multi-line if the delimiter is
+        /// tripled; a single-line string also ends at a line end (unterminated: toml++ reports it).
+        func skipString(_ i: Int) -> Int {
+            let d = b[i]
+            if at(i + 1) == d && at(i + 2) == d {
+                var j = i + 3
+                while j < n {
+                    if d == quote && b[j] == backslash { j += 2; continue }
+                    if b[j] == d && at(j + 1) == d && at(j + 2) == d {
+                        // Up to two more delimiters belong to the content (`"""a""""` is `a"`).
+                        var k = 3
+                        while k < 5 && at(j + k) == d { k += 1 }
+                        return j + k
+                    }
+                    j += 1
+                }
+                return n
+            }
+            var j = i + 1
+            while j < n && b[j] != newline {
+                if d == quote && b[j] == backslash { j += 2; continue }
+                if b[j] == d { return j + 1 }
+                j += 1
+            }
+            return min(j, n)
+        }
+        /// The first character at or after `j` that is not a space, tab, line end or comment (`n` at the end).
+        func nextValueCharacter(_ j: Int) -> Int {
+            var k = j
+            while k < n {
+                if b[k] == space || b[k] == tab || b[k] == newline || b[k] == UInt8(ascii: "\r") {
+                    k += 1
+                } else if b[k] == UInt8(ascii: "#") {
+                    while k < n && b[k] != newline { k += 1 }
+                } else {
+                    break
+                }
+            }
+            return k
+        }
+        func isDigit(_ k: Int) -> Bool { k < n && b[k] >= 0x30 && b[k] <= 0x39 }
+        /// A problem with the value starting at `k` (after `=`, or an array's `[` or comma), if any.
+        func checkValue(_ k: Int) -> Problem? {
+            guard isDigit(k) else { return nil }
+            let dateShape = (0..<10).allSatisfy { d in d == 4 || d == 7 ? at(k + d) == 0x2D : isDigit(k + d) }
+            if dateShape && (at(k + 10) | 0x20) == UInt8(ascii: "t") && !isDigit(k + 11) {
+                return problem("expected a time (HH:MM:SS) after the 'T' of a date-time", k + 11)
+            }
+            // The value's characters as toml++ classifies them: up to a terminator, underscores not counted.
+            var j = k
+            var kept: [UInt8] = []
+            while j < n && !" \t\r\n\u{0B}\u{0C},]}#".utf8.contains(b[j]) {
+                if b[j] >= 0x80 { return problem("a non-ASCII character in a number, date or time", j) }
+                if b[j] != UInt8(ascii: "_") { kept.append(b[j]) }
+                j += 1
+            }
+            // Ten characters shaped like a date, then a space and a digit: toml++ reads on as a date-time and
+            // asserts that a second digit follows.
+            let addsNoTrait = kept.allSatisfy { c in
+                !((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) && c != UInt8(ascii: "+") && c != UInt8(ascii: ".")
+                    && c != UInt8(ascii: ":")
+            }
+            if kept.count == 10 && kept[4] == 0x2D && kept[7] == 0x2D && addsNoTrait && at(j) == space && isDigit(j + 1)
+                && j + 2 < n && !isDigit(j + 2) {
+                return problem("expected a time (HH:MM:SS) after the date of a date-time", j + 2)
+            }
+            return nil
+        }
+        func isLineSeparator(_ i: Int) -> Bool {
+            (b[i] == 0xC2 && at(i + 1) == 0x85) || (b[i] == 0xE2 && at(i + 1) == 0x80 && (at(i + 2) | 1) == 0xA9)
+        }
+        var i = 0
+        if n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
+        var open: [UInt8] = []   // the arrays (`[`) and inline tables (`{`) open in the current value
+        var lineStart = true     // only spaces and tabs since the last line end outside any value
+        while i < n {
+            let c = b[i]
+            if lineStart && open.isEmpty {
+                if c == space || c == tab { i += 1; continue }
+                lineStart = false
+                if c == openBracket {
+                    // A table header: `[` or `[[`, spaces or tabs, then the first key.
+                    var j = i + 1
+                    if at(j) == openBracket { j += 1 }
+                    while at(j) == space || at(j) == tab { j += 1 }
+                    if j >= n || !isKeyStart(b[j]) {
+                        return problem("a table header must start with a key (a letter, digit, '-', '_' or a quote)", j)
+                    }
+                    // Skip the header's keys up to its closing bracket(s) or the line end.
+                    while j < n && b[j] != newline && b[j] != closeBracket {
+                        j = (b[j] == quote || b[j] == apostrophe) ? skipString(j) : j + 1
+                    }
+                    while at(j) == closeBracket { j += 1 }
+                    i = j
+                    continue
+                }
+            }
+            switch c {
+            case newline:
+                if open.isEmpty { lineStart = true }
+                i += 1
+            case UInt8(ascii: "#"):
+                while i < n && b[i] != newline { i += 1 }
+            case quote, apostrophe:
+                i = skipString(i)
+            case openBracket, UInt8(ascii: "{"), UInt8(ascii: ","):
+                if c != UInt8(ascii: ",") { open.append(c) }
+                if open.last == openBracket {
+                    let k = nextValueCharacter(i + 1)
+                    if k < n && b[k] == UInt8(ascii: "}") { return problem("expected a value or ']' in an array", k) }
+                    if let p = checkValue(k) { return p }
+                }
+                i += 1
+            case UInt8(ascii: "="):
+                var k = i + 1
+                while at(k) == space || at(k) == tab { k += 1 }
+                if let p = checkValue(k) { return p }
+                i += 1
+            case closeBracket, UInt8(ascii: "}"):
+                _ = open.popLast()
+                i += 1
+            default:
+                if isLineSeparator(i) { return problem("a Unicode line separator outside a string or comment", i) }
+                i += 1
+            }
+        }
+        return nil
     }
 }

@@ -71,6 +71,8 @@ public enum FileSystemError {
         case NSFileWriteVolumeReadOnlyError: return "the file system is read-only"
         case NSFileReadCorruptFileError: return "the file is damaged or not in the expected format"
         case NSFileReadTooLargeError: return "the file is too large"
+        case NSFileReadInapplicableStringEncodingError, NSFileReadUnknownStringEncodingError:
+            return "the file is not UTF-8 text"
         default: return "error \(ns.code) (\(ns.domain))"
         }
     }

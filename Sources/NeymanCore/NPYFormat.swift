@@ -238,7 +238,8 @@ public enum NPYFormat {
         do {
             literal = try parser.parseDocument()
         } catch let reason as PythonLiteralParser.Failure {
-            let shown = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let shown = trimmed.count > 120 ? String(trimmed.prefix(120)) + "..." : trimmed
             throw fail("malformed .npy header (\(reason.message)): \(shown)")
         }
         guard case .dict(let entries) = literal else { throw fail("the .npy header is not a dict: \(text)") }
@@ -387,12 +388,17 @@ enum PythonLiteral: Equatable {
 
 /// A recursive-descent parser for ``PythonLiteral``: strings in single or double quotes (with backslash escapes),
 /// integers (a Python 2 `L` suffix allowed), `True`, `False`, `None`, tuples, lists and dicts with string keys;
-/// trailing commas allowed.
+/// trailing commas allowed. Tuples, lists and dicts nest at most ``maxDepth`` deep (a real header nests 2 deep):
+/// the parser recurses once per level, so deeper nesting, e.g. a header of a million `(`, would overflow the stack.
 struct PythonLiteralParser {
     struct Failure: Error { var message: String }
 
+    /// The deepest nesting of tuples, lists and dicts accepted.
+    static let maxDepth = 32
+
     private let chars: [Character]
     private var i = 0
+    private var depth = 0
 
     init(_ text: String) { chars = Array(text) }
 
@@ -412,6 +418,13 @@ struct PythonLiteralParser {
         skipSpace()
         guard i < chars.count else { throw Failure(message: "unexpected end") }
         let c = chars[i]
+        if c == "(" || c == "[" || c == "{" {
+            if depth == Self.maxDepth {
+                throw Failure(message: "nested more than \(Self.maxDepth) levels deep at offset \(i)")
+            }
+            depth += 1
+        }
+        defer { if c == "(" || c == "[" || c == "{" { depth -= 1 } }
         switch c {
         case "'", "\"": return .string(try parseString())
         case "(":

@@ -39,22 +39,43 @@ public enum NPZArchive {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw NeymanError.ioError("cannot read: \(error.localizedDescription)", file: path)
+            throw FileSystemError.readError(path, underlying: error)
         }
-        return try decode(data, source: path)
+        return try decode(fileAt: URL(fileURLWithPath: path), bytes: data, source: path)
     }
 
     /// Decode `.npz` bytes held in memory (same rules and errors as ``read(path:)``).
     ///
+    /// The bytes are read through a private temporary file (removed before returning), exactly as ``read(path:)``
+    /// reads a file: ZIPFoundation's in-memory archives trap (a crash, not an error) on a central-directory or
+    /// member offset beyond the end of the data, and leak the whole buffer when the data is not a ZIP archive.
+    ///
     /// - Parameter source: the file name used in error locations (`nil`: none).
+    /// - Throws: as ``read(path:)``, and ``NeymanError/io(_:_:)`` if the temporary file cannot be written.
     public static func decode(_ data: Data, source: String? = nil) throws -> [(String, NPYArray)] {
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("neyman-npz-\(UUID().uuidString).npz")
+        do {
+            try data.write(to: temporary, options: .withoutOverwriting)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw NeymanError.ioError("cannot write a temporary copy of the archive to \(temporary.path): "
+                                      + FileSystemError.describe(error: error), file: source)
+        }
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        return try decode(fileAt: temporary, bytes: data, source: source)
+    }
+
+    /// The archive in the file at `url`, whose content is `bytes`, read by ZIPFoundation from the file (not from
+    /// memory: see ``decode(_:source:)``).
+    private static func decode(fileAt url: URL, bytes: Data, source: String?) throws -> [(String, NPYArray)] {
         let archive: Archive
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            archive = try Archive(url: url, accessMode: .read)
         } catch {
             throw NeymanError.invalid("not a ZIP (.npz) archive: \(error)", file: source)
         }
-        return try members(of: archive, declaredCount: declaredEntryCount(data), source: source)
+        return try members(of: archive, declaredCount: declaredEntryCount(bytes), source: source)
     }
 
     private static func members(of archive: Archive, declaredCount: Int?, source: String?) throws
@@ -71,7 +92,8 @@ public enum NPZArchive {
                                           column: name)
             }
             var bytes = Data()
-            bytes.reserveCapacity(Int(clamping: entry.uncompressedSize))
+            // The declared size is the archive's claim, not a fact: reserve at most 64 MiB up front.
+            bytes.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 26)))
             let checksum: CRC32
             do {
                 checksum = try archive.extract(entry, skipCRC32: false) { chunk in bytes.append(chunk) }

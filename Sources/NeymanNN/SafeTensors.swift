@@ -50,8 +50,26 @@ public enum SafeTensors {
         try AtomicFile.write(try encode(entries, metadata: metadata), to: path)
     }
 
+    /// The integers of a JSON array (`nil` if it is not an array of integral numbers within +-2^53, the range
+    /// where a JSON number is an exact integer whatever the parser stores it as).
+    private static func integers(_ any: Any?) -> [Int]? {
+        guard let numbers = any as? [NSNumber] else { return nil }
+        var out: [Int] = []
+        out.reserveCapacity(numbers.count)
+        for number in numbers {
+            let v = number.doubleValue
+            guard v.rounded() == v, abs(v) <= 9_007_199_254_740_992 else { return nil }
+            out.append(number.int64Value == Int64(v) ? Int(number.int64Value) : Int(v))
+        }
+        return out
+    }
+
     /// Decodes a file's bytes: tensors in file order of their offsets, and the metadata.
+    ///
+    /// Shapes and offsets are checked before any allocation (their products with overflow checks, the tensor
+    /// inside the data section), so a damaged or hostile header is an error, not a crash.
     public static func decode(_ data: Data, source: String = "<data>") throws -> (entries: [Entry], metadata: [String: String]) {
+        let data = data.startIndex == 0 ? data : Data(data)   // a slice of a larger Data: index from 0
         func bad(_ m: String) -> NeymanError { NeymanError.invalid(m, file: source) }
         guard data.count >= 8 else { throw bad("truncated safetensors file: \(data.count) bytes, no header length") }
         let n = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -73,9 +91,9 @@ public enum SafeTensors {
                 continue
             }
             guard let d = value as? [String: Any], let dtype = d["dtype"] as? String,
-                  let shape = (d["shape"] as? [NSNumber])?.map(\.intValue),
-                  let offsets = (d["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
-                throw bad("tensor '\(name)' has a malformed header entry")
+                  let shape = integers(d["shape"]), let offsets = integers(d["data_offsets"]), offsets.count == 2 else {
+                throw bad("tensor '\(name)' has a malformed header entry (shape and data_offsets must be arrays of "
+                          + "integers, data_offsets two of them)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension") }
             guard let count = MemoryBudget.product(shape) else {
@@ -115,7 +133,7 @@ public enum SafeTensors {
     public static func read(path: String) throws -> (entries: [Entry], metadata: [String: String]) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NeymanError.ioError("cannot read: \(error.localizedDescription)", file: path)
+            throw FileSystemError.readError(path, underlying: error)
         }
         return try decode(data, source: path)
     }

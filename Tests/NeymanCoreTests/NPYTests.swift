@@ -161,6 +161,27 @@ struct NPYTests {
         #expect(missing?.isUserError == true)
     }
 
+    @Test("a header nested too deep is an error, not a stack overflow")
+    func deeplyNestedHeader() throws {
+        // Found by fuzz/ (fuzz-npy): the header parser recursed once per '(' and overflowed the stack (4000 levels
+        // under AddressSanitizer; a header of a million '(' crashed the release build of `neyman`).
+        for depth in [33, 4_000, 1_000_000] {
+            var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': ".utf8)
+            header += [UInt8](repeating: UInt8(ascii: "("), count: depth) + [0x0A]
+            let bytes = [0x93] + Array("NUMPY".utf8) + [2, 0] + le(UInt32(header.count)) + header
+            let e = #expect(throws: NeymanError.self) { try NPYFormat.decode(Data(bytes), source: "deep.npy") }
+            #expect(e?.message.contains("nested more than 32 levels deep") == true, "depth \(depth)")
+            #expect((e?.message.count ?? .max) < 300, "depth \(depth): the message quotes at most 120 characters")
+            #expect(e?.location == ErrorLocation(file: "deep.npy"))
+        }
+        // 32 levels are parsed (and then rejected for what they are: not a shape of integers).
+        var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': ".utf8)
+        header += Array((String(repeating: "(", count: 31) + "1," + String(repeating: "),", count: 31) + "}\n").utf8)
+        let bytes = [0x93] + Array("NUMPY".utf8) + [2, 0] + le(UInt32(header.count)) + header
+        let e = #expect(throws: NeymanError.self) { try NPYFormat.decode(Data(bytes)) }
+        #expect(e?.message.contains("'shape' has a non-integer or negative entry") == true)
+    }
+
     @Test("NPYArray checks its shape; only <f8 and <f4 are written")
     func arrayInvariants() throws {
         #expect(throws: NeymanError.self) { try NPYArray(shape: [2, 2], values: [1, 2, 3]) }

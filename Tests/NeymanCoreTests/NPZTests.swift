@@ -188,4 +188,44 @@ struct NPZTests {
         #expect(back[0].1.values == [2, 3])
         #expect(try dir.contents() == ["dup.npz"])
     }
+
+    /// `bytes` with the little-endian u32 at `offset` replaced by `value`.
+    private static func patched(_ bytes: [UInt8], at offset: Int, u32 value: UInt32) -> [UInt8] {
+        var out = bytes
+        out.replaceSubrange(offset..<(offset + 4), with: le(value))
+        return out
+    }
+
+    @Test("a central directory or member offset beyond the end of the archive is an error, not a crash")
+    func offsetsBeyondTheEnd() throws {
+        // Found by fuzz/ (fuzz-npz): ZIPFoundation's in-memory reader trapped ("Range requires lowerBound <=
+        // upperBound") when it seeked past the end of the data, so a damaged .npz crashed `neyman`.
+        let good = Array(try Self.bytes(Self.mixedZip))
+        let eocd = try #require(good.indices.last { i in
+            i + 4 <= good.count && Array(good[i..<(i + 4)]) == [0x50, 0x4B, 0x05, 0x06]
+        })
+        let directory = try #require(good.indices.first { i in
+            i + 4 <= good.count && Array(good[i..<(i + 4)]) == [0x50, 0x4B, 0x01, 0x02]
+        })
+        let beyond = UInt32(good.count + 100)
+        let cases: [(String, [UInt8])] = [
+            ("directory-beyond.npz", Self.patched(good, at: eocd + 16, u32: beyond)),   // start of the directory
+            ("member-beyond.npz", Self.patched(good, at: directory + 42, u32: beyond)),  // first local header
+        ]
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        for (name, bytes) in cases {
+            let expected = "corrupt archive: the central directory lists 3 members but 0 could be read"
+            let inMemory = #expect(throws: NeymanError.self, "\(name)") {
+                try NPZArchive.decode(Data(bytes), source: name)
+            }
+            #expect(inMemory?.message == expected, "\(name)")
+            #expect(inMemory?.location == ErrorLocation(file: name))
+            let path = dir.file(name)
+            try writeFixture(bytes, to: path)
+            let onDisk = #expect(throws: NeymanError.self, "\(name)") { try NPZArchive.read(path: path) }
+            #expect(onDisk?.message == expected, "\(name)")
+            #expect(onDisk?.location == ErrorLocation(file: path))
+        }
+    }
 }

@@ -87,6 +87,46 @@ struct SavingTests {
         // Not a file at all.
         #expect(throws: NeymanError.self) { try Network.load(path: temporaryPath("missing.safetensors")) }
     }
+
+    /// A safetensors file with the given JSON header text followed by `body` bytes.
+    func safetensors(header: String, body: Int = 32) -> Data {
+        var json = Array(header.utf8)
+        while json.count % 8 != 0 { json.append(0x20) }
+        var out = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: json)
+        out.append(Data(count: body))
+        return out
+    }
+
+    /// Found by fuzz/ (fuzz-safetensors): a shape of [2, 21e300] trapped on integer overflow in the element count
+    /// (`shape.reduce(1, *)`), which crashed `neyman predict` on a damaged model file.
+    @Test func hostileHeadersAreErrorsNotCrashes() throws {
+        let cases: [(header: String, message: String)] = [
+            (#"{"w":{"dtype":"F64","shape":[2,21e300],"data_offsets":[0,32]}}"#, "malformed header entry"),
+            (#"{"w":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}}"#, "malformed header entry"),
+            (#"{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#,
+             "more elements than can be counted"),
+            (#"{"w":{"dtype":"F64","shape":[1125899906842624,1024],"data_offsets":[0,0]}}"#, "do not match shape"),
+            (#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[9007199254740992,-9007199254740992]}}"#,
+             "do not match shape"),
+            (#"{"w":{"dtype":"F32","shape":[0],"data_offsets":[64,64]}}"#, "truncated"),
+        ]
+        for (header, message) in cases {
+            let data = safetensors(header: header)
+            #expect(throws: NeymanError.self, "\(header)") { try SafeTensors.decode(data, source: "m.safetensors") }
+            do {
+                _ = try SafeTensors.decode(data, source: "m.safetensors")
+            } catch let e as NeymanError {
+                #expect(e.message.contains(message), "\(header): \(e.message)")
+                #expect(e.location.file == "m.safetensors")
+            }
+        }
+        // A slice of a larger buffer (startIndex != 0) decodes like a fresh copy.
+        let good = try SafeTensors.encode([.init(name: "a", shape: [2], values: [1, -2])], metadata: [:])
+        let slice = (Data([0xFF, 0xFF, 0xFF]) + good)[3...]
+        #expect(try SafeTensors.decode(slice).entries == SafeTensors.decode(good).entries)
+    }
 }
 
 @Suite("Convolutional networks")
