@@ -92,12 +92,12 @@ public enum SafeTensors {
             }
             guard let d = value as? [String: Any], let dtype = d["dtype"] as? String,
                   let shape = integers(d["shape"]), let offsets = integers(d["data_offsets"]), offsets.count == 2 else {
-                throw bad("tensor '\(name)' has a malformed header entry (shape and data_offsets must be arrays of "
-                          + "integers, data_offsets two of them)")
+                throw bad("tensor '\(name)' has a malformed header entry (shape and data_offsets must be arrays of integers of at most 2^53, "
+                          + "data_offsets two of them)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension") }
             guard let count = MemoryBudget.product(shape) else {
-                throw bad("tensor '\(name)' has shape \(shape), more elements than an Int can count")
+                throw bad("tensor '\(name)': shape \(shape) has more elements than can be counted")
             }
             let size: Int
             switch dtype {
