@@ -61,7 +61,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     private static func escape(_ s: String, into out: inout String) {
-        out += "\""
+        out += quoted(s)
+    }
+
+    /// `s` as a JSON string literal: `"`, `\` and the control characters U+0000-U+001F escaped (`\n`, `\r`, `\t`,
+    /// else `\u00xx`). With `escapingInvisibles`, also U+007F, the C1 controls U+0080-U+009F and the line and
+    /// paragraph separators U+2028/U+2029, so that a hostile name quoted in a one-line message cannot break the line.
+    public static func quoted(_ s: String, escapingInvisibles: Bool = false) -> String {
+        var out = "\""
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -70,10 +77,16 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                let invisible = escapingInvisibles
+                    && (u.value == 0x7F || (0x80..<0xA0).contains(u.value) || u.value == 0x2028 || u.value == 0x2029)
+                if u.value < 0x20 || invisible {
+                    out += String(format: "\\u%04x", u.value)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
-        out += "\""
+        return out + "\""
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NeymanCore
 
 /// A location inside a JSON document, written as in the messages Neyman prints:
 /// `channels[1].samples[0].modifiers[2].data[3]`; the document itself is `$`.
@@ -59,32 +60,7 @@ struct JSONPath: Sendable, Equatable, CustomStringConvertible {
 /// Quoting of user text inside messages (keys, names): a JSON string literal, so control characters and quotes in a
 /// hostile name cannot break the one-line message.
 enum JSONValueQuoting {
-    /// `s` as a JSON string literal, with `"`, `\` and control characters escaped.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 {
-                    out += String(format: "\\u%04X", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    /// A user-given name for a message: `'name'` when it is printable, else its JSON string literal; long names are
-    /// cut at 80 characters.
-    static func name(_ s: String) -> String {
-        let cut = s.count > 80 ? String(s.prefix(80)) + "..." : s
-        let q = quote(cut)
-        return q == "\"" + cut + "\"" && !cut.contains("'") ? "'\(cut)'" : q
-    }
+    /// `s` as a JSON string literal (``JSONValue/quoted(_:escapingInvisibles:)`` with invisibles escaped).
+    static func quote(_ s: String) -> String { JSONValue.quoted(s, escapingInvisibles: true) }
 }
+
