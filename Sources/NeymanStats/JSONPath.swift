@@ -62,5 +62,13 @@ struct JSONPath: Sendable, Equatable, CustomStringConvertible {
 enum JSONValueQuoting {
     /// `s` as a JSON string literal (``JSONValue/quoted(_:escapingInvisibles:)`` with invisibles escaped).
     static func quote(_ s: String) -> String { JSONValue.quoted(s, escapingInvisibles: true) }
+
+    /// A user-given name for a message: `'name'` when it is printable, else its JSON string literal; long names are
+    /// cut at 80 characters.
+    static func name(_ s: String) -> String {
+        let cut = s.count > 80 ? String(s.prefix(80)) + "..." : s
+        let q = quote(cut)
+        return q == "\"" + cut + "\"" && !cut.contains("'") ? "'\(cut)'" : q
+    }
 }
 
