@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "NeymanNN", targets: ["NeymanNN"]),
         .library(name: "NeymanSPlot", targets: ["NeymanSPlot"]),
         .library(name: "NeymanReport", targets: ["NeymanReport"]),
+        .library(name: "NeymanHEP", targets: ["NeymanHEP"]),
         .library(name: "NeymanStudies", targets: ["NeymanStudies"]),
     ],
     dependencies: [
@@ -41,12 +42,13 @@ let package = Package(
         .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
         .target(name: "NeymanSPlot", dependencies: ["NeymanCore", "NeymanStats", "CGSL", "CCerf"], exclude: ["README.md"]),
         .target(name: "NeymanReport", dependencies: ["NeymanCore"], exclude: ["README.md"]),
-        .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "CGSL"],
+        .target(name: "NeymanHEP", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
+        .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP", "CGSL"],
                 exclude: ["README.md"]),
         .executableTarget(
             name: "neyman",
             dependencies: [
-                "NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanStudies",
+                "NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP", "NeymanStudies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "NeymanNNTests", dependencies: ["NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanSPlotTests", dependencies: ["NeymanSPlot", "NeymanStats", "NeymanCore", "CGSL", "CCerf"]),
         .testTarget(name: "NeymanReportTests", dependencies: ["NeymanReport"]),
+        .testTarget(name: "NeymanHEPTests", dependencies: ["NeymanHEP", "NeymanStats", "NeymanCore"]),
         .testTarget(name: "NeymanStudiesTests", dependencies: ["NeymanStudies", "NeymanStats", "NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
     ],
