@@ -39,7 +39,7 @@ public struct Particle: Sendable, Equatable {
 }
 
 /// The azimuthal difference `a - b` wrapped into [-pi, pi]: `dphi = pi - | |a - b| - pi |` in magnitude with the
-/// sign of the short way round (energyflow's convention for theta_ij; formulas §8). Finite inputs give a finite result;
+/// sign of the short way round (energyflow's convention for theta_ij; docs/formulas.md §8). Finite inputs give a finite result;
 /// |a - b| may exceed 2 pi (the difference is reduced modulo 2 pi first).
 @inlinable
 public func deltaPhi(_ a: Double, _ b: Double) -> Double {
@@ -48,7 +48,7 @@ public func deltaPhi(_ a: Double, _ b: Double) -> Double {
     return d
 }
 
-/// The angular distance `dR = sqrt(d_eta^2 + d_phi^2)` with `d_phi` wrapped by `deltaPhi` (formulas §8).
+/// The angular distance `dR = sqrt(d_eta^2 + d_phi^2)` with `d_phi` wrapped by `deltaPhi` (docs/formulas.md §8).
 @inlinable
 public func deltaR(eta1: Double, phi1: Double, eta2: Double, phi2: Double) -> Double {
     let de = eta1 - eta2, dp = deltaPhi(phi1, phi2)

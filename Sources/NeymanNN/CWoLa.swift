@@ -2,7 +2,7 @@ import Foundation
 import NeymanCore
 
 // Classification without labels (CWoLa): Metodiev, Nachman, Thaler, JHEP 10 (2017) 174, arXiv:1708.02949;
-// formulas.md §1.
+// docs/formulas.md §1.
 //
 // Two mixed samples M1 and M2 hold the same two classes S and B with signal fractions f1 > f2:
 //
@@ -14,12 +14,12 @@ import NeymanCore
 //   L_{M1/M2}  =  -----------------------        and back:   L_{S/B} = -------------------------
 //                   f2 L_{S/B} + 1 - f2                                     f1 - f2 L_M
 //
-// A classifier trained to separate M1 (label 1) from M2 (label 0) learns L_{M1/M2} (formulas §1: s/(1-s) W_M2/W_M1);
+// A classifier trained to separate M1 (label 1) from M2 (label 0) learns L_{M1/M2} (docs/formulas.md §1: s/(1-s) W_M2/W_M1);
 // since every cut on a monotone function of L_{S/B} is a cut on L_{S/B}, it is the optimal S-vs-B classifier, learnt
 // without a single S or B label. The fractions are needed only to turn its output back into L_{S/B}.
 
 /// The signal fractions `f1 > f2` of two mixed samples, and the CWoLa map between the mixed-sample ratio
-/// `L_{M1/M2}` and the signal-to-background ratio `L_{S/B}` (formulas.md §1; Metodiev, Nachman, Thaler,
+/// `L_{M1/M2}` and the signal-to-background ratio `L_{S/B}` (docs/formulas.md §1; Metodiev, Nachman, Thaler,
 /// arXiv:1708.02949, eq. 2.3).
 ///
 /// ```
@@ -82,7 +82,7 @@ public struct CWoLaFractions: Sendable, Equatable {
 
 /// Two mixed samples labelled by their sample of origin, ready for training: M1 -> label 1 (class A, the numerator
 /// of the learnt ratio), M2 -> label 0 (class B), so that the trained network's `s/(1-s) W_M2/W_M1` estimates
-/// `L_{M1/M2} = p_M1 / p_M2` (formulas.md §1; CWoLa, arXiv:1708.02949).
+/// `L_{M1/M2} = p_M1 / p_M2` (docs/formulas.md §1; CWoLa, arXiv:1708.02949).
 ///
 /// The samples may differ in size and carry per-event weights (any sign, e.g. generator weights); the class sums of
 /// weights `W_M1`, `W_M2` that ``CWoLaRatio`` divides out are those the ``Trainer`` records on its training part.
@@ -157,7 +157,7 @@ public struct CWoLaSamples {
     }
 }
 
-/// The read-out of a classifier trained on M1 (label 1) vs M2 (label 0) (formulas.md §1; arXiv:1708.02949):
+/// The read-out of a classifier trained on M1 (label 1) vs M2 (label 0) (docs/formulas.md §1; arXiv:1708.02949):
 ///
 /// ```
 ///   L_{M1/M2}(x) = s/(1-s) * W_M2/W_M1                                    (the plain ratio of ``LikelihoodRatio``)

@@ -2,7 +2,7 @@ import Foundation
 import NeymanCore
 
 /// The two permutation-invariant "deep sets" architectures of Komiske, Metodiev & Thaler, *Energy Flow Networks:
-/// Deep Sets for Particle Jets* (arXiv:1810.05165); formulas.md §8.
+/// Deep Sets for Particle Jets* (arXiv:1810.05165); docs/formulas.md §8.
 ///
 /// ```
 ///   pfn:  O = sum_p Phi(x_p)                         Phi sees all f features of particle p (e.g. z, eta, phi)

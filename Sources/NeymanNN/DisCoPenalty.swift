@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// The DisCo decorrelation penalty (Kasieczka & Shih, arXiv:2001.05310; refs/formulas.md §4): on each batch,
+/// The DisCo decorrelation penalty (Kasieczka & Shih, arXiv:2001.05310; docs/formulas.md §4): on each batch,
 ///
 /// ```
 ///   L_DisCo = lambda * dCor²_w(s, m),      s_i = sigmoid(z_i)

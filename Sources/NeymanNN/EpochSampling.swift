@@ -20,7 +20,7 @@ import NeymanCore
 /// the marginal `p_A(x)/p_B(x)`: the sampling divides out `p_A(v)/p_B(v)`. With bins of finite width this holds up to
 /// the variation of `p_A(v)/p_B(v)` inside a bin. ``Trainer`` stores as class weights `W_c` the expected sum of
 /// weights of class `c` per epoch, `sum_k n_c * mean_{i in (c,k)} w_i`, so that `s/(1-s) * W_B/W_A` removes the
-/// class-count factor and `r = p_A(x|v)/p_B(x|v)` in that sense (formulas.md §1 with the flat sample as the data).
+/// class-count factor and `r = p_A(x|v)/p_B(x|v)` in that sense (docs/formulas.md §1 with the flat sample as the data).
 ///
 /// Determinism: the draw of epoch `t` comes from `RandomStream(seed, task: 1_000_003 + t)`, strata in a fixed
 /// order, so the same seed gives the same epochs whatever the thread count.

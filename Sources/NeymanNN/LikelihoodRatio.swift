@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// Turns classifier scores into likelihood ratios (formulas.md §1; guide §3.2 and appendix A).
+/// Turns classifier scores into likelihood ratios (docs/formulas.md §1; guide §3.2 and appendix A).
 ///
 /// ```
 ///   plain:        r(x) = s / (1 - s) * W_B / W_A                                  (s -> p(A|x) under BCE or MSE)
@@ -106,7 +106,7 @@ public struct RatioCalibration: Sendable {
 }
 
 extension Network {
-    /// Classifier scores and likelihood ratios of `rows` events (formulas.md §1): for `bce`/`mse` networks
+    /// Classifier scores and likelihood ratios of `rows` events (docs/formulas.md §1): for `bce`/`mse` networks
     /// `s = sigmoid(z)` and `r = s/(1-s) * W_B/W_A`; for the `ratio` loss the network's output is `r = f` itself and
     /// `s = f/(1+f)`. Scores are rounded to their shortest `Float` representation (the precision the network has).
     /// - Throws: if the stored class weights cannot define a ratio (a model saved without them).

@@ -12,7 +12,7 @@ import Foundation
 ///          L = -(1/W_A) sum_A w f + (alpha/(2 W_A)) sum_A w f^2 + ((1-alpha)/(2 W_B)) sum_B w f^2
 ///          dL/dz = w (alpha f^2 - f) / W_A (class A),  (1-alpha) w f^2 / W_B (class B)
 /// ```
-/// `bce` and `mse` both converge to `s(x) = p(A|x)`, so `s/(1-s) * W_B/W_A` estimates `p_A/p_B` (formulas.md §1).
+/// `bce` and `mse` both converge to `s(x) = p(A|x)`, so `s/(1-s) * W_B/W_A` estimates `p_A/p_B` (docs/formulas.md §1).
 /// The class-normalised ratio loss is minimised pointwise by `f(x) = p_A(x)/p_B(x)` directly (no class-size factor).
 /// The network outputs `z = ln f`, so that `f > 0` and small ratios are learned with the same relative precision as
 /// large ones (with `f = z` a ratio of 0.02 would need an absolute precision of 0.001); `z` is clipped at 40 inside

@@ -12,7 +12,7 @@ import NeymanCore
 ///   feature_std     JSON list of numbers (empty: none)      one per input, each positive
 ///   loss            bce | mse | ratio
 ///   ratio_alpha     number in [0, 1)                        "0.001"
-///   class_weight_a  positive number                         "160.0"   (W_A, W_B of formulas.md §1)
+///   class_weight_a  positive number                         "160.0"   (W_A, W_B of docs/formulas.md §1)
 ///   class_weight_b  positive number
 ///   features        JSON list of column names (empty, or one per input)
 /// ```

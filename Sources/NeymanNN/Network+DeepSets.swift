@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// Particle Flow Networks and Energy Flow Networks (Komiske, Metodiev & Thaler, arXiv:1810.05165; formulas.md §8):
+/// Particle Flow Networks and Energy Flow Networks (Komiske, Metodiev & Thaler, arXiv:1810.05165; docs/formulas.md §8):
 ///
 /// ```
 ///   pfn:  output = F( sum_p Phi(z_p, eta_p, phi_p, ...) )

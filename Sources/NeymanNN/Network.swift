@@ -27,7 +27,7 @@ public final class Network {
     public var lossKind: LossKind
     /// Names of the input columns, in order (saved with the model so that `neyman predict` can find them).
     public var featureNames: [String] = []
-    /// Sums of training weights of class A (label 1) and class B (label 0): the `W_A`, `W_B` of formulas.md §1.
+    /// Sums of training weights of class A (label 1) and class B (label 0): the `W_A`, `W_B` of docs/formulas.md §1.
     public var classWeights: (a: Double, b: Double) = (1, 1)
     /// For the `ratio` loss: the relative-ratio parameter `alpha` it was trained with (``LossKind``), `0 <= alpha < 1`;
     /// the output `f = exp(z)` estimates `r / (alpha r + 1 - alpha)` and ``score(_:rows:)`` converts it back to `r`.

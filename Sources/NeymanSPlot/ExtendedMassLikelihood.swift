@@ -2,7 +2,7 @@ import Foundation
 import NeymanCore
 import NeymanStats
 
-/// The extended unbinned likelihood of a signal and a background component in one variable (formulas.md §5):
+/// The extended unbinned likelihood of a signal and a background component in one variable (docs/formulas.md §5):
 ///
 /// ```
 ///   -ln L(N_s, N_b, p_s, p_b) = N_s + N_b - sum_e w_e ln( N_s f_s(m_e; p_s) + N_b f_b(m_e; p_b) )

@@ -1,6 +1,6 @@
 import NeymanStats
 
-/// ROC curve and AUC of a score on an sWeighted sample (formulas.md §6): every event carries its signal sWeight as
+/// ROC curve and AUC of a score on an sWeighted sample (docs/formulas.md §6): every event carries its signal sWeight as
 /// `wS` and its background sWeight as `wB` (times its own event weight, if any), so the AUC estimates the
 /// classifier's AUC between the pure species without truth labels. Weights are signed; ``ROC`` handles that.
 public enum SWeightedROC {

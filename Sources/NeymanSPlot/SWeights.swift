@@ -38,7 +38,7 @@ public struct SWeightsResult: Sendable {
     }
 }
 
-/// sWeights (formulas.md §5; Pivk & Le Diberder, NIM A555 (2005) 356; Dembinski et al., NIM A1040 (2022) 167270):
+/// sWeights (docs/formulas.md §5; Pivk & Le Diberder, NIM A555 (2005) 356; Dembinski et al., NIM A1040 (2022) 167270):
 ///
 /// ```
 ///   D_e       = N_s f_s(m_e) + N_b f_b(m_e)                      (shapes fixed at their fitted values)

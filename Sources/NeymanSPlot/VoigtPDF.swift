@@ -2,7 +2,7 @@ import CCerf
 import Foundation
 import NeymanStats
 
-/// Voigt profile (formulas.md §5): a Breit-Wigner of full width `width` (Gamma, FWHM) convolved with a Gaussian of
+/// Voigt profile (docs/formulas.md §5): a Breit-Wigner of full width `width` (Gamma, FWHM) convolved with a Gaussian of
 /// standard deviation `sigma`, centred at `mean`. Parameters `mean`, `sigma`, `width`.
 ///
 /// ```

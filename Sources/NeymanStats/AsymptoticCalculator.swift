@@ -16,7 +16,7 @@ import NeymanCore
 ///   expected at n_sigma = +2, +1, 0, -1, -2:   CLs = Phi(-(n + sqrt(q_A))) / Phi(-n)
 /// ```
 /// For `q~` with `q <= q_A` this reduces to `CLs+b = 1 - Phi(sqrt(q))`, and beyond to
-/// `1 - Phi((q + q_A)/(2 sqrt(q_A)))` (formulas.md §3).
+/// `1 - Phi((q + q_A)/(2 sqrt(q_A)))` (docs/formulas.md §3).
 ///
 /// Defined edge cases (the formulas above would give 0/0):
 /// - **No sensitivity** (`q_A = 0`: the tested `mu = 0`, where signal-plus-background *is* background-only, or a

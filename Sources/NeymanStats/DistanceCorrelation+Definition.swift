@@ -5,7 +5,7 @@ import NeymanCore
 
 extension DistanceCorrelation {
     /// Distance covariance, variances and correlation straight from the double-centred (and U-centred) distance
-    /// matrices of refs/formulas.md §4 (Székely, Rizzo & Bakirov 2007; Székely & Rizzo 2014), for vector-valued
+    /// matrices of docs/formulas.md §4 (Székely, Rizzo & Bakirov 2007; Székely & Rizzo 2014), for vector-valued
     /// events: `x[i]` and `y[i]` are the rows of event `i` (all rows of `x` of one length, likewise `y`), and
     /// `a_ij = ||x_i - x_j||` is the Euclidean distance.
     ///

@@ -5,7 +5,7 @@ import NeymanCore
 
 extension DistanceCorrelation {
     /// Distance covariance, variances and correlation of univariate `x`, `y` (optionally weighted) in O(n log n) time
-    /// and O(n) memory, exactly (no binning, no approximation): refs/formulas.md §4; the algorithm of Chaudhuri & Hu,
+    /// and O(n) memory, exactly (no binning, no approximation): docs/formulas.md §4; the algorithm of Chaudhuri & Hu,
     /// CSDA 135 (2019) 15 (merge sort), in the term decomposition of Huo & Székely, Technometrics 58 (2016) 435,
     /// extended to per-event weights.
     ///

@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// Distance covariance and distance correlation of two samples (refs/formulas.md §4; Székely, Rizzo & Bakirov,
+/// Distance covariance and distance correlation of two samples (docs/formulas.md §4; Székely, Rizzo & Bakirov,
 /// Ann. Statist. 35 (2007) 2769), with the V-statistic (biased), the U-statistic (bias-corrected, Székely & Rizzo,
 /// Ann. Statist. 42 (2014) 2382) and the weighted V-statistic used by DisCo (Kasieczka & Shih, arXiv:2001.05310).
 ///
@@ -17,7 +17,7 @@ import NeymanCore
 ///
 /// Weights: the reference DisCo code (`gkasieczka/DisCo`, `distance_corr(x, y, normedweight)`) normalises the weights
 /// to mean 1 and writes `ā_i = (1/n) sum_j w_j a_ij`, `dCov² = (1/n²) sum_ij w_i w_j A_ij B_ij`; that is the formula
-/// above with `p_i = w_i/n`, identical to formulas.md's "normalised to sum 1". Weights must be `>= 0` with a positive
+/// above with `p_i = w_i/n`, identical to docs/formulas.md's "normalised to sum 1". Weights must be `>= 0` with a positive
 /// sum; their overall scale does not matter. With all weights equal the weighted numbers are the unweighted ones.
 ///
 /// The U-statistic (unweighted only, `n >= 4`) uses U-centred matrices, `a_i. = sum_j a_ij`, `a.. = sum_ij a_ij`:

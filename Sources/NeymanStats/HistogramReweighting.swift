@@ -4,7 +4,7 @@ import NeymanCore
 /// Per-event weights from a (weighted) histogram: weights that make a sample flat in one or more variables
 /// (``flattening(_:weights:axes:overflow:columnNames:)``), or that make its histogram match another sample's
 /// (``matching(_:weights:target:targetWeights:axes:overflow:columnNames:)``). This is the "sample weights"
-/// recipe of the ATLAS prompt-vs-tau-muon study (refs/papers/prompt-vs-tau-muons-atlas-talk.txt: weights in 5 GeV
+/// recipe of the ATLAS prompt-vs-tau-muon study (ATLAS prompt-vs-tau-muon classification talk: weights in 5 GeV
 /// pT bins up to 60 GeV that make the distribution flat, with the last bin's weight applied to every event above
 /// 60 GeV "to prevent large weights").
 ///

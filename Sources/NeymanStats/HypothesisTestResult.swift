@@ -1,4 +1,4 @@
-/// The outcome of a CLs hypothesis test of one value of `mu` (Read, J. Phys. G28 (2002) 2693; formulas.md §3).
+/// The outcome of a CLs hypothesis test of one value of `mu` (Read, J. Phys. G28 (2002) 2693; docs/formulas.md §3).
 ///
 /// `CLs+b = p_mu` (the p-value of the signal-plus-background hypothesis), `CLb = 1 - p_b`, `CLs = CLs+b / CLb`.
 /// The expected values are those obtained when the test statistic sits at the median and at the +-1, +-2 sigma

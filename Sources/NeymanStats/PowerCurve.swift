@@ -2,7 +2,7 @@ import Foundation
 import NeymanCore
 
 /// Power versus type-I error of a test statistic, from its pseudo-experiment distributions under the null `H0` and
-/// the alternative `H1` (formulas.md §3, "Power vs type-I error"; guide fig. 4).
+/// the alternative `H1` (docs/formulas.md §3, "Power vs type-I error"; guide fig. 4).
 ///
 /// Large values of `T` reject `H0`. For a size `alpha` the test rejects when `T > c` and, when `T == c`, with
 /// probability `gamma`, where `c` and `gamma` solve `P0(T > c) + gamma P0(T = c) = alpha` on the empirical `H0`

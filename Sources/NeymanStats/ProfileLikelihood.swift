@@ -17,7 +17,7 @@ public struct TestStatisticValue: Sendable {
 /// Profile-likelihood machinery over a ``StatisticalModel``: unconditional and conditional fits, `t_mu`, and the
 /// test statistics of ``TestStatistic``.
 ///
-/// `lambda(mu) = L(mu, theta_hat_hat(mu)) / L(mu_hat, theta_hat)` (formulas.md §3; CCGV eq. 7).
+/// `lambda(mu) = L(mu, theta_hat_hat(mu)) / L(mu_hat, theta_hat)` (docs/formulas.md §3; CCGV eq. 7).
 public struct ProfileLikelihood<Model: StatisticalModel>: Sendable {
     public let model: Model
     public var minimizer: Minimizer

@@ -11,7 +11,7 @@ public struct ROCPoint: Sendable, Equatable {
 }
 
 extension ROC {
-    /// The weighted ROC curve with one point per distinct score (formulas.md §6), in scikit-learn's convention
+    /// The weighted ROC curve with one point per distinct score (docs/formulas.md §6), in scikit-learn's convention
     /// (`roc_curve(..., drop_intermediate=False)`): the first point has threshold `+inf` and rates (0, 0); thresholds
     /// then decrease through the distinct scores, and
     /// `fpr(t) = sum_{s_i >= t} wB_i / sum wB`, `tpr(t) = sum_{s_i >= t} wS_i / sum wS`.

@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// ROC curves and the area under them with per-event signal and background weights of any sign (formulas.md §6):
+/// ROC curves and the area under them with per-event signal and background weights of any sign (docs/formulas.md §6):
 ///
 /// ```
 ///   AUC = sum_i sum_j wS_i wB_j ( [s_i > s_j] + 1/2 [s_i == s_j] ) / (sum wS * sum wB)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The profile-likelihood test statistics of Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727 (formulas.md §3).
+/// The profile-likelihood test statistics of Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727 (docs/formulas.md §3).
 ///
 /// With `t_mu = -2 ln lambda(mu) = 2 [NLL(mu, theta_hat_hat(mu)) - NLL(mu_hat, theta_hat)]`, clipped at 0:
 /// ```

@@ -11,7 +11,7 @@ public struct ToyDistributions: Sendable {
     public let convergedCount: Int
 }
 
-/// p-values, CLs and expected bands from pseudo-experiments (formulas.md §3), with pyhf's conventions
+/// p-values, CLs and expected bands from pseudo-experiments (docs/formulas.md §3), with pyhf's conventions
 /// (`calctype="toybased"`), run in parallel with results independent of the thread count.
 ///
 /// - Pseudo-data for the signal-plus-background hypothesis are generated at `theta_hat_hat(mu)` fitted to the

@@ -2,7 +2,7 @@ import Foundation
 import NeymanCore
 
 /// The extended unbinned likelihood of a signal-strength fit in which each event enters through a per-event density
-/// ratio `r_i = p_S(y_i) / p_B(y_i)` (guide eqs. 3.7-3.8; formulas.md §3) — the place where a trained network enters.
+/// ratio `r_i = p_S(y_i) / p_B(y_i)` (guide eqs. 3.7-3.8; docs/formulas.md §3) — the place where a trained network enters.
 ///
 /// With expected signal and background yields `S`, `B` and a background normalisation nuisance `nu` (nominal 1):
 /// ```

@@ -2,7 +2,7 @@
 import Foundation
 import NeymanCore
 
-/// Upper limits by inverting the CLs test (formulas.md §3): the `mu` where `CLs(mu) = 1 - CL`, for the observed
+/// Upper limits by inverting the CLs test (docs/formulas.md §3): the `mu` where `CLs(mu) = 1 - CL`, for the observed
 /// data and for each of the five expected values, each found by bracketing and GSL's Brent solver
 /// (`gsl_root_fsolver_brent`).
 public struct UpperLimitResult: Sendable {

@@ -8,7 +8,7 @@ import NeymanStats
 /// ```
 ///   V_i (signal i)     = ( #{B: s_B < s_i} + 1/2 #{B: s_B = s_i} ) / n_B
 ///   W_j (background j) = ( #{S: s_S > s_j} + 1/2 #{S: s_S = s_j} ) / n_S
-///   AUC = mean_i V_i = mean_j W_j                                 (formulas.md §6 with unit weights)
+///   AUC = mean_i V_i = mean_j W_j                                 (docs/formulas.md §6 with unit weights)
 ///   Var(AUC) = var(V) / n_S + var(W) / n_B                         (sample variances, n - 1 denominators)
 /// ```
 /// Two scores of the same events: `Var(AUC_1 - AUC_2) = var(V1 - V2) / n_S + var(W1 - W2) / n_B`, which is far

@@ -4,7 +4,7 @@ import NeymanNN
 import NeymanReport
 import NeymanStats
 
-/// CLs upper limits on the signal strength in the bump-hunt model (formulas.md §3; CCGV arXiv:1007.1727; guide §3):
+/// CLs upper limits on the signal strength in the bump-hunt model (docs/formulas.md §3; CCGV arXiv:1007.1727; guide §3):
 /// the unbinned test with the network's per-event ratio against a 20-bin histogram of the same ratio, each with
 /// toy-based and asymptotic CLs and the expected ±1σ, ±2σ bands.
 ///

@@ -3,7 +3,7 @@ import Foundation
 import NeymanCore
 import NeymanStats
 
-/// The bump-hunt toy model of the guide (Nachman, arXiv:1909.12562, §2; formulas.md §2).
+/// The bump-hunt toy model of the guide (Nachman, arXiv:1909.12562, §2; docs/formulas.md §2).
 ///
 /// ```
 ///   background:  X ~ Uniform(-0.5, 0.5)        signal:  X = 0

@@ -4,14 +4,14 @@ import NeymanNN
 import NeymanReport
 import NeymanStats
 
-/// Classification without labels (CWoLa; Metodiev, Nachman, Thaler, arXiv:1708.02949; formulas.md §1): a classifier
+/// Classification without labels (CWoLa; Metodiev, Nachman, Thaler, arXiv:1708.02949; docs/formulas.md §1): a classifier
 /// trained to separate two mixed samples M1, M2 with signal fractions `f1 > f2` is the optimal S-vs-B classifier,
 /// and with the fractions its output converts back into `L_{S/B}`:
 /// ```
 ///   L_{M1/M2} = s/(1-s) W_M2/W_M1 = (f1 L + 1 - f1) / (f2 L + 1 - f2),     L_{S/B} = (L_M (1-f2) - (1-f1)) / (f1 - f2 L_M)
 /// ```
 /// For each toy model (a 2-D Gaussian pair with exact `L = exp(Delta . (x - m))` and optimal AUC `Phi(|Delta|/sqrt 2)`;
-/// the bump-hunt model of formulas §2 at one global sigma, exact `L = WN(y; sqrt 2 sigma)`, optimal AUC
+/// the bump-hunt model of docs/formulas.md §2 at one global sigma, exact `L = WN(y; sqrt 2 sigma)`, optimal AUC
 /// `1 - 2 E_S|y|` by quadrature) and each pair `f1 = c + d/2`, `f2 = c - d/2`, one network is trained on M1 vs M2
 /// (`N` events each, exactly `round(f N)` of them signal) and one fully supervised network on S vs B (`N` events each),
 /// with the same architecture, training settings and initial weights. Reported: the AUC of every network on
@@ -134,7 +134,7 @@ public struct CWoLaStudy: Study {
         ]
         var tables: [(name: String, columns: [(String, [Double])])] = []
         var report = HTMLReport(title: "")
-        report.paragraph("CWoLa (Metodiev, Nachman, Thaler, arXiv:1708.02949; formulas §1): a dense \(network.layers) "
+        report.paragraph("CWoLa (Metodiev, Nachman, Thaler, arXiv:1708.02949; docs/formulas.md §1): a dense \(network.layers) "
                          + "\(network.activation.rawValue) network is trained to separate two mixed samples M1 (label 1) and M2 "
                          + "(label 0) of \(n) events each, with exact signal fractions f1 = \(fmt(centre)) + d/2 and f2 = \(fmt(centre)) − d/2, "
                          + "d = f1 − f2 ∈ {\(differences.map(fmt).joined(separator: ", "))}; no event carries an S or B label. "
@@ -277,7 +277,7 @@ struct CWoLaToy: Sendable {
             bulkProbability: model.slabProbability(halfWidth: bulk))
     }
 
-    /// The bump-hunt model (formulas §2) at one global sigma, features `y` and optionally `d = Y0 - Y1`; the line is
+    /// The bump-hunt model (docs/formulas.md §2) at one global sigma, features `y` and optionally `d = Y0 - Y1`; the line is
     /// `y in [-0.5, 0.5]` at `d = 0`. Optimal AUC: the exact ratio decreases with `|y|` and `|y|` of the background is
     /// uniform on [0, 0.5], so `AUC = P(|y_S| < |y_B|) = 1 - 2 E_S|y| = 1 - 4 int_0^0.5 y WN(y; sqrt 2 sigma) dy` (GSL QAG).
     static func bumpHunt(sigma: Double, features: [String], bulk: Double) throws -> CWoLaToy {
@@ -291,7 +291,7 @@ struct CWoLaToy: Sendable {
         let yColumn = features.firstIndex(of: "y") ?? 0
         return CWoLaToy(
             key: "bumphunt", title: "Bump hunt (σ = \(fmt(sigma)))",
-            description: "The bump-hunt model of formulas §2 at one global σ = \(fmt(sigma)), features (\(features.map { $0 == "d" ? "Y0 − Y1" : "y = Y0 + Y1" }.joined(separator: ", "))). "
+            description: "The bump-hunt model of docs/formulas.md §2 at one global σ = \(fmt(sigma)), features (\(features.map { $0 == "d" ? "Y0 − Y1" : "y = Y0 + Y1" }.joined(separator: ", "))). "
                 + "Exact L_{S/B}(y) = WN(y; √2σ)\(withD ? " (Y0 − Y1 carries no S/B information)" : ""); optimal AUC "
                 + "1 − 2 E_S|y| = \(String(format: "%.4f", 1 - 2 * meanAbsY)) (quadrature). The line is y ∈ [−0.5, 0.5]\(withD ? " at Y0 − Y1 = 0" : "").",
             featureCount: features.count,

@@ -3,7 +3,7 @@ import NeymanCore
 import NeymanStats
 
 /// What a cut on a classifier's score does to the background, in the DisCo paper's terms (Kasieczka & Shih
-/// arXiv:2001.05310; formulas.md §4): the rejection at a fixed signal efficiency and how much the cut sculpts the
+/// arXiv:2001.05310; docs/formulas.md §4): the rejection at a fixed signal efficiency and how much the cut sculpts the
 /// background's `m` spectrum.
 ///
 /// ```

@@ -2,7 +2,7 @@ import CGSL
 import Foundation
 import NeymanCore
 
-/// A toy for decorrelation studies (DisCo, Kasieczka & Shih arXiv:2001.05310; formulas.md §4): a variable `m`
+/// A toy for decorrelation studies (DisCo, Kasieczka & Shih arXiv:2001.05310; docs/formulas.md §4): a variable `m`
 /// (mass- or pT-like, never a classifier input) and three discriminating features, one of which follows `m` in the
 /// background, as the muon pT biases the prompt-vs-tau classifier of the ATLAS talk (a signal-like feature value is
 /// more likely at high `m`, so a cut on the classifier's score keeps high-`m` background and sculpts its `m` spectrum).

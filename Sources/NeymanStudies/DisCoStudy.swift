@@ -5,7 +5,7 @@ import NeymanReport
 import NeymanStats
 
 /// DisCo: a classifier decorrelated from `m` by the distance-correlation penalty (Kasieczka & Shih arXiv:2001.05310;
-/// formulas.md §4), on the toy of ``DecorrelationModel`` in which one feature follows `m` in the background (the pT
+/// docs/formulas.md §4), on the toy of ``DecorrelationModel`` in which one feature follows `m` in the background (the pT
 /// bias of the ATLAS prompt-vs-tau-muon talk).
 ///
 /// For each `lambda` of a grid, one network is trained with

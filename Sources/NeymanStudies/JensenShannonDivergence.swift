@@ -3,7 +3,7 @@ import NeymanCore
 
 /// The Jensen-Shannon divergence of two histograms, in bits (base-2 logarithms), as the DisCo paper measures how much
 /// a cut sculpts the mass spectrum (Kasieczka & Shih arXiv:2001.05310: between the normalised `m` histograms of the
-/// background events that pass and that fail the cut; formulas.md §4):
+/// background events that pass and that fail the cut; docs/formulas.md §4):
 ///
 /// ```
 ///   P = p / sum p,  Q = q / sum q,  M = (P + Q) / 2

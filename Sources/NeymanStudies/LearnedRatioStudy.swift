@@ -4,7 +4,7 @@ import NeymanNN
 import NeymanReport
 import NeymanStats
 
-/// A classifier learns the likelihood ratio (guide §3.2, fig. 3; formulas.md §1).
+/// A classifier learns the likelihood ratio (guide §3.2, fig. 3; docs/formulas.md §1).
 ///
 /// Two networks on `y` at one global sigma:
 /// ```
@@ -170,7 +170,7 @@ public struct LearnedRatioStudy: Study {
                          + "and is turned into λ with the mixture correction. The exact ratio uses the signal's true width √2σ = "
                          + "\(fmt(width)). The bulk is |y| < \(fmt(bulk))·√2σ = \(String(format: "%.3f", bulkHalf)) (dotted lines).")
         report.figure(curve, caption: "The learned λ(y) of both networks on the exact curve and the binned estimate from the training "
-                      + "histograms (\(bins) bins, Poisson errors): a classifier's output, converted as in formulas §1, is the likelihood ratio.")
+                      + "histograms (\(bins) bins, Poisson errors): a classifier's output, converted as in docs/formulas.md §1, is the likelihood ratio.")
         report.figure(dev, caption: String(format: "Relative deviation from the exact ratio. Largest in the bulk: %.1f%% ((S+B) vs B) and "
                                            + "%.1f%% (S vs B + mixture); in r = p_S/p_B: %.1f%% and %.1f%%.",
                                            100 * devMix.lambda, 100 * devSB.lambda, 100 * devMix.ratio, 100 * devSB.ratio))

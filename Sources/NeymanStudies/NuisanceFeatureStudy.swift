@@ -22,7 +22,7 @@ public struct NuisanceFeatureStudy: Study {
     public var muTrue: Double
     public var toys: Int
     public var network: NetworkSpec
-    /// Histogram calibration of each network's score (formulas §1; Cranmer, Pavez, Louppe): equal-population bins
+    /// Histogram calibration of each network's score (docs/formulas.md §1; Cranmer, Pavez, Louppe): equal-population bins
     /// and independent events per class. `bins = 0` uses the raw `s/(1-s) W_B/W_A`.
     public var calibrationBins: Int
     public var calibrationEvents: Int
@@ -194,7 +194,7 @@ public struct NuisanceFeatureStudy: Study {
                      caption: "Coverage is the fraction of pseudo-experiments whose interval contains μ_true (nominal 0.683), with its binomial error.")
         if calibrationBins > 0 {
             report.paragraph("The networks' ratios are calibrated with \(calibrationBins) equal-population bins of their score on "
-                             + "\(calibrationEvents) independent events per class (formulas §1). Without calibration, over the same pseudo-experiments: "
+                             + "\(calibrationEvents) independent events per class (docs/formulas.md §1). Without calibration, over the same pseudo-experiments: "
                              + String(format: "σ-aware coverage %.3f, mean μ^ − μ_true %+.4f; σ-blind coverage %.3f, mean μ^ − μ_true %+.4f. ",
                                       sRawAware.coverage, sRawAware.bias, sRawBlind.coverage, sRawBlind.bias)
                              + "The σ-blind ratio has a cusp at y = 0 (events with σ → 0) that a smooth network misses, and a "

@@ -3,7 +3,7 @@ import NeymanCore
 import NeymanStats
 
 /// Bins in the per-event likelihood ratio `r = p_S/p_B` of the bump-hunt model at one global sigma, with the exact
-/// expected signal and background fractions of every bin (guide §3.2, fig. 4; formulas.md §3).
+/// expected signal and background fractions of every bin (guide §3.2, fig. 4; docs/formulas.md §3).
 ///
 /// `r(y) = WN(y; w)`, `w = sqrt(2) sigma`, is symmetric and decreasing in `|y|`, so `r > c` is the interval
 /// `|y| < y_c` with `WN(y_c; w) = c` (found with GSL's Brent solver); then `P_B(r > c) = 2 y_c` and

@@ -4,7 +4,7 @@ import NeymanReport
 import NeymanSPlot
 import NeymanStats
 
-/// sPlot on a Z -> mu mu-like sample (formulas.md §5, §6): does the sWeighted AUC of a classifier score reproduce the
+/// sPlot on a Z -> mu mu-like sample (docs/formulas.md §5, §6): does the sWeighted AUC of a classifier score reproduce the
 /// AUC computed with the true labels, within its quoted uncertainty, and does the independence check catch a variable
 /// it must not be used for?
 ///

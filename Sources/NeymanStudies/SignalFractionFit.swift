@@ -3,7 +3,7 @@ import NeymanCore
 import NeymanStats
 
 /// The maximum-likelihood fit of a signal fraction `mu` from per-event density ratios, with its profile-likelihood
-/// interval (guide §3.3, fig. 5; formulas.md §3):
+/// interval (guide §3.3, fig. 5; docs/formulas.md §3):
 ///
 /// ```
 ///   p(y) = mu p_S(y) + (1 - mu) p_B(y)   =>   ln L(mu) - ln L(0) = sum_i ln(1 + mu (r_i - 1)),   r_i = p_S/p_B (y_i)

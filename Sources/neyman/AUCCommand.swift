@@ -9,7 +9,7 @@ struct AUCCommand: ParsableCommand {
         commandName: "auc",
         abstract: "Area under the ROC curve with per-event weights of any sign (labels + weights, or sWeights).",
         discussion: """
-        AUC = sum_ij wS_i wB_j ([s_i > s_j] + 1/2 [s_i = s_j]) / (sum wS sum wB) (formulas.md §6).
+        AUC = sum_ij wS_i wB_j ([s_i > s_j] + 1/2 [s_i = s_j]) / (sum wS sum wB) (docs/formulas.md §6).
         Either --label (1 = signal, 0 = background) with an optional --weight, or --signal-weight and
         --background-weight (e.g. the sw_signal and sw_background columns written by neyman sweights).
         JSON keys: auc, auc_error (bootstrap standard deviation; null without --bootstrap), n, and with --bootstrap:

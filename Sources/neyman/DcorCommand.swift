@@ -3,7 +3,7 @@ import Foundation
 import NeymanCore
 import NeymanStats
 
-/// `neyman dcor`: distance correlation of two columns (refs/formulas.md §4), exact, in O(n log n).
+/// `neyman dcor`: distance correlation of two columns (docs/formulas.md §4), exact, in O(n log n).
 struct DcorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dcor",

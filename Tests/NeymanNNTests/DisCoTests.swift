@@ -4,7 +4,7 @@ import NeymanCore
 import NeymanStats
 @testable import NeymanNN
 
-/// The DisCo penalty `lambda * dCor²(sigmoid(z), m)` (refs/formulas.md §4): value against NeymanStats' weighted
+/// The DisCo penalty `lambda * dCor²(sigmoid(z), m)` (docs/formulas.md §4): value against NeymanStats' weighted
 /// distance correlation, exact gradient against finite differences, the event selection, the config keys, and a
 /// training run in which it removes the score's dependence on m.
 @Suite("DisCo penalty")

@@ -3,7 +3,7 @@ import Testing
 import NeymanCore
 @testable import NeymanStats
 
-/// Distance correlation (refs/formulas.md §4): the O(n log n) algorithm against the O(n²) definition, both against
+/// Distance correlation (docs/formulas.md §4): the O(n log n) algorithm against the O(n²) definition, both against
 /// the dcor 0.7 reference cases and the DisCo weighted formula, and the edge cases.
 @Suite("Distance correlation")
 struct DistanceCorrelationTests {

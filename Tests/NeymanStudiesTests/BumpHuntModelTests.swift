@@ -5,7 +5,7 @@ import NeymanStats
 import Testing
 @testable import NeymanStudies
 
-/// The generator against the exact densities of formulas.md §2.
+/// The generator against the exact densities of docs/formulas.md §2.
 @Suite("Bump-hunt model")
 struct BumpHuntModelTests {
     /// Kolmogorov-Smirnov distance sup |F_n - F| of a sample against a CDF.

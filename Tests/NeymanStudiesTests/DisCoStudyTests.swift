@@ -5,7 +5,7 @@ import NeymanStats
 import Testing
 @testable import NeymanStudies
 
-/// The DisCo study (Kasieczka & Shih arXiv:2001.05310; formulas.md §4): the toy generator against its exact
+/// The DisCo study (Kasieczka & Shih arXiv:2001.05310; docs/formulas.md §4): the toy generator against its exact
 /// densities, the Jensen-Shannon divergence against hand-computed values, the cut metrics on constructed scores, the
 /// study's acceptance check (DisCo removes the score's dependence on m), and config errors that name the key.
 @Suite("DisCo study")
