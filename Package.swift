@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "NeymanSPlot", dependencies: ["NeymanCore", "NeymanStats", "CGSL", "CCerf"], exclude: ["README.md"]),
         .target(name: "NeymanReport", dependencies: ["NeymanCore"], exclude: ["README.md"]),
         .target(name: "NeymanHEP", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
-        .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP", "CGSL"],
+        .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP"],
                 exclude: ["README.md"]),
         .executableTarget(
             name: "neyman",

@@ -35,8 +35,6 @@ extension ROC {
         guard ok.count >= 2 else {
             throw NeymanError.numericalFailure("fewer than two bootstrap replicas had both classes", parameter: "bootstrap")
         }
-        let mean = ok.reduce(0, +) / Double(ok.count)
-        let variance = ok.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(ok.count - 1)
-        return BootstrapAUC(auc: central, error: variance.squareRoot(), replicas: ok.count)
+        return BootstrapAUC(auc: central, error: SampleSummary.standardDeviation(ok), replicas: ok.count)
     }
 }

@@ -78,9 +78,7 @@ public struct BumpHuntLimitsStudy: Study {
         return c
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let model = try BumpHuntModel(resolution: .global(sigma))
         // The network and its tabulated ratio.
         let (rawRatio, history) = try network.trainBumpHuntRatio(model: model, dataSeed: seed, trainingSeed: RandomStream.mixSeed(seed, 3),
@@ -204,11 +202,11 @@ public struct BumpHuntLimitsStudy: Study {
             ("network_background_mean_ratio_before_normalisation", .number(backgroundMean)),
             ("network_max_relative_deviation_bulk", .number(deviation)),
         ]
-        let tables: [(name: String, columns: [(String, [Double])])] = [
-            (name: "cls_scan_asymptotic", columns: scanColumns),
-            (name: "cls_scan_toys", columns: [("mu", coarse), ("unbinned_cls", scans[0].1.map(\.cls)), ("unbinned_cls_error", scans[0].1.map { $0.clsError ?? .nan }),
+        let tables: [StudyTable] = [
+            StudyTable(name: "cls_scan_asymptotic", columns: scanColumns),
+            StudyTable(name: "cls_scan_toys", columns: [("mu", coarse), ("unbinned_cls", scans[0].1.map(\.cls)), ("unbinned_cls_error", scans[0].1.map { $0.clsError ?? .nan }),
                                               ("binned_cls", scans[1].1.map(\.cls)), ("binned_cls_error", scans[1].1.map { $0.clsError ?? .nan })]),
         ]
-        return (results, tables, report)
+        return StudyResult(results: results, tables: tables, report: report)
     }
 }

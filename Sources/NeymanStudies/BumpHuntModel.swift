@@ -1,4 +1,3 @@
-import CGSL
 import Foundation
 import NeymanCore
 import NeymanStats
@@ -116,7 +115,7 @@ public enum WrappedNormal {
     @inlinable public static func density(_ y: Double, width w: Double) -> Double {
         var s = 0.0
         let k = images(w)
-        for j in -k...k { s += gsl_ran_gaussian_pdf(y + Double(j), w) }
+        for j in -k...k { s += Normal.pdf(y + Double(j), sigma: w) }
         return s
     }
 
@@ -125,7 +124,7 @@ public enum WrappedNormal {
         let yc = min(max(y, -0.5), 0.5)
         var s = 0.0
         let k = images(w)
-        for j in -k...k { s += gsl_cdf_gaussian_P(yc + Double(j), w) - gsl_cdf_gaussian_P(-0.5 + Double(j), w) }
+        for j in -k...k { s += Normal.cdf(yc + Double(j), sigma: w) - Normal.cdf(-0.5 + Double(j), sigma: w) }
         return min(max(s, 0), 1)
     }
 }

@@ -84,9 +84,7 @@ public struct BumpHuntPowerStudy: Study {
         return [Double(exact.count)] + binnings.map { $0.statistic(ratios: exact, signal: s, background: b) } + [optimal, learned]
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let model = try BumpHuntModel(resolution: .global(sigma))
         let binnings = try binnings()
         let networkSeed = RandomStream.mixSeed(seed, 0x4E4E)
@@ -173,11 +171,6 @@ public struct BumpHuntPowerStudy: Study {
             ("training_epochs", .integer(history.count)),
             ("training_final_validation_loss", history.last?.validationLoss.map { JSONValue.number($0) } ?? .null),
         ]
-        return (results, [(name: "power_curves", columns: curves)], report)
+        return StudyResult(results: results, tables: [StudyTable(name: "power_curves", columns: curves)], report: report)
     }
-}
-
-func fmt(_ v: Double) -> String {
-    if v == v.rounded() && abs(v) < 1e9 { return String(Int(v)) }
-    return String(format: "%g", v)
 }

@@ -118,9 +118,7 @@ public struct CWoLaStudy: Study {
 
     /// Trains and evaluates every network (see ``evaluate(toys:pairs:eventsPerSample:testEventsPerClass:network:seed:context:)``)
     /// and assembles results, CSV tables and the report.
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let pairs = try pairs()
         let toys = try toys()
         let n = network.eventsPerClass
@@ -132,7 +130,7 @@ public struct CWoLaStudy: Study {
             ("events_per_sample", .integer(n)),
             ("test_events_per_class", .integer(testEventsPerClass)),
         ]
-        var tables: [(name: String, columns: [(String, [Double])])] = []
+        var tables: [StudyTable] = []
         var report = HTMLReport(title: "")
         report.paragraph("CWoLa (Metodiev, Nachman, Thaler, arXiv:1708.02949; docs/formulas.md §1): a dense \(network.layers) "
                          + "\(network.activation.rawValue) network is trained to separate two mixed samples M1 (label 1) and M2 "
@@ -156,7 +154,7 @@ public struct CWoLaStudy: Study {
                          rows: o.tableRows(pairs: pairs), caption: "\(t.title): every network on the same test events.")
             tables += o.tables(pairs: pairs)
         }
-        return (results, tables, report)
+        return StudyResult(results: results, tables: tables, report: report)
     }
 
     // MARK: Training and evaluation
@@ -374,7 +372,7 @@ struct CWoLaOutcome {
         ])
     }
 
-    func tables(pairs: [CWoLaFractions]) -> [(name: String, columns: [(String, [Double])])] {
+    func tables(pairs: [CWoLaFractions]) -> [StudyTable] {
         var curves: [(String, [Double])] = [(toy.key == "bumphunt" ? "y" : "t", toy.curveX), ("lsb_exact", toy.curveExact),
                                             ("lsb_supervised", supervisedNetwork.curveRatio)]
         for (i, p) in pairs.enumerated() {
@@ -384,7 +382,7 @@ struct CWoLaOutcome {
             curves.append(("lsb_cwola_\(tag)", cwolaRatio[i]))
         }
         return [
-            (name: "auc_\(toy.key)", columns: [
+            StudyTable(name: "auc_\(toy.key)", columns: [
                 ("difference", pairs.map { $0.f1 - $0.f2 }), ("f1", pairs.map(\.f1)), ("f2", pairs.map(\.f2)),
                 ("auc_cwola", cwola.map(\.auc)), ("auc_cwola_error", cwola.map(\.error)),
                 ("auc_cwola_minus_supervised", cwola.map { $0.auc - supervised.auc }),
@@ -392,7 +390,7 @@ struct CWoLaOutcome {
                 ("max_relative_deviation_bulk", cwolaDeviation),
                 ("auc_supervised", pairs.map { _ in supervised.auc }), ("auc_optimal", pairs.map { _ in toy.optimalAUC }),
             ]),
-            (name: "ratio_curves_\(toy.key)", columns: curves),
+            StudyTable(name: "ratio_curves_\(toy.key)", columns: curves),
         ]
     }
 

@@ -99,7 +99,7 @@ public struct DecorrelationMetrics: Sendable {
                 }
                 if let v = try? JensenShannonDivergence.bits(p, f) { values.append(v) }
             }
-            jsdError = standardDeviation(values)
+            jsdError = SampleSummary.standardDeviation(values)
         }
         // Random cuts at the same background efficiency.
         var jsdRandom = Double.nan
@@ -119,12 +119,5 @@ public struct DecorrelationMetrics: Sendable {
                                     rejection: rejection, rejectionError: rejectionError, jsd: jsd, jsdError: jsdError,
                                     jsdRandomCut: jsdRandom, dCor2: dcor, dCor2Shuffled: shuffled, passHistogram: pass,
                                     failHistogram: fail)
-    }
-
-    /// Sample standard deviation (`n - 1`); NaN for fewer than 2 values.
-    static func standardDeviation(_ v: [Double]) -> Double {
-        guard v.count >= 2 else { return .nan }
-        let mean = v.reduce(0, +) / Double(v.count)
-        return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1)).squareRoot()
     }
 }

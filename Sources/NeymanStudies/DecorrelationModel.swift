@@ -1,6 +1,6 @@
-import CGSL
 import Foundation
 import NeymanCore
+import NeymanStats
 
 /// A toy for decorrelation studies (DisCo, Kasieczka & Shih arXiv:2001.05310; docs/formulas.md §4): a variable `m`
 /// (mass- or pT-like, never a classifier input) and three discriminating features, one of which follows `m` in the
@@ -27,7 +27,7 @@ import NeymanCore
 ///   K = k / (1 - e^(-k)),  s = sigma2/|c|,  m* = (c x2 - k sigma2²)/c²          (c != 0; N(0, sigma2) for c = 0)
 /// ```
 /// evaluated in logs (``logBackgroundX2Density(_:)``), with the Gaussian tail differences taken from
-/// `gsl_sf_log_erfc` so that it stays finite far in the tails. The exact per-event likelihood ratio of the features
+/// `Normal.logSurvival` (GSL's `gsl_sf_log_erfc`) so that it stays finite far in the tails. The exact per-event likelihood ratio of the features
 /// (``logLikelihoodRatio(_:)``) is the best classifier without decorrelation (Neyman-Pearson): the reference for the
 /// rejection a network reaches at `lambda = 0`.
 public struct DecorrelationModel: Sendable {
@@ -113,7 +113,7 @@ public struct DecorrelationModel: Sendable {
     /// `p(m)` of a class on [0, 1] (0 outside).
     public func massDensity(_ m: Double, signal: Bool) -> Double {
         guard m >= 0, m <= 1 else { return 0 }
-        if signal { return gsl_ran_beta_pdf(m, signalMassShape.a, signalMassShape.b) }
+        if signal { return BetaDistribution.pdf(m, a: signalMassShape.a, b: signalMassShape.b) }
         let k = backgroundMassSlope
         return k * exp(-k * m) / -expm1(-k)
     }
@@ -122,7 +122,7 @@ public struct DecorrelationModel: Sendable {
     public func massCDF(_ m: Double, signal: Bool) -> Double {
         if m <= 0 { return 0 }
         if m >= 1 { return 1 }
-        if signal { return gsl_cdf_beta_P(m, signalMassShape.a, signalMassShape.b) }
+        if signal { return BetaDistribution.cdf(m, a: signalMassShape.a, b: signalMassShape.b) }
         let k = backgroundMassSlope
         return expm1(-k * m) / expm1(-k)
     }
@@ -167,11 +167,11 @@ public struct DecorrelationModel: Sendable {
     }
 
     /// `ln [Phi(hi) - Phi(lo)]` for `lo < hi`, accurate in both tails: with `ln Q(t) = ln erfc(t/sqrt 2) - ln 2`
-    /// (`gsl_sf_log_erfc`), `Phi(hi) - Phi(lo) = Q(lo) (1 - Q(hi)/Q(lo))` when `lo > 0`, mirrored when `hi < 0`.
+    /// (``Normal/logSurvival(_:)``), `Phi(hi) - Phi(lo) = Q(lo) (1 - Q(hi)/Q(lo))` when `lo > 0`, mirrored when `hi < 0`.
     static func logNormalProbability(from lo: Double, to hi: Double) -> Double {
-        func logQ(_ t: Double) -> Double { gsl_sf_log_erfc(t / 2.0.squareRoot()) - log(2.0) }
+        let logQ = Normal.logSurvival
         if lo > 0 { return logQ(lo) + log1p(-exp(logQ(hi) - logQ(lo))) }
         if hi < 0 { return logQ(-hi) + log1p(-exp(logQ(-lo) - logQ(-hi))) }
-        return log(gsl_cdf_ugaussian_P(hi) - gsl_cdf_ugaussian_P(lo))
+        return log(Normal.cdf(hi) - Normal.cdf(lo))
     }
 }

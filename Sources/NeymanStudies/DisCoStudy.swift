@@ -95,9 +95,7 @@ public struct DisCoStudy: Study {
         var metrics: DecorrelationMetrics
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let n = network.eventsPerClass
         let trainSignal = model.events(n, signal: true, rng: RandomStream(seed: seed, task: 1))
         let trainBackground = model.events(n, signal: false, rng: RandomStream(seed: seed, task: 2))
@@ -153,7 +151,7 @@ public struct DisCoStudy: Study {
         let report = makeReport(scan: scan, exact: exact, uncut: uncut, trainingEvents: n)
         let results = makeResults(scan: scan, exact: exact, trainingEvents: n)
         let tables = makeTables(scan: scan, exact: exact, uncut: uncut)
-        return (results, tables, report)
+        return StudyResult(results: results, tables: tables, report: report)
     }
 
     /// Marker colours of the lambda grid: the palette without black (black marks the exact likelihood ratio).
@@ -196,7 +194,7 @@ public struct DisCoStudy: Study {
         ]
     }
 
-    private func makeTables(scan: [Point], exact: DecorrelationMetrics, uncut: [Double]) -> [(name: String, columns: [(String, [Double])])] {
+    private func makeTables(scan: [Point], exact: DecorrelationMetrics, uncut: [Double]) -> [StudyTable] {
         let ms = scan.map(\.metrics)
         let lambdaScan: [(String, [Double])] = [
             ("lambda", scan.map(\.lambda)), ("epochs", scan.map { Double($0.epochs) }),
@@ -217,7 +215,7 @@ public struct DisCoStudy: Study {
         }
         hist.append(("pass_exact_ratio", exact.passHistogram))
         hist.append(("fail_exact_ratio", exact.failHistogram))
-        return [(name: "lambda_scan", columns: lambdaScan), (name: "mass_histograms", columns: hist)]
+        return [StudyTable(name: "lambda_scan", columns: lambdaScan), StudyTable(name: "mass_histograms", columns: hist)]
     }
 
     private func makeReport(scan: [Point], exact: DecorrelationMetrics, uncut: [Double], trainingEvents n: Int) -> HTMLReport {

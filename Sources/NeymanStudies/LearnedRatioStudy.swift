@@ -50,9 +50,7 @@ public struct LearnedRatioStudy: Study {
         return model.events(ns, signal: true, rng: rng) + model.events(n - ns, signal: false, rng: rng)
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let model = try BumpHuntModel(resolution: .global(sigma))
         let alpha = signalFraction
         let n = network.eventsPerClass
@@ -186,12 +184,12 @@ public struct LearnedRatioStudy: Study {
             ("training_epochs", .object([("splusb_vs_b", .integer(histMix.count)), ("s_vs_b", .integer(histSB.count))])),
             ("events_per_class", .integer(n)),
         ]
-        let tables: [(name: String, columns: [(String, [Double])])] = [
-            (name: "ratio_curves", columns: [("y", grid), ("lambda_exact", exact), ("lambda_splusb_vs_b", fromMix), ("lambda_s_vs_b_mixture", fromSB)]),
-            (name: "ratio_binned", columns: [("y_low", Array(edges.dropLast())), ("y_high", Array(edges.dropFirst())),
+        let tables: [StudyTable] = [
+            StudyTable(name: "ratio_curves", columns: [("y", grid), ("lambda_exact", exact), ("lambda_splusb_vs_b", fromMix), ("lambda_s_vs_b_mixture", fromSB)]),
+            StudyTable(name: "ratio_binned", columns: [("y_low", Array(edges.dropLast())), ("y_high", Array(edges.dropFirst())),
                                              ("lambda", binned), ("lambda_error", binnedErr)]),
-            (name: "calibration", columns: [("lambda_hat", calX), ("density_ratio", calY), ("density_ratio_error", calE)]),
+            StudyTable(name: "calibration", columns: [("lambda_hat", calX), ("density_ratio", calY), ("density_ratio_error", calE)]),
         ]
-        return (results, tables, report)
+        return StudyResult(results: results, tables: tables, report: report)
     }
 }

@@ -65,9 +65,7 @@ public struct NuisanceFeatureStudy: Study {
         (0..<n).map { _ in model.event(signal: rng.uniform() < mu, rng: rng) }
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let model = try BumpHuntModel(resolution: .perEvent(sigmaRange))
         let n = network.eventsPerClass
         let sig = model.events(n, signal: true, rng: RandomStream(seed: seed, task: 1))
@@ -148,8 +146,7 @@ public struct NuisanceFeatureStudy: Study {
         func summary(_ k: Int) -> (coverage: Double, coverageError: Double, width: Double, bias: Double) {
             let iv = toyIntervals.map { $0[k] }
             let covered = Double(iv.filter { $0.lower <= muTrue && muTrue <= $0.upper }.count) / Double(toys)
-            let width = iv.map { $0.upper - $0.lower }.reduce(0, +) / Double(toys)
-            let bias = iv.map { $0.best - muTrue }.reduce(0, +) / Double(toys)
+            let width = SampleSummary.mean(iv.map { $0.upper - $0.lower }), bias = SampleSummary.mean(iv.map { $0.best - muTrue })
             return (covered, (covered * (1 - covered) / Double(toys)).squareRoot(), width, bias)
         }
         let sAware = summary(0), sBlind = summary(1), sRawAware = summary(2), sRawBlind = summary(3)
@@ -216,12 +213,12 @@ public struct NuisanceFeatureStudy: Study {
             ("pseudo_experiments_uncalibrated", .object([("network_y_sigma", summaryJSON(sRawAware)), ("network_y", summaryJSON(sRawBlind))])),
             ("training_epochs", .object([("network_y_sigma", .integer(hAware.count)), ("network_y", .integer(hBlind.count))])),
         ]
-        let tables: [(name: String, columns: [(String, [Double])])] = [
-            (name: "profile_scans", columns: scanColumns),
-            (name: "toy_intervals", columns: [("mu_hat_y_sigma", toyIntervals.map { $0[0].best }), ("lower_y_sigma", toyIntervals.map { $0[0].lower }),
+        let tables: [StudyTable] = [
+            StudyTable(name: "profile_scans", columns: scanColumns),
+            StudyTable(name: "toy_intervals", columns: [("mu_hat_y_sigma", toyIntervals.map { $0[0].best }), ("lower_y_sigma", toyIntervals.map { $0[0].lower }),
                                               ("upper_y_sigma", toyIntervals.map { $0[0].upper }), ("mu_hat_y", toyIntervals.map { $0[1].best }),
                                               ("lower_y", toyIntervals.map { $0[1].lower }), ("upper_y", toyIntervals.map { $0[1].upper })]),
         ]
-        return (results, tables, report)
+        return StudyResult(results: results, tables: tables, report: report)
     }
 }

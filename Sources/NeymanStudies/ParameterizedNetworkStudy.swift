@@ -60,9 +60,7 @@ public struct ParameterizedNetworkStudy: Study {
         try model.checkMemory("events", count: events, bytesPerUnit: StudySizes.pseudoExperimentEvent)
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let n = network.eventsPerClass
         // Training set: n signal events at each grid sigma, n * grid background events.
         var signal: [(theta: [Float], features: [Float])] = []
@@ -254,14 +252,14 @@ public struct ParameterizedNetworkStudy: Study {
             ("normalisation", .numberObject((trainingSigmas + testSigmas).map { (fmt($0), normalisation($0)) })),
             ("training_epochs", .integer(history.count)),
         ]
-        let tables: [(name: String, columns: [(String, [Double])])] = [
-            (name: "interpolation", columns: curveColumns),
-            (name: "mu_uncertainty", columns: [("sigma_prime", primes)] + matrixSigmas.indices.flatMap { k in
+        let tables: [StudyTable] = [
+            StudyTable(name: "interpolation", columns: curveColumns),
+            StudyTable(name: "mu_uncertainty", columns: [("sigma_prime", primes)] + matrixSigmas.indices.flatMap { k in
                 [("stat_data_sigma_\(fmt(matrixSigmas[k]))", statRows[k]), ("bias_data_sigma_\(fmt(matrixSigmas[k]))", biasRows[k]),
                  ("total_data_sigma_\(fmt(matrixSigmas[k]))", totalRows[k])]
             }),
-            (name: "profile_scan", columns: [("mu", mus), ("sigma_fixed", fixedScan), ("sigma_profiled", profScan)]),
+            StudyTable(name: "profile_scan", columns: [("mu", mus), ("sigma_fixed", fixedScan), ("sigma_profiled", profScan)]),
         ]
-        return (results, tables, report)
+        return StudyResult(results: results, tables: tables, report: report)
     }
 }

@@ -173,13 +173,7 @@ public struct SPlotStudy: Study {
             diffs.append(sw - truth)
         }
         guard diffs.count >= 2 else { throw NeymanError.numericalFailure("fewer than two bootstrap replicas had both classes") }
-        return (standardDeviation(diffs), standardDeviation(sws))
-    }
-
-    /// `sqrt(sum (x - mean)^2 / (n - 1))`.
-    static func standardDeviation(_ x: [Double]) -> Double {
-        let mean = x.reduce(0, +) / Double(x.count)
-        return (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1)).squareRoot()
+        return (SampleSummary.standardDeviation(diffs), SampleSummary.standardDeviation(sws))
     }
 
     func toy(_ i: Int, seed: UInt64) throws -> ToyResult {
@@ -199,9 +193,7 @@ public struct SPlotStudy: Study {
         return r
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                                    tables: [(name: String, columns: [(String, [Double])])],
-                                                                    report: HTMLReport) {
+    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         context.log("\(toys) pseudo-experiments of \(events) events, \(bootstrapReplicas) bootstrap replicas each")
         let progress = ProgressDisplay("sPlot pseudo-experiments", total: toys, quiet: context.quiet)
         let results = try deterministicParallelMap(count: toys, threads: context.threads, progress: progress) { try toy($0, seed: seed) }
@@ -211,15 +203,15 @@ public struct SPlotStudy: Study {
             throw NeymanError.numericalFailure("only \(ok.count) of \(toys) pseudo-experiments had a converged fit")
         }
         let nOK = Double(ok.count)
-        func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(x.count) }
+        let mean = SampleSummary.mean
         let pulls = ok.map { $0.pull }
-        let pullMean = mean(pulls), pullWidth = SPlotStudy.standardDeviation(pulls)
+        let pullMean = mean(pulls), pullWidth = SampleSummary.standardDeviation(pulls)
         let pullMeanError = pullWidth / nOK.squareRoot(), pullWidthError = pullWidth / (2 * (nOK - 1)).squareRoot()
         let unpaired = ok.map { ($0.aucSWeighted - $0.aucTrue) / $0.errorSWeighted }
         let aucTrueMean = mean(ok.map { $0.aucTrue }), aucSWMean = mean(ok.map { $0.aucSWeighted })
-        let spreadDifference = SPlotStudy.standardDeviation(ok.map { $0.aucSWeighted - $0.aucTrue })
+        let spreadDifference = SampleSummary.standardDeviation(ok.map { $0.aucSWeighted - $0.aucTrue })
         let errorDifferenceMean = mean(ok.map { $0.errorDifference }), errorSWMean = mean(ok.map { $0.errorSWeighted })
-        let spreadSW = SPlotStudy.standardDeviation(ok.map { $0.aucSWeighted })
+        let spreadSW = SampleSummary.standardDeviation(ok.map { $0.aucSWeighted })
         func flagged(_ p: [Double]) -> (fraction: Double, error: Double) {
             let f = Double(p.filter { $0 < level }.count) / nOK
             return (f, (f * (1 - f) / nOK).squareRoot())
@@ -270,7 +262,7 @@ public struct SPlotStudy: Study {
             ["mean bootstrap error of AUC_sw − AUC_true", String(format: "%.5f", errorDifferenceMean)],
             ["SD of AUC_sw over pseudo-experiments", String(format: "%.5f", spreadSW)],
             ["mean bootstrap error of AUC_sw alone", String(format: "%.5f", errorSWMean)],
-            ["width of (AUC_sw − AUC_true)/σ(AUC_sw) (unpaired error)", String(format: "%.3f", SPlotStudy.standardDeviation(unpaired))],
+            ["width of (AUC_sw − AUC_true)/σ(AUC_sw) (unpaired error)", String(format: "%.3f", SampleSummary.standardDeviation(unpaired))],
             ["converged fits", String(format: "%d of %d", ok.count, toys)],
         ], caption: "Errors: mean ± width/√n, width ± width/√(2(n−1)). The bootstrap error of AUC_sw alone measures AUC_sw's "
                  + "spread around the population AUC; the part of it that AUC_true shares (the same events) cancels in the "
@@ -280,9 +272,9 @@ public struct SPlotStudy: Study {
                       + "10⁻¹² are put in the first bin; the dotted line is the \(fmt(level)) level.")
         report.table(headers: ["variable", "fraction flagged at p < \(fmt(level))", "median p-value"], rows: [
             ["score (independent of the mass)", String(format: "%.3f ± %.3f", flagScore.fraction, flagScore.error),
-             String(format: "%.3g", median(ok.map { $0.pScore }))],
+             String(format: "%.3g", SampleSummary.median(ok.map { $0.pScore }))],
             ["control (signal mean follows the mass)", String(format: "%.3f ± %.3f", flagControl.fraction, flagControl.error),
-             String(format: "%.3g", median(ok.map { $0.pControl }))],
+             String(format: "%.3g", SampleSummary.median(ok.map { $0.pControl }))],
         ], caption: "A variable is flagged when either species' p-value is below the level, so an independent variable is "
                  + "flagged more often than the level (about twice as often if the two p-values were exact and independent; "
                  + "they are approximations, see SPlotIndependence). Binomial errors.")
@@ -298,20 +290,15 @@ public struct SPlotStudy: Study {
             ("pseudo_experiments", .integer(toys)), ("events", .integer(events)),
             ("bootstrap_replicas", .integer(bootstrapReplicas)), ("level", .number(level)),
         ]
-        let tables: [(name: String, columns: [(String, [Double])])] = [
-            (name: "pseudo_experiments", columns: [
+        let tables: [StudyTable] = [
+            StudyTable(name: "pseudo_experiments", columns: [
                 ("converged", results.map { $0.converged ? 1 : 0 }),
                 ("auc_true", results.map { $0.aucTrue }), ("auc_sweighted", results.map { $0.aucSWeighted }),
                 ("error_difference", results.map { $0.errorDifference }), ("error_sweighted", results.map { $0.errorSWeighted }),
                 ("pull", results.map { $0.pull }), ("p_score", results.map { $0.pScore }), ("p_control", results.map { $0.pControl }),
             ]),
         ]
-        return (out, tables, report)
-    }
-
-    func median(_ x: [Double]) -> Double {
-        let s = x.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+        return StudyResult(results: out, tables: tables, report: report)
     }
 
     func massPlot(_ data: DataSet) throws -> Plot {

@@ -22,6 +22,35 @@ public struct StudyContext: Sendable {
     }
 }
 
+/// A named table of equal-length numeric columns, written as `<name>.csv` beside a study's `results.json`.
+public struct StudyTable: Sendable {
+    /// The file name without `.csv`.
+    public var name: String
+    /// Column names and values, in file order.
+    public var columns: [(String, [Double])]
+
+    public init(name: String, columns: [(String, [Double])]) {
+        self.name = name
+        self.columns = columns
+    }
+}
+
+/// What a study's `run` returns: its own numbers, tables and report section. The runner adds the provenance keys
+/// (study, kind, title, seed, scale) and the report's header to make a ``StudyOutput``.
+public struct StudyResult: Sendable {
+    /// Keys and values for `results.json`, in order.
+    public var results: [(String, JSONValue)]
+    public var tables: [StudyTable]
+    /// The study's report blocks.
+    public var report: HTMLReport
+
+    public init(results: [(String, JSONValue)], tables: [StudyTable], report: HTMLReport) {
+        self.results = results
+        self.tables = tables
+        self.report = report
+    }
+}
+
 /// What a study produces: the numbers (`results.json`), tables (one CSV each) and the report section.
 public struct StudyOutput: Sendable {
     /// The study's name (the TOML file's stem), used for the output directory when several run together.
@@ -31,7 +60,7 @@ public struct StudyOutput: Sendable {
     /// The object written to `results.json`.
     public var results: [(String, JSONValue)]
     /// CSV tables: file name (without `.csv`) and named columns.
-    public var tables: [(name: String, columns: [(String, [Double])])]
+    public var tables: [StudyTable]
     /// The report blocks (headings, figures with captions, tables).
     public var report: HTMLReport
 }
@@ -43,7 +72,5 @@ public protocol Study {
     /// Reads the study's own tables from `config` at `scale`; unknown keys are left for the runner to report.
     init(config: ConfigTable, scale: StudyScale) throws
     /// Runs the study. `seed` is the study seed from `[study] seed`.
-    func run(seed: UInt64, context: StudyContext) throws -> (results: [(String, JSONValue)],
-                                                            tables: [(name: String, columns: [(String, [Double])])],
-                                                            report: HTMLReport)
+    func run(seed: UInt64, context: StudyContext) throws -> StudyResult
 }

@@ -124,8 +124,7 @@ struct TrainCommand: ParsableCommand {
         }
         let labels = inputs.data.labels.map(Double.init), weights = inputs.data.weights.map(Double.init)
         let oofAUC = try ROC.auc(scores: scores, labels: labels, weights: weights)
-        let mean = foldAUC.reduce(0, +) / Double(k)
-        let std = (foldAUC.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(k - 1)).squareRoot()
+        let mean = SampleSummary.mean(foldAUC), std = SampleSummary.standardDeviation(foldAUC)
         let oofPath = URL(fileURLWithPath: out).appendingPathComponent("out_of_fold.csv").path
         try CSVWriter.write([("row", (0..<n).map(Double.init)), ("fold", foldOf.map { Double($0 + 1) }), ("label", labels),
                              ("weight", weights), ("score", scores), ("ratio", ratios)], to: oofPath)

@@ -1,5 +1,6 @@
 import Foundation
 import NeymanCore
+import NeymanStats
 import Testing
 @testable import NeymanStudies
 

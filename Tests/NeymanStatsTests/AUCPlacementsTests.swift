@@ -1,8 +1,7 @@
 import Foundation
 import NeymanCore
-import NeymanStats
 import Testing
-@testable import NeymanStudies
+@testable import NeymanStats
 
 @Suite("AUC with DeLong's variance")
 struct AUCPlacementsTests {

@@ -1,6 +1,5 @@
 import Foundation
 import NeymanCore
-import NeymanStats
 
 /// The maximum-likelihood fit of a signal fraction `mu` from per-event density ratios, with its profile-likelihood
 /// interval (guide §3.3, fig. 5; docs/formulas.md §3):

@@ -1,6 +1,5 @@
 import Foundation
 import NeymanCore
-import NeymanStats
 
 /// The AUC of labelled, unweighted events with DeLong's variance (DeLong, DeLong, Clarke-Pearson, Biometrics 44
 /// (1988) 837), from the placement values of each event:
@@ -13,14 +12,16 @@ import NeymanStats
 /// ```
 /// Two scores of the same events: `Var(AUC_1 - AUC_2) = var(V1 - V2) / n_S + var(W1 - W2) / n_B`, which is far
 /// smaller than either variance when the scores order the events alike. O(n log n) (a radix sort of the scores).
-struct AUCPlacements {
-    let auc: Double
+public struct AUCPlacements: Sendable {
+    /// The AUC, `mean_i V_i`.
+    public let auc: Double
     /// `V_i` of the signal events and `W_j` of the background events, in the order the events were given.
-    let signal: [Double]
-    let background: [Double]
+    public let signal: [Double]
+    /// `W_j` of the background events, in the order the events were given.
+    public let background: [Double]
 
     /// - Throws: if the lengths differ, a score is not finite, or a class has fewer than two events.
-    init(scores: [Double], isSignal: [Bool]) throws {
+    public init(scores: [Double], isSignal: [Bool]) throws {
         guard scores.count == isSignal.count else { throw NeymanError.invalid("\(scores.count) scores for \(isSignal.count) labels") }
         guard scores.allSatisfy(\.isFinite) else { throw NeymanError.invalid("a score is not finite") }
         let nS = isSignal.lazy.filter { $0 }.count, nB = scores.count - nS
@@ -46,17 +47,12 @@ struct AUCPlacements {
         auc = signal.reduce(0, +) / Double(nS)
     }
 
-    private static func variance(_ x: [Double]) -> Double {
-        let m = x.reduce(0, +) / Double(x.count)
-        return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
-    }
-
     /// DeLong's standard error of ``auc``.
-    var error: Double { (AUCPlacements.variance(signal) / Double(signal.count) + AUCPlacements.variance(background) / Double(background.count)).squareRoot() }
+    public var error: Double { (SampleSummary.variance(signal) / Double(signal.count) + SampleSummary.variance(background) / Double(background.count)).squareRoot() }
 
     /// The standard error of `self.auc - other.auc` for two scores of the same events (same order).
-    func differenceError(_ other: AUCPlacements) -> Double {
+    public func differenceError(_ other: AUCPlacements) -> Double {
         let dS = zip(signal, other.signal).map { $0 - $1 }, dB = zip(background, other.background).map { $0 - $1 }
-        return (AUCPlacements.variance(dS) / Double(dS.count) + AUCPlacements.variance(dB) / Double(dB.count)).squareRoot()
+        return (SampleSummary.variance(dS) / Double(dS.count) + SampleSummary.variance(dB) / Double(dB.count)).squareRoot()
     }
 }
