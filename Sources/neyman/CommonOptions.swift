@@ -118,7 +118,7 @@ struct ModelOptions: ParsableArguments {
     var backgroundUncertainty: String?
 
     @Option(help: "Constraint of the background uncertainty: poisson (pyhf shapesys, default) or gaussian.")
-    var constraint: String = "poisson"
+    var constraint: BackgroundConstraint = .poisson
 
     @Option(name: .customLong("mu-bounds"), parsing: .unconditional,
             help: "Bounds of mu in fits, LO,HI (default: 0,10 as pyhf for --n/--s/--b; the workspace's own bounds for --workspace).")
@@ -198,9 +198,7 @@ struct ModelOptions: ParsableArguments {
         guard n.count == s.count else {
             throw NeymanError.invalid("\(n.count) observed counts but \(s.count) signal values: give one value per bin", parameter: "n")
         }
-        guard let c = BackgroundConstraint(rawValue: constraint) else {
-            throw NeymanError.invalid("unknown constraint '\(constraint)' (poisson or gaussian)", parameter: "constraint")
-        }
+        let c = constraint
         var model = try BinnedModel.uncorrelatedBackground(signal: s, background: b, uncertainty: db, constraint: c)
         let mu = bounds ?? Self.defaultMuBounds
         model = model.withPOIBounds(lower: mu.lower, upper: mu.upper)
@@ -212,7 +210,7 @@ struct ModelOptions: ParsableArguments {
 /// `--calculator`, `--toys`, `--seed`, `--threads`: shared by `cls`, `upper-limit` and `significance`.
 struct CalculatorOptions: ParsableArguments {
     @Option(help: "Calculator: asymptotic (CCGV formulae) or toys (pseudo-experiments).")
-    var calculator: String = "asymptotic"
+    var calculator: Calculator = .asymptotic
 
     @Option(help: "Pseudo-experiments per hypothesis with --calculator toys (at least 100).")
     var toys: Int = 2000
@@ -228,11 +226,8 @@ struct CalculatorOptions: ParsableArguments {
     static let bytesPerToy = 128
 
     func validate() throws {
-        guard ["asymptotic", "toys"].contains(calculator) else {
-            throw NeymanError.invalid("unknown calculator '\(calculator)' (asymptotic or toys)", parameter: "calculator")
-        }
         if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
-        guard calculator == "toys" else { return }
+        guard calculator == .toys else { return }
         let minimum = ToyCalculator<BinnedModel>.minimumToys
         guard toys >= minimum else {
             throw NeymanError.invalid("\(toys) toys are too few: a toy p-value needs at least \(minimum) "
@@ -245,19 +240,14 @@ struct CalculatorOptions: ParsableArguments {
 /// The hypothesis-test settings shared by `cls` and `upper-limit`.
 struct TestOptions: ParsableArguments {
     @Option(name: .customLong("test-stat"), help: "Test statistic: qtilde (default, mu_hat >= 0) or q.")
-    var testStat: String = "qtilde"
+    var testStat: LimitTestStatistic = .qtilde
 
     @OptionGroup var calc: CalculatorOptions
 
-    var calculator: String { calc.calculator }
+    var calculator: Calculator { calc.calculator }
     var seed: UInt64 { calc.seed }
 
-    func statistic() throws -> TestStatistic {
-        guard let t = TestStatistic(rawValue: testStat), t != .q0 else {
-            throw NeymanError.invalid("unknown test statistic '\(testStat)' (qtilde or q)", parameter: "test-stat")
-        }
-        return t
-    }
+    func statistic() throws -> TestStatistic { testStat.statistic }
 
 }
 
@@ -265,7 +255,7 @@ struct TestOptions: ParsableArguments {
 func runHypothesisTest(model: BinnedModel, data: BinnedData, options: TestOptions, quiet: Bool) throws -> (Double) throws -> HypothesisTestResult {
     try options.calc.validate()
     let statistic = try options.statistic()
-    if options.calculator == "toys" {
+    if options.calculator == .toys {
         let calc = try ToyCalculator(model: model, data: data, statistic: statistic, toys: options.calc.toys, seed: options.seed,
                                      threads: options.calc.threads, quiet: quiet)
         return { mu in try calc.test(mu: mu) }

@@ -37,7 +37,7 @@ struct ReweightCommand: ParsableCommand {
     var target: String?
 
     @Option(help: "With --target: histogram (ratio of histograms) or kde (ratio of Gaussian KDEs).")
-    var method: String?
+    var method: TargetMethod?
 
     @Option(parsing: .unconditional, help: "Histogram bins per column, N or N,M (histogram methods).")
     var bins: String?
@@ -49,7 +49,7 @@ struct ReweightCommand: ParsableCommand {
     var edges: String?
 
     @Option(help: "What happens to events outside the histogram range: clamp (edge bin's weight), zero, error.")
-    var overflow: String = "clamp"
+    var overflow: HistogramReweighting.OverflowPolicy = .clampToEdgeBins
 
     @Option(help: "KDE bandwidth factor: scott (default, as scipy), silverman, or a positive number.")
     var bandwidth: String = "scott"
@@ -82,9 +82,7 @@ struct ReweightCommand: ParsableCommand {
         guard URL(fileURLWithPath: out).pathExtension.lowercased() == "csv" else {
             throw NeymanError.invalid("the output must be a .csv file", parameter: "out")
         }
-        guard let policy = HistogramReweighting.OverflowPolicy(rawValue: overflow) else {
-            throw NeymanError.invalid("unknown overflow policy '\(overflow)' (clamp, zero or error)", parameter: "overflow")
-        }
+        let policy = overflow
         if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
         let kind = try methodKind()
         try OutputPath.check(out, option: "out", inputs: [(input, "input")] + (target.map { [($0, "target")] } ?? []))
@@ -171,10 +169,18 @@ struct ReweightCommand: ParsableCommand {
 
     enum Kind: String { case flatten, histogram, kde }
 
+    /// `--method` with `--target`: how the density ratio of target to input is estimated.
+    enum TargetMethod: String, CaseIterable, ExpressibleByArgument {
+        /// The ratio of the two normalised histograms.
+        case histogram
+        /// The ratio of two weighted Gaussian KDEs.
+        case kde
+    }
+
     func methodKind() throws -> Kind {
         switch (flatten, target) {
         case (true, nil):
-            if let method { throw NeymanError.invalid("--method '\(method)' needs --target (with --flatten, leave it out)", parameter: "method") }
+            if let method { throw NeymanError.invalid("--method '\(method.rawValue)' needs --target (with --flatten, leave it out)", parameter: "method") }
             return .flatten
         case (true, _?):
             throw NeymanError.invalid("give either --flatten or --target FILE, not both", parameter: "target")
@@ -182,9 +188,7 @@ struct ReweightCommand: ParsableCommand {
             throw NeymanError.invalid("give --flatten, or --target FILE with --method histogram|kde", parameter: "flatten")
         case (false, _?):
             guard let method else { throw NeymanError.invalid("give --method histogram or kde with --target", parameter: "method") }
-            guard let k = Kind(rawValue: method), k != .flatten else {
-                throw NeymanError.invalid("unknown method '\(method)' (histogram or kde)", parameter: "method")
-            }
+            let k: Kind = method == .kde ? .kde : .histogram
             if k == .kde, bins != nil || range != nil || edges != nil {
                 throw NeymanError.invalid("--bins, --range and --edges apply to histogram methods, not kde", parameter: "method")
             }
@@ -233,15 +237,7 @@ struct ReweightCommand: ParsableCommand {
                                isParameter: true)
         var ranges: [(Double, Double)]
         if let range {
-            let parts = range.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == count else {
-                throw NeymanError.invalid("\(parts.count) range(s) for \(count) column(s); give LO:HI per column", parameter: "range")
-            }
-            ranges = try parts.map { p in
-                let v = try ModelOptions.numbers(p.replacingOccurrences(of: ":", with: ","), option: "range")
-                guard v.count == 2, v[0] < v[1] else { throw NeymanError.invalid("'\(p)' is not LO:HI with LO < HI", parameter: "range") }
-                return (v[0], v[1])
-            }
+            ranges = try RangeOption.parse(range, columns: count, option: "range").map { ($0.lower, $0.upper) }
         } else {
             ranges = (0..<count).map { a in
                 let all = x[a] + (target?[a] ?? [])

@@ -28,7 +28,7 @@ struct SWeightsCommand: ParsableCommand {
     @Option(help: "The discriminating variable (column name).")
     var mass: String
 
-    @Option(help: "The fit range LO,HI.")
+    @Option(parsing: .unconditional, help: "The fit range LO:HI (LO,HI also read).")
     var range: String
 
     @Option(help: "Signal shape: voigt, gauss, crystalball, crystalball2, breitwigner, relbreitwigner.")
@@ -47,7 +47,7 @@ struct SWeightsCommand: ParsableCommand {
     var control: String?
 
     @Option(help: "sWeight matrix: summation (inverse of the sum over events, default) or fit_covariance (yields' Hesse covariance).")
-    var method: String = "summation"
+    var method: SWeightsMethod = .summation
 
     @Option(help: "Output CSV: the input columns plus sw_signal and sw_background (written atomically).")
     var out: String
@@ -61,13 +61,9 @@ struct SWeightsCommand: ParsableCommand {
     static let independenceThreshold = 0.01
 
     func run() throws {
-        guard let method = SWeightsMethod(rawValue: method) else {
-            throw NeymanError.invalid("unknown method '\(self.method)' (summation or fit_covariance)", parameter: "method")
-        }
         try OutputPath.check(out, option: "out", inputs: [(input, "input")])
-        let bounds = try ModelOptions.numbers(range, option: "range")
-        guard bounds.count == 2 else { throw NeymanError.invalid("give two values LO,HI", parameter: "range") }
-        let fitRange = try FitRange(bounds[0], bounds[1])
+        let bounds = try RangeOption.parse(range, option: "range")
+        let fitRange = try FitRange(bounds.lower, bounds.upper)
         let model = try SPlotModel(signal: signal, background: background, range: fitRange)
         let fixed = try SPlotOptionParsing.assignments(fix, option: "fix")
         let starts = try SPlotOptionParsing.assignments(start, option: "start")
@@ -140,7 +136,7 @@ struct SWeightsCommand: ParsableCommand {
             ("sum_weights", sw.map { .numberObject([("signal", $0.sums.signal), ("background", $0.sums.background)]) } ?? .null),
             ("converged", .bool(fit.converged)),
             ("status", .string(fit.fit.status)),
-            ("method", .string(sw?.method.rawValue ?? self.method)),
+            ("method", .string(sw?.method.rawValue ?? method.rawValue)),
             ("n", .integer(n)),
             ("n_in_range", .integer(fit.eventsInRange.count)),
             ("weights_written", .bool(written)),

@@ -26,8 +26,8 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var out: String
 
-    @Option(help: "quick or full.")
-    var scale: String = "quick"
+    @Option(help: "quick (what make run uses) or full (the papers' sizes).")
+    var scale: StudyScale = .quick
 
     @Option(help: "Worker threads for pseudo-experiments (default: all cores). Results do not depend on it.")
     var threads: Int?
@@ -36,12 +36,10 @@ struct StudyCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one study file") }
-        guard StudyScale(rawValue: scale) != nil else { throw ValidationError("--scale must be quick or full (got '\(scale)')") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be >= 1") }
     }
 
     func run() throws {
-        let scale = StudyScale(rawValue: scale) ?? .quick
         let context = StudyContext(scale: scale, threads: threads, quiet: output.quiet)
         // Check every file and the output directory before running anything, so that a typo in the last file or an
         // unwritable --out does not cost the first study's run time.
