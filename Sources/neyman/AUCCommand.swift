@@ -41,8 +41,8 @@ struct AUCCommand: ParsableCommand {
     @Option(help: "Bootstrap seed (the error depends only on it, not on --threads).")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads for the bootstrap (default: all cores).")
-    var threads: Int?
+    @OptionGroup var parallelism: ParallelismOptions
+    var threads: Int? { parallelism.threads }
 
     @Option(help: "Write the ROC points (threshold,fpr,tpr) to this CSV.")
     var roc: String?
@@ -51,7 +51,6 @@ struct AUCCommand: ParsableCommand {
 
     func run() throws {
         guard bootstrap == 0 || bootstrap >= 2 else { throw NeymanError.invalid("give 0 (none) or at least 2 replicas, got \(bootstrap)", parameter: "bootstrap") }
-        if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
         if let roc { try OutputPath.check(roc, option: "roc", inputs: [(input, "input")]) }
         let (wS, wB, scores) = try weights()
         let central = try ROC.auc(scores: scores, signalWeights: wS, backgroundWeights: wB)

@@ -207,6 +207,17 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
+/// `--threads`: worker threads for the parallel parts of a verb. Every parallel computation in Neyman gives the same
+/// result whatever the thread count (per-task random streams, fixed reduction order), so this only sets the speed.
+struct ParallelismOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    var threads: Int?
+
+    func validate() throws {
+        if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
+    }
+}
+
 /// `--calculator`, `--toys`, `--seed`, `--threads`: shared by `cls`, `upper-limit` and `significance`.
 struct CalculatorOptions: ParsableArguments {
     @Option(help: "Calculator: asymptotic (CCGV formulae) or toys (pseudo-experiments).")
@@ -218,15 +229,14 @@ struct CalculatorOptions: ParsableArguments {
     @Option(help: "Random seed (toys are reproducible for a seed, whatever --threads).")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads for toys (default: all cores). Results do not depend on it.")
-    var threads: Int?
+    @OptionGroup var parallelism: ParallelismOptions
+    var threads: Int? { parallelism.threads }
 
     /// Memory per pseudo-experiment: the statistic under each hypothesis, their sorted copies, the expected-band
     /// arrays and the per-toy result tuple (about 12 doubles; 128 bytes is a safe bound).
     static let bytesPerToy = 128
 
     func validate() throws {
-        if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
         guard calculator == .toys else { return }
         let minimum = ToyCalculator<BinnedModel>.minimumToys
         guard toys >= minimum else {

@@ -69,8 +69,8 @@ struct ReweightCommand: ParsableCommand {
     @Option(help: "Output CSV: the input columns plus the new weight column (written atomically).")
     var out: String
 
-    @Option(help: "Threads for the KDE (default: all cores). Results do not depend on it.")
-    var threads: Int?
+    @OptionGroup var parallelism: ParallelismOptions
+    var threads: Int? { parallelism.threads }
 
     @OptionGroup var output: OutputOptions
 
@@ -83,7 +83,6 @@ struct ReweightCommand: ParsableCommand {
             throw NeymanError.invalid("the output must be a .csv file", parameter: "out")
         }
         let policy = overflow
-        if let t = threads, t <= 0 { throw NeymanError.invalid("must be positive, got \(t)", parameter: "threads") }
         let kind = try methodKind()
         try OutputPath.check(out, option: "out", inputs: [(input, "input")] + (target.map { [($0, "target")] } ?? []))
 

@@ -29,14 +29,13 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "quick (what make run uses) or full (the papers' sizes).")
     var scale: StudyScale = .quick
 
-    @Option(help: "Worker threads for pseudo-experiments (default: all cores). Results do not depend on it.")
-    var threads: Int?
+    @OptionGroup var parallelism: ParallelismOptions
+    var threads: Int? { parallelism.threads }
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one study file") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be >= 1") }
     }
 
     func run() throws {

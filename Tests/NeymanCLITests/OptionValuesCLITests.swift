@@ -11,6 +11,9 @@ struct OptionValuesCLITests {
         (["fit", "--n", "51", "--s", "12", "--b", "50", "--b-uncertainty", "3", "--constraint", "lognormal"],
          ["constraint", "poisson", "gaussian"]),
         (["study", "toys/bumphunt-power.toml", "--out", "/tmp/neyman-never-written", "--scale", "huge"], ["scale", "quick", "full"]),
+        // --threads is one shared option group: the same check everywhere.
+        (["study", "toys/bumphunt-power.toml", "--out", "/tmp/neyman-never-written", "--threads", "0"], ["threads", "positive"]),
+        (["cls", "--n", "51", "--s", "12", "--b", "50", "--calculator", "toys", "--threads", "-2"], ["threads", "positive"]),
     ])
     func wordsOutsideTheSetExitWith2(args: [String], mentions: [String]) throws {
         let o = try CLI.run(args)
