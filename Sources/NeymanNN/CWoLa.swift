@@ -92,12 +92,12 @@ public struct CWoLaFractions: Sendable, Equatable {
 /// ```swift
 /// let samples = try CWoLaSamples(mixed1: x1, mixed2: x2, featureCount: 2, fractions: CWoLaFractions(f1: 0.8, f2: 0.2))
 /// let net = try Network.dense(inputs: 2, hidden: [32, 32], seed: 1)
-/// let (ratio, _) = try samples.train(net, options: TrainingOptions())
+/// let (ratio, _) = try samples.train(net, options: TrainerSettings())
 /// let lsb = try ratio.signalRatio(score: Double(net.score(x, rows: 1)[0]))
 /// ```
 public struct CWoLaSamples {
     /// M1 then M2, labels 1 and 0, with their weights (1 where none were given).
-    public let trainingData: TrainingData
+    public let trainingData: LabelledEvents
     /// Events in M1 and in M2.
     public let counts: (m1: Int, m2: Int)
     /// The true signal fractions, when known.
@@ -109,7 +109,7 @@ public struct CWoLaSamples {
     ///   - fractions: the true signal fractions `f1 > f2`, if known.
     /// - Throws: `NeymanError.invalid` naming the sample (`M1`, `M2`) for an empty sample, a feature array whose length
     ///   is not a multiple of `featureCount`, a weight array of the wrong length, a non-finite weight, or a total weight
-    ///   that is not positive; and as ``TrainingData/init(features:labels:weights:featureCount:)`` for non-finite features.
+    ///   that is not positive; and as ``LabelledEvents/init(features:labels:weights:featureCount:)`` for non-finite features.
     public init(mixed1: [Float], mixed2: [Float], featureCount: Int, weights1: [Float]? = nil, weights2: [Float]? = nil,
                 fractions: CWoLaFractions? = nil) throws {
         guard featureCount > 0 else {
@@ -142,7 +142,7 @@ public struct CWoLaSamples {
         let labels = [Float](repeating: 1, count: n1) + [Float](repeating: 0, count: n2)
         let weights: [Float]? = (weights1 == nil && weights2 == nil)
             ? nil : (weights1 ?? [Float](repeating: 1, count: n1)) + (weights2 ?? [Float](repeating: 1, count: n2))
-        trainingData = try TrainingData(features: mixed1 + mixed2, labels: labels, weights: weights, featureCount: featureCount)
+        trainingData = try LabelledEvents(features: mixed1 + mixed2, labels: labels, weights: weights, featureCount: featureCount)
         self.counts = (n1, n2)
         self.fractions = fractions
     }
@@ -151,7 +151,7 @@ public struct CWoLaSamples {
     /// class weights the trainer recorded, and the training history.
     /// - Throws: as ``Trainer/train(_:)`` (e.g. a feature count that does not match the network) and
     ///   ``CWoLaRatio/init(network:fractions:)``.
-    public func train(_ network: Network, options: TrainingOptions) throws -> (ratio: CWoLaRatio, history: [EpochRecord]) {
+    public func train(_ network: Network, options: TrainerSettings) throws -> (ratio: CWoLaRatio, history: [EpochRecord]) {
         let history = try Trainer(network: network, options: options).train(trainingData)
         return (try CWoLaRatio(network: network, fractions: fractions), history)
     }

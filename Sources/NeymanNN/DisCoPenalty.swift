@@ -46,7 +46,7 @@ public final class DisCoPenalty: LossPenalty {
     public let lambda: Double
     /// Which events are used.
     public let events: Events
-    /// The variable to decorrelate from, one value per event of the training set (indexed like ``TrainingData``).
+    /// The variable to decorrelate from, one value per event of the training set (indexed like ``LabelledEvents``).
     public let variable: [Double]
 
     // Scratch, reused across batches.

@@ -25,7 +25,7 @@ import NeymanCore
 /// Determinism: the draw of epoch `t` comes from `RandomStream(seed, task: 1_000_003 + t)`, strata in a fixed
 /// order, so the same seed gives the same epochs whatever the thread count.
 public struct EpochSampling: Sendable, Equatable {
-    /// `v` for every event of the training set (indexed like ``TrainingData``).
+    /// `v` for every event of the training set (indexed like ``LabelledEvents``).
     public let variable: [Double]
     /// Ascending bin edges `e_0 < e_1 < ... < e_{K-1}`: `K` bins, the last one `[e_{K-1}, +inf)`.
     public let edges: [Double]

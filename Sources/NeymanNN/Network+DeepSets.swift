@@ -12,9 +12,9 @@ import NeymanCore
 /// rate 1e-4 and batch 128; those are the defaults here except the learning rate, which is the trainer's.
 ///
 /// Inputs are events of `P` particle slots with `f` features each, row-major `[P, f]` (a flat row of `P * f` values
-/// per event in ``TrainingData``); zero-padded slots (all `f` features exactly 0) are left out of the sum.
+/// per event in ``LabelledEvents``); zero-padded slots (all `f` features exactly 0) are left out of the sum.
 ///
-/// Standardisation: ``TrainingOptions/standardize`` standardises each of the `P * f` input slots with the network's
+/// Standardisation: ``TrainerSettings/standardize`` standardises each of the `P * f` input slots with the network's
 /// ``Network/featureMean``, which turns padding into non-zero values (so padded slots stop being masked) and shifts
 /// `z` (so the EFN stops being IRC safe). Train these networks with `standardize = false`, and call
 /// ``Network/fitParticleStandardization(_:)`` first to standardise Phi's inputs over the real particles instead.
@@ -102,11 +102,11 @@ extension Network {
 
     /// Standardises Phi's inputs over the real (unmasked) particles of `data` (``DeepSets/fitPhiInputStandardization(_:events:)``)
     /// and removes the network's per-slot standardisation (``featureMean`` / ``featureStd``), which would un-mask
-    /// padding. Call it before training with ``TrainingOptions/standardize`` `= false`; the standardisation is saved
+    /// padding. Call it before training with ``TrainerSettings/standardize`` `= false`; the standardisation is saved
     /// with the block's specification.
     /// - Throws: if the network's first layer is not a ``DeepSets`` block, the data do not have `P * f` features, or
     ///   they hold no real particle.
-    public func fitParticleStandardization(_ data: TrainingData) throws {
+    public func fitParticleStandardization(_ data: LabelledEvents) throws {
         guard let block = deepSetsBlock else {
             throw NeymanError.invalid("particle standardisation needs a pfn or efn network (first layer \(layers.first?.kind ?? "none"))")
         }

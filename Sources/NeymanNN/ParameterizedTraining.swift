@@ -16,7 +16,7 @@ public enum ParameterizedTraining {
     ///   - seed: the stream that assigns `theta` values to background events.
     /// - Returns: data with `featureCount + thetaCount` features per event, `theta` last.
     public static func build(signal: [(theta: [Float], features: [Float])], background: [Float], featureCount: Int,
-                             seed: UInt64) throws -> TrainingData {
+                             seed: UInt64) throws -> LabelledEvents {
         guard !signal.isEmpty else { throw NeymanError.invalid("no grid points for the parameterized training set") }
         let tCount = signal[0].theta.count
         guard signal.allSatisfy({ $0.theta.count == tCount && $0.features.count % featureCount == 0 }), featureCount > 0,
@@ -40,7 +40,7 @@ public enum ParameterizedTraining {
             x.append(contentsOf: signal[rng.integer(below: signal.count)].theta)
             y.append(0)
         }
-        return try TrainingData(features: x, labels: y, featureCount: width)
+        return try LabelledEvents(features: x, labels: y, featureCount: width)
     }
 }
 

@@ -2,93 +2,6 @@ import Foundation
 import NeymanCore
 import NeymanStats
 
-/// A labelled, weighted training set: row-major features `[count, featureCount]` in Float, label 1 = class A
-/// (the numerator of the ratio), 0 = class B.
-public struct TrainingData {
-    public var features: [Float]
-    public var labels: [Float]
-    public var weights: [Float]
-    public var featureCount: Int
-    public var count: Int { labels.count }
-
-    /// - Throws: if the sizes disagree, a label is not 0 or 1, or a value is not finite.
-    public init(features: [Float], labels: [Float], weights: [Float]? = nil, featureCount: Int) throws {
-        guard featureCount > 0, features.count == labels.count * featureCount else {
-            throw NeymanError.invalid("\(features.count) feature values for \(labels.count) events of \(featureCount) features")
-        }
-        if let w = weights, w.count != labels.count {
-            throw NeymanError.invalid("\(w.count) weights for \(labels.count) events", column: "weight")
-        }
-        for (i, y) in labels.enumerated() where y != 0 && y != 1 {
-            throw NeymanError.invalid("label of event \(i) is \(y); labels must be 0 or 1", column: "label")
-        }
-        if let i = features.firstIndex(where: { !$0.isFinite }) {
-            throw NeymanError.invalid("feature value of event \(i / featureCount) is not finite")
-        }
-        self.features = features
-        self.labels = labels
-        self.weights = weights ?? [Float](repeating: 1, count: labels.count)
-        self.featureCount = featureCount
-    }
-
-    /// The events at `rows`, in that order.
-    public func subset(_ rows: [Int]) -> TrainingData {
-        var f = [Float](repeating: 0, count: rows.count * featureCount)
-        var y = [Float](repeating: 0, count: rows.count), w = y
-        for (k, r) in rows.enumerated() {
-            for j in 0..<featureCount { f[k * featureCount + j] = features[r * featureCount + j] }
-            y[k] = labels[r]; w[k] = weights[r]
-        }
-        return TrainingData(validated: f, labels: y, weights: w, featureCount: featureCount)
-    }
-
-    /// For data already checked (subsets of valid data).
-    private init(validated features: [Float], labels: [Float], weights: [Float], featureCount: Int) {
-        self.features = features
-        self.labels = labels
-        self.weights = weights
-        self.featureCount = featureCount
-    }
-
-    /// Sums of weights of class A (label 1) and class B (label 0).
-    public var classWeights: (a: Double, b: Double) {
-        var a = 0.0, b = 0.0
-        for i in 0..<count { if labels[i] > 0.5 { a += Double(weights[i]) } else { b += Double(weights[i]) } }
-        return (a, b)
-    }
-}
-
-/// Settings of ``Trainer``.
-public struct TrainingOptions: Sendable {
-    public var epochs = 30
-    public var batchSize = 256
-    public var learningRate: Float = 1e-3
-    /// Fraction of events held out (seeded random choice) for validation loss, AUC and early stopping.
-    public var validationFraction = 0.2
-    /// Stop after this many epochs without a lower validation loss, and restore the best weights; 0 = never stop early.
-    public var patience = 5
-    /// Halve the learning rate after this many epochs without a lower monitored loss (Keras' ReduceLROnPlateau);
-    /// 0 = constant learning rate. The final iterates of Adam at a constant rate wander by an amount set by the
-    /// rate and the batch size; decaying it lets the network settle on the minimum.
-    public var learningRateDecayPatience = 2
-    /// The factor of each decay, and the floor relative to the initial rate.
-    public var learningRateDecayFactor: Float = 0.5
-    public var minimumLearningRateFraction: Float = 1e-3
-    public var seed: UInt64 = 1
-    /// Decoupled weight decay (AdamW) on weight matrices; 0 = none.
-    public var weightDecay: Float = 0
-    public var loss: LossKind = .bce
-    /// The `ratio` loss's relative-ratio parameter `alpha` (``LossKind``): `0` is guide eq. 3.11 exactly; the default
-    /// `1e-3` bounds the loss below, which keeps the fit stable where class B has no events, and is undone exactly
-    /// when the ratio is read (`r = (1 - alpha) f / (1 - alpha f)`). Ignored by bce/mse.
-    public var ratioAlpha: Double = 1e-3
-    /// Standardise inputs with the training set's per-feature mean and standard deviation.
-    public var standardize = true
-    /// No progress line on stderr.
-    public var quiet = true
-    public init() {}
-}
-
 /// One epoch of the training history.
 public struct EpochRecord: Sendable {
     public let epoch: Int
@@ -109,25 +22,25 @@ public struct EpochRecord: Sendable {
 /// seed and the same BLAS thread count the final weights are identical.
 public final class Trainer {
     public let network: Network
-    public var options: TrainingOptions
+    public var options: TrainerSettings
     /// Extra loss terms (e.g. DisCo), evaluated on each batch with their exact gradients.
     public var penalties: [LossPenalty] = []
     /// Flat sampling per epoch (``EpochSampling``): each epoch trains on a fresh sample with fixed counts per class and
     /// bin instead of on every training event once. `nil` = the plain epoch over all training events.
     public var epochSampling: EpochSampling?
 
-    public init(network: Network, options: TrainingOptions) {
+    public init(network: Network, options: TrainerSettings) {
         self.network = network
         self.options = options
     }
 
     /// Trains on `data` and returns the history; the network ends with the weights of the best validation epoch
     /// (or the last epoch without validation).
-    /// - Throws: options out of their domain (``TrainingOptions/validate(keyPrefix:file:)``), data that do not fit the
+    /// - Throws: options out of their domain (``TrainerSettings/validate(keyPrefix:file:)``), data that do not fit the
     ///   network, a batch whose training memory exceeds ``MemoryBudget/limit`` (``NetworkMemory``, parameter
     ///   `batch_size`), classes without positive weight, or a training loss that becomes non-finite.
     @discardableResult
-    public func train(_ data: TrainingData) throws -> [EpochRecord] {
+    public func train(_ data: LabelledEvents) throws -> [EpochRecord] {
         guard data.featureCount == network.inputSize else {
             throw NeymanError.invalid("the data have \(data.featureCount) features, the network takes \(network.inputSize)")
         }
@@ -262,7 +175,7 @@ public final class Trainer {
     }
 
     /// Weighted loss and AUC on `data` (no dropout).
-    public func evaluate(_ data: TrainingData) -> (loss: Double, auc: Double?) {
+    public func evaluate(_ data: LabelledEvents) -> (loss: Double, auc: Double?) {
         guard data.count > 0 else { return (.nan, nil) }
         let z = network.predictRaw(data.features, rows: data.count)
         var g = [Float](repeating: 0, count: data.count)
@@ -280,11 +193,11 @@ public final class Trainer {
         return (loss, auc)
     }
 
-    /// The penalties on held-out events, as in training: on batches of ``TrainingOptions/batchSize`` events (in a
+    /// The penalties on held-out events, as in training: on batches of ``TrainerSettings/batchSize`` events (in a
     /// fixed shuffled order), averaged with the batches' sums of weights as weights, so that validation loss and
     /// training loss add the penalties the same way (a batch statistic such as DisCo's dCor² depends on the batch
     /// size). `rows` are the events' indices in the training set. 0 without penalties.
-    func penaltyLoss(_ data: TrainingData, rows: [Int]) -> Double {
+    func penaltyLoss(_ data: LabelledEvents, rows: [Int]) -> Double {
         guard !penalties.isEmpty, data.count > 0 else { return 0 }
         let z = network.predictRaw(data.features, rows: data.count)
         let order = RandomStream(seed: options.seed &+ 104_729, task: 0).permutation(data.count)
@@ -313,7 +226,7 @@ public final class Trainer {
         return totalWeight != 0 ? total / totalWeight : 0
     }
 
-    private func setStandardization(_ data: TrainingData) {
+    private func setStandardization(_ data: LabelledEvents) {
         let k = data.featureCount
         var mean = [Double](repeating: 0, count: k), sq = mean
         for r in 0..<data.count { for j in 0..<k { let v = Double(data.features[r * k + j]); mean[j] += v; sq[j] += v * v } }

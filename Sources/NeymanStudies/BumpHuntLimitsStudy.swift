@@ -30,7 +30,7 @@ public struct BumpHuntLimitsStudy: Study {
     public var binRange: (Double, Double)
     public var templateEvents: Int
     public var scanPoints: Int
-    public var network: NetworkSpec
+    public var network: StudyNetworkSettings
 
     public init(config root: ConfigTable, scale: StudyScale) throws {
         let model = try root.require("model") { try root.table($0) }
@@ -55,7 +55,7 @@ public struct BumpHuntLimitsStudy: Study {
         guard templateEvents >= 1000 else { throw limits.invalid("template_events", "must be >= 1000") }
         scanPoints = try limits.int("scan_points") ?? 6
         guard scanPoints >= 2 else { throw limits.invalid("scan_points", "must be >= 2") }
-        network = try NetworkSpec(config: root, scale: scale)
+        network = try StudyNetworkSettings(config: root, scale: scale)
         // Sizes against memory (StudySizes): observed and toy events, toys, bins, templates, and the toy scan (every
         // grid point keeps its toys' test statistics under both hypotheses, 16 bytes per toy).
         try model.checkMemory("signal", expected: signal * muMax, bytesPerUnit: StudySizes.pseudoExperimentEvent)

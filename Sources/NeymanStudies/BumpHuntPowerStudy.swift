@@ -31,7 +31,7 @@ public struct BumpHuntPowerStudy: Study {
     public var manyBinsRange: (Double, Double)
     public var alpha: Double
     public var toys: Int
-    public var network: NetworkSpec
+    public var network: StudyNetworkSettings
 
     /// The six tests, in the order of the results.
     public static let testNames = ["inclusive", "cut", "two_bins", "many_bins", "optimal", "network"]
@@ -58,7 +58,7 @@ public struct BumpHuntPowerStudy: Study {
         guard alpha > 0, alpha < 1 else { throw root.invalid("tests.alpha", "must be in (0, 1)") }
         let toyTable = try root.require("toys") { try root.table($0) }
         toys = try toyTable.requirePositive("count", scale)
-        network = try NetworkSpec(config: root, scale: scale)
+        network = try StudyNetworkSettings(config: root, scale: scale)
         // Sizes against memory (StudySizes): the events of a pseudo-experiment, the toys' results, the bins.
         try model.checkMemory("signal", expected: signal, bytesPerUnit: StudySizes.pseudoExperimentEvent)
         try model.checkMemory("background", expected: background, bytesPerUnit: StudySizes.pseudoExperimentEvent)

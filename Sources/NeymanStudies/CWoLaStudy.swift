@@ -40,7 +40,7 @@ import NeymanStats
 /// bulk = 2.0                          # |y| <= bulk * sqrt(2) sigma  [2]
 /// [test]
 /// events_per_class = 100000           # labelled S and B test events, scale-dependent  [100000]
-/// [network]                           # and [training]: NetworkSpec; training.events_per_class = events per mixed sample
+/// [network]                           # and [training]: StudyNetworkSettings; training.events_per_class = events per mixed sample
 /// ```
 /// At least one of `[gaussian]` and `[bumphunt]` must be present.
 public struct CWoLaStudy: Study {
@@ -56,7 +56,7 @@ public struct CWoLaStudy: Study {
     /// Independent labelled S and B test events for the AUCs (each class).
     public var testEventsPerClass: Int
     /// Architecture and training of every network; `eventsPerClass` is the size of each mixed sample.
-    public var network: NetworkSpec
+    public var network: StudyNetworkSettings
 
     /// Reads the tables listed above; errors name the file and key.
     public init(config root: ConfigTable, scale: StudyScale) throws {
@@ -98,7 +98,7 @@ public struct CWoLaStudy: Study {
         let test = try root.table("test")
         testEventsPerClass = try test?.scaledInt("events_per_class", scale) ?? 100_000
         guard testEventsPerClass >= 100 else { throw root.invalid("test.events_per_class", "must be at least 100") }
-        network = try NetworkSpec(config: root, scale: scale)
+        network = try StudyNetworkSettings(config: root, scale: scale)
         // Test events of both classes (features, exact and learned logits) against memory (StudySizes).
         try root.checkMemory("test.events_per_class", count: testEventsPerClass, bytesPerUnit: 2 * StudySizes.event)
     }
@@ -161,7 +161,7 @@ public struct CWoLaStudy: Study {
 
     /// Trains and evaluates every network of every toy (see the type's documentation for the streams).
     static func evaluate(toys: [CWoLaToy], pairs: [CWoLaFractions], eventsPerSample n: Int, testEventsPerClass m: Int,
-                         network: NetworkSpec, seed: UInt64, context: StudyContext) throws -> [CWoLaOutcome] {
+                         network: StudyNetworkSettings, seed: UInt64, context: StudyContext) throws -> [CWoLaOutcome] {
         struct Prepared {
             var signal: [Double], background: [Double], test: [Double], testIsSignal: [Bool]
         }

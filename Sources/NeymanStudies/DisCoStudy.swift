@@ -39,7 +39,7 @@ public struct DisCoStudy: Study {
     public var massBins: Int
     /// Bootstrap replicas for the JSD error, and random cuts for its finite-sample level.
     public var replicates: Int
-    public var network: NetworkSpec
+    public var network: StudyNetworkSettings
 
     /// The target signal efficiency of the cut (the paper's R50).
     public static let signalEfficiency = 0.5
@@ -80,7 +80,7 @@ public struct DisCoStudy: Study {
         // Test events (three features, mass, label, scores of every lambda) against memory (StudySizes).
         try root.checkMemory("disco.test_events", count: testEvents, bytesPerUnit: StudySizes.event * (2 + lambdas.count))
 
-        network = try NetworkSpec(config: root, scale: scale)
+        network = try StudyNetworkSettings(config: root, scale: scale)
         guard network.options.batchSize >= 64 else {
             throw root.invalid("training.batch_size", "DisCo needs batches of at least 64 events for a meaningful dCor² "
                                + "(got \(network.options.batchSize); the DisCo paper uses thousands)")
@@ -101,7 +101,7 @@ public struct DisCoStudy: Study {
         let trainBackground = model.events(n, signal: false, rng: RandomStream(seed: seed, task: 2))
         let testSignal = model.events(testEvents, signal: true, rng: RandomStream(seed: seed, task: 3))
         let testBackground = model.events(testEvents, signal: false, rng: RandomStream(seed: seed, task: 4))
-        let data = try TrainingData(features: DecorrelationModel.features(trainSignal + trainBackground),
+        let data = try LabelledEvents(features: DecorrelationModel.features(trainSignal + trainBackground),
                                     labels: [Float](repeating: 1, count: n) + [Float](repeating: 0, count: n), featureCount: 3)
         let mass = (trainSignal + trainBackground).map(\.m)
         let testSignalX = DecorrelationModel.features(testSignal), testBackgroundX = DecorrelationModel.features(testBackground)

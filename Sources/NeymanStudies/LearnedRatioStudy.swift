@@ -24,7 +24,7 @@ public struct LearnedRatioStudy: Study {
     public var bins: Int
     public var bulk: Double
     public var calibrationEvents: Int
-    public var network: NetworkSpec
+    public var network: StudyNetworkSettings
 
     public init(config root: ConfigTable, scale: StudyScale) throws {
         let model = try root.require("model") { try root.table($0) }
@@ -38,7 +38,7 @@ public struct LearnedRatioStudy: Study {
         guard bulk > 0 else { throw root.invalid("plot.bulk", "must be positive (in units of the signal width sqrt(2) sigma)") }
         calibrationEvents = try plot?.scaledInt("calibration_events", scale) ?? 200_000
         guard calibrationEvents >= 1000 else { throw root.invalid("plot.calibration_events", "must be >= 1000") }
-        network = try NetworkSpec(config: root, scale: scale)
+        network = try StudyNetworkSettings(config: root, scale: scale)
         // Sizes against memory (StudySizes): the plot's bins and the calibration events of both classes.
         try root.checkMemory("plot.bins", count: bins, bytesPerUnit: StudySizes.bin)
         try root.checkMemory("plot.calibration_events", count: calibrationEvents, bytesPerUnit: 2 * StudySizes.event)

@@ -21,7 +21,7 @@ public struct NuisanceFeatureStudy: Study {
     public var events: Int
     public var muTrue: Double
     public var toys: Int
-    public var network: NetworkSpec
+    public var network: StudyNetworkSettings
     /// Histogram calibration of each network's score (docs/formulas.md §1; Cranmer, Pavez, Louppe): equal-population bins
     /// and independent events per class. `bins = 0` uses the raw `s/(1-s) W_B/W_A`.
     public var calibrationBins: Int
@@ -39,7 +39,7 @@ public struct NuisanceFeatureStudy: Study {
         guard muTrue > 0, muTrue < 1 else { throw model.invalid("mu", "the true signal fraction must be in (0, 1)") }
         let toyTable = try root.require("toys") { try root.table($0) }
         toys = try toyTable.requirePositive("count", scale)
-        network = try NetworkSpec(config: root, scale: scale)
+        network = try StudyNetworkSettings(config: root, scale: scale)
         let cal = try root.table("calibration")
         calibrationBins = try cal?.int("bins") ?? 100
         guard calibrationBins >= 0 else { throw root.invalid("calibration.bins", "must be >= 0 (0 = no calibration)") }

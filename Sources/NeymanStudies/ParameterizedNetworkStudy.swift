@@ -30,7 +30,7 @@ public struct ParameterizedNetworkStudy: Study {
     public var muTrue: Double
     public var profileSigma: Double
     public var asimovEvents: Int
-    public var network: NetworkSpec
+    public var network: StudyNetworkSettings
 
     public init(config root: ConfigTable, scale: StudyScale) throws {
         let model = try root.require("model") { try root.table($0) }
@@ -48,7 +48,7 @@ public struct ParameterizedNetworkStudy: Study {
         guard profileSigma > 0, profileSigma < 1 else { throw model.invalid("profile_sigma", "must be in (0, 1)") }
         asimovEvents = try model.scaledInt("asimov_events", scale) ?? 200_000
         guard asimovEvents >= 1000 else { throw model.invalid("asimov_events", "must be >= 1000") }
-        network = try NetworkSpec(config: root, scale: scale)
+        network = try StudyNetworkSettings(config: root, scale: scale)
         // Sizes against memory (StudySizes): the training set holds events_per_class signal events at each training
         // sigma and as many background events; the Asimov-like sample; the data set of `events`.
         let grid = trainingSigmas.count

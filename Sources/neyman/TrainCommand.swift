@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let cfg = try TrainingConfig.load(path: config)
+        let cfg = try TrainingFile.load(path: config)
         let inputs = try cfg.load()
         var options = cfg.options
         options.quiet = output.quiet
@@ -64,7 +64,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// The history file: config, features, event count, DisCo and sampling settings, and one record per epoch.
-    func historyJSON(_ cfg: TrainingConfig, _ history: [EpochRecord], events: Int, fold: Int? = nil) -> JSONValue {
+    func historyJSON(_ cfg: TrainingFile, _ history: [EpochRecord], events: Int, fold: Int? = nil) -> JSONValue {
         let epochs: [JSONValue] = history.map { r in
             .object([("epoch", .integer(r.epoch)), ("loss", .number(r.loss)),
                      ("validation_loss", r.validationLoss.map { .number($0) } ?? .null),
@@ -87,7 +87,7 @@ struct TrainCommand: ParsableCommand {
 
     /// Stratified k-fold (``KFold``): model `i` trains on all folds but `i` (with its own validation split and the
     /// seed `mixSeed(seed, i)`) and scores fold `i`.
-    func runKFold(_ cfg: TrainingConfig, _ inputs: TrainingInputs, _ options: TrainingOptions) throws {
+    func runKFold(_ cfg: TrainingFile, _ inputs: TrainingEvents, _ options: TrainerSettings) throws {
         let k = cfg.folds
         let folds: [[Int]]
         do { folds = try KFold.stratified(labels: inputs.data.labels, k: k, seed: options.seed) } catch let e as NeymanError {

@@ -30,9 +30,9 @@ struct BLASThreadingTests {
             for _ in 0..<d { x.append(Float(rng.normal(mean: a ? 0.3 : -0.3))) }
             y.append(a ? 1 : 0)
         }
-        let data = try TrainingData(features: x, labels: y, featureCount: d)
+        let data = try LabelledEvents(features: x, labels: y, featureCount: d)
         let net = try Network.dense(inputs: d, hidden: [64, 64], seed: 3)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 3; o.batchSize = 128; o.patience = 0; o.validationFraction = 0; o.seed = 4
         try Trainer(network: net, options: o).train(data)
         return net.parameters.map { $0.value.array.map(\.bitPattern) }

@@ -131,7 +131,7 @@ struct CWoLaTests {
         let fr = try CWoLaFractions(f1: 0.75, f2: 0.25)
         let samples = try CWoLaSamples(mixed1: mixture(30_000, 0.75, rng1), mixed2: mixture(60_000, 0.25, rng2), featureCount: 1, fractions: fr)
         let net = try Network.dense(inputs: 1, hidden: [16, 16], activation: .tanh, seed: 3)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 20; o.batchSize = 512; o.learningRate = 2e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 3; o.seed = 4
         let (ratio, history) = try samples.train(net, options: o)

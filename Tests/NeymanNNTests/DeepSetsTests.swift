@@ -93,7 +93,7 @@ enum DeepSetsFixture {
     /// A toy set: class A (label 1) events have 4-8 particles, class B 1-5, at random slots among 8; features
     /// (z, eta, phi) with z normalised to sum 1. For `.efn` the particle count is invisible to an IRC-safe network, so
     /// class A instead has a wider angular spread (sigma 0.8 against 0.3).
-    static func toyData(_ variant: DeepSetsKind, events: Int, seed: UInt64) throws -> TrainingData {
+    static func toyData(_ variant: DeepSetsKind, events: Int, seed: UInt64) throws -> LabelledEvents {
         let rng = RandomStream(seed: seed)
         let slots = 8, f = 3
         var x: [Float] = [], y: [Float] = []
@@ -114,7 +114,7 @@ enum DeepSetsFixture {
             x += event
             y.append(a ? 1 : 0)
         }
-        return try TrainingData(features: x, labels: y, featureCount: slots * f)
+        return try LabelledEvents(features: x, labels: y, featureCount: slots * f)
     }
 }
 
@@ -319,7 +319,7 @@ struct DeepSetsTests {
     /// Mean and std over real particles only; padded slots stay masked, z of the EFN is untouched.
     @Test func particleStandardizationIgnoresPadding() throws {
         let values: [Float] = [0.5, 1, 3, 0, 0, 0,   0.25, 3, -1, 0, 0, 0]  // 2 events x 2 slots x (z, eta, phi)
-        let data = try TrainingData(features: values, labels: [1, 0], featureCount: 6)
+        let data = try LabelledEvents(features: values, labels: [1, 0], featureCount: 6)
         let net = try Network.efn(particles: 2, features: 3, phi: [4], f: [], seed: 1)
         net.featureMean = [1, 2, 3, 4, 5, 6]
         net.featureStd = [1, 1, 1, 1, 1, 1]
@@ -343,7 +343,7 @@ struct DeepSetsTests {
         let data = try DeepSetsFixture.toyData(variant, events: 2000, seed: 18)
         let net = try Network.deepSets(variant, particles: 8, features: 3, phi: [16, 16], f: [16], seed: 19)
         try net.fitParticleStandardization(data)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 2; o.batchSize = 64; o.learningRate = 3e-3; o.standardize = false; o.patience = 0; o.seed = 20
         let trainer = Trainer(network: net, options: o)
         let before = trainer.evaluate(data)

@@ -122,22 +122,22 @@ struct DisCoTests {
     }
 
     @Test func configKeys() throws {
-        let cfg = try TrainingConfig.load(path: try config("[training.disco]\nlambda = 10.0\nvariable = \"m\"\nevents = \"all\""))
-        #expect(cfg.disco == TrainingConfig.DisCoSettings(lambda: 10, variable: "m", events: .all))
+        let cfg = try TrainingFile.load(path: try config("[training.disco]\nlambda = 10.0\nvariable = \"m\"\nevents = \"all\""))
+        #expect(cfg.disco == TrainingFile.DisCoSettings(lambda: 10, variable: "m", events: .all))
         let inputs = try cfg.load()
         let data = inputs.data, penalties = try inputs.penalties()
         #expect(data.count == 4 && penalties.count == 1)
         let disco = try #require(penalties.first as? DisCoPenalty)
         #expect(disco.variable == [1, 2, 3, 0.5] && disco.lambda == 10 && disco.events == .all)
 
-        let defaults = try TrainingConfig.load(path: try config("[training.disco]\nlambda = 3\nvariable = \"m\""))
+        let defaults = try TrainingFile.load(path: try config("[training.disco]\nlambda = 3\nvariable = \"m\""))
         #expect(defaults.disco?.events == .background)
-        #expect(try TrainingConfig.load(path: try config("")).disco == nil)
-        #expect(try TrainingConfig.load(path: try config("")).load().penalties().isEmpty)
+        #expect(try TrainingFile.load(path: try config("")).disco == nil)
+        #expect(try TrainingFile.load(path: try config("")).load().penalties().isEmpty)
 
         func failure(_ text: String) -> String {
             do {
-                let c = try TrainingConfig.load(path: try config(text))
+                let c = try TrainingFile.load(path: try config(text))
                 _ = try c.load()
                 return "no error"
             } catch { return "\(error)" }
@@ -155,7 +155,7 @@ struct DisCoTests {
     /// Background: m ~ U(0, 1) and a feature f2 = 3m + noise; signal: f2 ~ N(2, 0.5), m ~ U(0, 1). A second feature
     /// f1 separates the classes independently of m. Without the penalty the score leans on f2, so on background it
     /// tracks m; with lambda = 50 it must not.
-    func toy() throws -> (data: TrainingData, m: [Double]) {
+    func toy() throws -> (data: LabelledEvents, m: [Double]) {
         let rng = RandomStream(seed: 21)
         var x = [Float](), y = [Float](), m = [Double]()
         for i in 0..<6000 {
@@ -167,13 +167,13 @@ struct DisCoTests {
             y.append(signal ? 1 : 0)
             m.append(mi)
         }
-        return (try TrainingData(features: x, labels: y, featureCount: 2), m)
+        return (try LabelledEvents(features: x, labels: y, featureCount: 2), m)
     }
 
     func backgroundDCor2(lambda: Double) throws -> Double {
         let (data, m) = try toy()
         let net = try Network.dense(inputs: 2, hidden: [16, 16], activation: .relu, seed: 3)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 12; o.batchSize = 256; o.learningRate = 3e-3; o.validationFraction = 0.2; o.patience = 0; o.seed = 9
         let trainer = Trainer(network: net, options: o)
         if lambda > 0 { trainer.penalties = [try DisCoPenalty(lambda: lambda, variable: m)] }

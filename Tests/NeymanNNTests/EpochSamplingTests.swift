@@ -69,10 +69,10 @@ struct EpochSamplingTests {
             y.append(a ? 1 : 0)
             v.append(vi)
         }
-        let data = try TrainingData(features: x, labels: y, featureCount: 2)
+        let data = try LabelledEvents(features: x, labels: y, featureCount: 2)
         func ratios(sampling: EpochSampling?) throws -> (low: Double, high: Double) {
             let net = try Network.dense(inputs: 2, hidden: [32, 32], activation: .relu, seed: 5)
-            var o = TrainingOptions()
+            var o = TrainerSettings()
             o.epochs = 25; o.batchSize = 256; o.learningRate = 2e-3; o.patience = 0; o.validationFraction = 0; o.seed = 7
             let trainer = Trainer(network: net, options: o)
             trainer.epochSampling = sampling
@@ -97,16 +97,16 @@ struct EpochSamplingTests {
             try "[data]\ntrain = \"t.csv\"\nfeatures = [\"x\"]\n[training]\nfolds = 2\n\(table)\n".write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
-        let cfg = try TrainingConfig.load(path: try config("[training.sampling]\nvariable = \"pt\"\nedges = [5, 10, 20]\nclass_a_per_bin = 4\nclass_b_per_bin = 2"))
+        let cfg = try TrainingFile.load(path: try config("[training.sampling]\nvariable = \"pt\"\nedges = [5, 10, 20]\nclass_a_per_bin = 4\nclass_b_per_bin = 2"))
         #expect(cfg.folds == 2)
-        #expect(cfg.sampling == TrainingConfig.SamplingSettings(variable: "pt", edges: [5, 10, 20], classAPerBin: 4, classBPerBin: 2))
+        #expect(cfg.sampling == TrainingFile.SamplingSettings(variable: "pt", edges: [5, 10, 20], classAPerBin: 4, classBPerBin: 2))
         let inputs = try cfg.load()
         #expect(inputs.samplingVariable == [3, 12, 25, 7])
         #expect(inputs.subset([2, 0]).samplingVariable == [25, 3])
         #expect(try inputs.epochSampling()?.edges == [5, 10, 20])
 
         func failure(_ table: String) -> String {
-            do { _ = try TrainingConfig.load(path: try config(table)).load(); return "no error" } catch { return "\(error)" }
+            do { _ = try TrainingFile.load(path: try config(table)).load(); return "no error" } catch { return "\(error)" }
         }
         #expect(failure("[training.sampling]\nvariable = \"pt\"\nedges = [5, 4]\nclass_a_per_bin = 1\nclass_b_per_bin = 1").contains("training.sampling.edges"))
         #expect(failure("[training.sampling]\nvariable = \"pt\"\nedges = [5]\nclass_b_per_bin = 1").contains("training.sampling.class_a_per_bin"))

@@ -4,7 +4,7 @@ import Testing
 import NeymanCore
 
 /// Two unit Gaussians, class A at +1 and class B at -1: the exact ratio is `p_A/p_B = exp(2x)`.
-func gaussianPair(eventsPerClass n: Int, seed: UInt64, weightA: Float = 1) throws -> TrainingData {
+func gaussianPair(eventsPerClass n: Int, seed: UInt64, weightA: Float = 1) throws -> LabelledEvents {
     let rng = RandomStream(seed: seed)
     var x: [Float] = [], y: [Float] = [], w: [Float] = []
     for i in 0..<(2 * n) {
@@ -13,7 +13,7 @@ func gaussianPair(eventsPerClass n: Int, seed: UInt64, weightA: Float = 1) throw
         y.append(a ? 1 : 0)
         w.append(a ? weightA : 1)
     }
-    return try TrainingData(features: x, labels: y, weights: w, featureCount: 1)
+    return try LabelledEvents(features: x, labels: y, weights: w, featureCount: 1)
 }
 
 @Suite("Classifier as likelihood ratio")
@@ -41,7 +41,7 @@ struct LearnedRatioTests {
     func train(loss: LossKind, weightA: Float = 1) throws -> Network {
         let data = try gaussianPair(eventsPerClass: 50_000, seed: 1, weightA: weightA)
         let net = try Network.dense(inputs: 1, hidden: [32, 32], activation: .relu, seed: 5, lossKind: loss)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 40; o.batchSize = 256; o.learningRate = 1e-3; o.patience = 0; o.validationFraction = 0
         o.weightDecay = 1e-3; o.learningRateDecayPatience = 3; o.loss = loss; o.seed = 2
         try Trainer(network: net, options: o).train(data)
@@ -67,7 +67,7 @@ struct LearnedRatioTests {
     @Test func ratioLossLearnsTheRatioDirectly() throws {
         let data = try gaussianPair(eventsPerClass: 50_000, seed: 1)
         let net = try Network.dense(inputs: 1, hidden: [32, 32], activation: .relu, seed: 5, lossKind: .ratio)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 40; o.batchSize = 256; o.learningRate = 1e-3; o.patience = 0; o.validationFraction = 0
         o.weightDecay = 1e-3; o.learningRateDecayPatience = 3; o.loss = .ratio; o.seed = 2
         #expect(o.ratioAlpha == 1e-3)
@@ -152,7 +152,7 @@ struct LearnedRatioTests {
         let data = try gaussianPair(eventsPerClass: 2000, seed: 8)
         func run() throws -> [[Float]] {
             let net = try Network.dense(inputs: 1, hidden: [16], dropout: 0.1, seed: 4)
-            var o = TrainingOptions(); o.epochs = 3; o.seed = 9
+            var o = TrainerSettings(); o.epochs = 3; o.seed = 9
             try Trainer(network: net, options: o).train(data)
             return net.parameters.map(\.value.array)
         }
@@ -162,7 +162,7 @@ struct LearnedRatioTests {
     @Test func earlyStoppingRestoresTheBestEpoch() throws {
         let data = try gaussianPair(eventsPerClass: 500, seed: 8)
         let net = try Network.dense(inputs: 1, hidden: [64, 64], seed: 4)
-        var o = TrainingOptions(); o.epochs = 200; o.patience = 3; o.learningRate = 3e-2; o.seed = 1
+        var o = TrainerSettings(); o.epochs = 200; o.patience = 3; o.learningRate = 3e-2; o.seed = 1
         let history = try Trainer(network: net, options: o).train(data)
         #expect(history.count < 200, "early stopping never triggered")
         let best = history.compactMap(\.validationLoss).min() ?? .nan

@@ -30,10 +30,10 @@ struct MemoryChecksTests {
         """
     }
 
-    /// The key of the error `TrainingConfig.load` throws for `text` (nil if it loads).
+    /// The key of the error `TrainingFile.load` throws for `text` (nil if it loads).
     func errorKey(_ text: String) throws -> String? {
         let path = try config(text)
-        do { _ = try TrainingConfig.load(path: path); return nil } catch let e as NeymanError {
+        do { _ = try TrainingFile.load(path: path); return nil } catch let e as NeymanError {
             #expect(e.location.file == path && e.isUserError && !e.description.contains("\n"), "\(e)")
             return e.location.key
         }
@@ -61,7 +61,7 @@ struct MemoryChecksTests {
         #expect(try errorKey(dense(layers: "[4, 9223372036854775807]")) == "network.layers")
         #expect(try errorKey(dense(layers: "[4, 4]")) == nil)
         let path = try config(dense(layers: "[100000000000]"))
-        #expect { try TrainingConfig.load(path: path) } throws: { e in
+        #expect { try TrainingFile.load(path: path) } throws: { e in
             // 4 (6 P + 64 F): P = 3e11 + 1e11 + 1e11 + 1 = 5e11 + 1, F = 9 + 1e11 + 3 + 2e11 + 1e11 + 1 = 4e11 + 13.
             let p = 500_000_000_001, f = 400_000_000_013
             return (e as? NeymanError)?.message.contains("\(4 * (6 * p + 64 * f)) bytes") == true
@@ -110,7 +110,7 @@ struct MemoryChecksTests {
         let data = try gaussianPair(eventsPerClass: 200, seed: 3)
         func trained(_ batch: Int) throws -> [[Float]] {
             let net = try Network.dense(inputs: 1, hidden: [4], seed: 2)
-            var o = TrainingOptions(); o.epochs = 3; o.batchSize = batch; o.validationFraction = 0
+            var o = TrainerSettings(); o.epochs = 3; o.batchSize = batch; o.validationFraction = 0
             try Trainer(network: net, options: o).train(data)
             return net.parameters.map(\.value.array)
         }
@@ -142,13 +142,13 @@ struct MemoryChecksTests {
         for (line, key) in cases { #expect(try errorKey(dense(training: line)) == key, "\(line)") }
         #expect(try errorKey(dense(training: "weight_decay = 1e-3")) == nil)
         #expect(try errorKey(dense(layers: "[4]\ndropout = 1.0")) == "network.dropout")
-        var o = TrainingOptions(); o.weightDecay = -1
+        var o = TrainerSettings(); o.weightDecay = -1
         #expect { try o.validate() } throws: { e in (e as? NeymanError)?.location.key == "weight_decay" }
     }
 
     /// Seeds are UInt64: integers up to Int64.max, any value as a decimal string.
     @Test func seedsCoverUInt64() throws {
-        func seed(_ value: String) throws -> UInt64 { try TrainingConfig.load(path: try config(dense(training: "seed = \(value)"))).options.seed }
+        func seed(_ value: String) throws -> UInt64 { try TrainingFile.load(path: try config(dense(training: "seed = \(value)"))).options.seed }
         #expect(try seed("\"18446744073709551615\"") == UInt64.max)
         #expect(try seed("\"+17\"") == 17)
         #expect(try seed("9223372036854775807") == UInt64(Int64.max))

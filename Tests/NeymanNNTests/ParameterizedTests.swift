@@ -17,7 +17,7 @@ struct ParameterizedTests {
         let data = try ParameterizedTraining.build(signal: signal, background: background, featureCount: 1, seed: 4)
         #expect(data.featureCount == 2 && data.count == 180_000)
         let net = try Network.dense(inputs: 2, hidden: [32, 32], activation: .relu, seed: 6)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 30; o.batchSize = 256; o.learningRate = 1e-3; o.patience = 0; o.validationFraction = 0
         o.weightDecay = 1e-3; o.learningRateDecayPatience = 3; o.seed = 3
         try Trainer(network: net, options: o).train(data)

@@ -14,7 +14,7 @@ struct SavingTests {
     @Test func savedAndReloadedModelPredictsBitIdentically() throws {
         let data = try gaussianPair(eventsPerClass: 1000, seed: 2, weightA: 2)
         let net = try Network.dense(inputs: 1, hidden: [8, 8], activation: .elu, dropout: 0.1, seed: 3)
-        var o = TrainingOptions(); o.epochs = 2
+        var o = TrainerSettings(); o.epochs = 2
         try Trainer(network: net, options: o).train(data)
         let path = temporaryPath("model.safetensors")
         try net.save(to: path)
@@ -31,7 +31,7 @@ struct SavingTests {
     @Test func ratioModelKeepsItsAlpha() throws {
         let data = try gaussianPair(eventsPerClass: 1000, seed: 2)
         let net = try Network.dense(inputs: 1, hidden: [8], seed: 3, lossKind: .ratio)
-        var o = TrainingOptions(); o.epochs = 2; o.loss = .ratio; o.ratioAlpha = 0.05
+        var o = TrainerSettings(); o.epochs = 2; o.loss = .ratio; o.ratioAlpha = 0.05
         try Trainer(network: net, options: o).train(data)
         let path = temporaryPath("ratio.safetensors")
         try net.save(to: path)
@@ -132,7 +132,7 @@ struct SavingTests {
 @Suite("Convolutional networks")
 struct ConvolutionalNetworkTests {
     /// 8x8 images: class A has a bright 2x2 blob at a random position, class B the same total intensity spread out.
-    func images(_ n: Int, seed: UInt64) throws -> TrainingData {
+    func images(_ n: Int, seed: UInt64) throws -> LabelledEvents {
         let rng = RandomStream(seed: seed)
         var x: [Float] = [], y: [Float] = []
         for i in 0..<n {
@@ -146,13 +146,13 @@ struct ConvolutionalNetworkTests {
             x += img
             y.append(i % 2 == 0 ? 1 : 0)
         }
-        return try TrainingData(features: x, labels: y, featureCount: 64)
+        return try LabelledEvents(features: x, labels: y, featureCount: 64)
     }
 
     @Test func trainsSavesAndReloadsBitIdentically() throws {
         let data = try images(1200, seed: 3)
         let net = try Network.cnn(height: 8, width: 8, channels: 1, blocks: 2, convsPerBlock: 1, filters: 4, dense: [8], seed: 2)
-        var o = TrainingOptions(); o.epochs = 6; o.batchSize = 32; o.learningRate = 3e-3; o.seed = 1
+        var o = TrainerSettings(); o.epochs = 6; o.batchSize = 32; o.learningRate = 3e-3; o.seed = 1
         let history = try Trainer(network: net, options: o).train(data)
         #expect((history.last?.validationAUC ?? 0) > 0.9, "validation AUC \(history.last?.validationAUC ?? -1)")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("neyman-cnn-\(getpid()).safetensors").path

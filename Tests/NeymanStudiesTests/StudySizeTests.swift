@@ -75,7 +75,7 @@ struct StudySizeTests {
 
     /// makeNetwork checks the study's real input count too.
     @Test func makeNetworkChecksItsInputs() throws {
-        var spec = NetworkSpec(layers: [8], activation: .relu, options: TrainingOptions(), eventsPerClass: 100)
+        var spec = StudyNetworkSettings(layers: [8], activation: .relu, options: TrainerSettings(), eventsPerClass: 100)
         #expect(try spec.makeNetwork(inputs: 2, seed: 1).inputSize == 2)
         spec.layers = [1 << 40]
         #expect { try spec.makeNetwork(inputs: 2, seed: 1) } throws: { e in (e as? NeymanError)?.location.key == "network.layers" }

@@ -82,10 +82,10 @@ do {
             for j in 0..<k { let v = rng.normal(); x[i * k + j] = Float(v); t += rule[j] * v }
             y[i] = t + rng.normal() > 0 ? 1 : 0
         }
-        let data = try TrainingData(features: x, labels: y, featureCount: k)
+        let data = try LabelledEvents(features: x, labels: y, featureCount: k)
         let warm = data.subset(Array(0..<1000))
         let net = try Network.dense(inputs: k, hidden: [197, 197], activation: .relu, seed: 1)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 0; o.standardize = false
         try Trainer(network: net, options: o).train(warm)
@@ -110,9 +110,9 @@ do {
             }
             y[i] = Double(mult) + rng.normal(sigma: 8) > 36 ? 1 : 0
         }
-        let data = try TrainingData(features: x, labels: y, featureCount: p * f)
+        let data = try LabelledEvents(features: x, labels: y, featureCount: p * f)
         let net = try Network.pfn(particles: p, features: f, phi: [100, 100, 100], f: [100, 100, 100], seed: 1)
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 0; o.standardize = false
         try Trainer(network: net, options: o).train(data.subset(Array(0..<1000)))

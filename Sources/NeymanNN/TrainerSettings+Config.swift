@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-extension TrainingOptions {
+extension TrainerSettings {
     /// Reads the `[training]` table of a configuration (`loss`, `epochs`, `batch_size`, `learning_rate`,
     /// `validation_fraction`, `patience`, `lr_decay_patience`, `weight_decay`, `ratio_alpha`, `seed`); absent keys keep
     /// their defaults, and a bad value is an error naming `file` and `training.<key>` (see ``validate(keyPrefix:file:)``
@@ -9,7 +9,7 @@ extension TrainingOptions {
     /// above `Int64.max`). `nil` = all defaults.
     public init(config: ConfigTable?, file path: String) throws {
         func invalid(_ key: String, _ message: String) -> NeymanError { NeymanError.invalid(message, file: path, key: key) }
-        var o = TrainingOptions()
+        var o = TrainerSettings()
         if let t = config {
             if let s = try t.string("loss") {
                 guard let l = LossKind(rawValue: s) else { throw invalid("training.loss", "unknown loss '\(s)' (bce, mse, ratio)") }

@@ -3,16 +3,16 @@ import NeymanCore
 import NeymanNN
 
 /// The network and training settings of a study: `[network]` (`layers`, `activation`, `dropout`) and `[training]`
-/// (the keys of ``TrainingOptions/init(config:file:)``, plus `events_per_class`, scale-dependent).
-public struct NetworkSpec: Sendable {
+/// (the keys of ``TrainerSettings/init(config:file:)``, plus `events_per_class`, scale-dependent).
+public struct StudyNetworkSettings: Sendable {
     public var layers: [Int]
     public var activation: ActivationKind
     public var dropout: Float
-    public var options: TrainingOptions
+    public var options: TrainerSettings
     /// Training events of each class.
     public var eventsPerClass: Int
 
-    public init(layers: [Int], activation: ActivationKind, dropout: Float = 0, options: TrainingOptions, eventsPerClass: Int) {
+    public init(layers: [Int], activation: ActivationKind, dropout: Float = 0, options: TrainerSettings, eventsPerClass: Int) {
         self.layers = layers
         self.activation = activation
         self.dropout = dropout
@@ -42,7 +42,7 @@ public struct NetworkSpec: Sendable {
         guard eventsPerClass >= 100 else {
             throw NeymanError.invalid("must be at least 100", file: root.file, key: "training.events_per_class")
         }
-        options = try TrainingOptions(config: training, file: root.file)
+        options = try TrainerSettings(config: training, file: root.file)
         // Sizes against memory before any event is generated: the network (with one input; makeNetwork checks again
         // with the study's inputs) and the training events of both classes.
         try memory(inputs: 1).check(batch: options.batchSize, batchKey: "training.batch_size", file: root.file)
@@ -73,12 +73,12 @@ public struct NetworkSpec: Sendable {
         for row in classA { features += row }
         for row in classB { features += row }
         let labels = [Float](repeating: 1, count: classA.count) + [Float](repeating: 0, count: classB.count)
-        let data = try TrainingData(features: features, labels: labels, featureCount: k)
+        let data = try LabelledEvents(features: features, labels: labels, featureCount: k)
         return try train(data, seed: seed, quiet: quiet)
     }
 
     /// Trains a fresh network on prepared data (e.g. a parameterized training set).
-    public func train(_ data: TrainingData, seed: UInt64, quiet: Bool) throws -> (Network, [EpochRecord]) {
+    public func train(_ data: LabelledEvents, seed: UInt64, quiet: Bool) throws -> (Network, [EpochRecord]) {
         let k = data.featureCount
         var o = options
         o.seed = seed

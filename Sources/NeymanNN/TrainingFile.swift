@@ -46,7 +46,7 @@ import NeymanCore
 /// events = "background"        # background (label 0) | all
 /// ```
 /// Unknown keys are errors that name them.
-public struct TrainingConfig {
+public struct TrainingFile {
     /// The `[training.disco]` table: the DisCo penalty's settings.
     public struct DisCoSettings: Sendable, Equatable {
         /// `lambda` in `lambda * dCor²(score, m)`, `>= 0`.
@@ -56,7 +56,7 @@ public struct TrainingConfig {
         /// Background events only, or all.
         public var events: DisCoPenalty.Events
 
-        /// Settings as `[training.disco]` gives them (`lambda` is checked by ``TrainingConfig/load(path:)`` and by
+        /// Settings as `[training.disco]` gives them (`lambda` is checked by ``TrainingFile/load(path:)`` and by
         /// ``DisCoPenalty/init(lambda:variable:events:)``).
         public init(lambda: Double, variable: String, events: DisCoPenalty.Events = .background) {
             self.lambda = lambda
@@ -83,7 +83,7 @@ public struct TrainingConfig {
     public var activation: ActivationKind
     public var dropout: Float
     public var initializer: Initializer
-    public var options: TrainingOptions
+    public var options: TrainerSettings
     /// The DisCo penalty, when `[training.disco]` is present.
     public var disco: DisCoSettings?
     /// The `[training.sampling]` table: flat sampling per epoch (``EpochSampling``).
@@ -104,7 +104,7 @@ public struct TrainingConfig {
     /// Reads and validates a config file: every value in its domain, and every size (layer widths, particles, image,
     /// filters, batch size, flat-sampling counts) checked against memory (``NetworkMemory``, ``MemoryBudget``) before
     /// anything is allocated; a size too big is an error naming its key and the bytes it would need.
-    public static func load(path: String) throws -> TrainingConfig {
+    public static func load(path: String) throws -> TrainingFile {
         let root = try ConfigFile.load(path: path)
         let data = try root.require("data") { try root.table($0) }
         let network = try root.table("network")
@@ -166,7 +166,7 @@ public struct TrainingConfig {
             throw invalid("network.initializer", "unknown initializer '\(initName)' (glorot_normal, he, orthogonal)")
         }
 
-        let o = try TrainingOptions(config: training, file: path)
+        let o = try TrainerSettings(config: training, file: path)
         var disco: DisCoSettings? = nil
         if let t = training, let d = try t.table("disco") {
             let lambda = try d.require("lambda") { try d.double($0) }
@@ -228,7 +228,7 @@ public struct TrainingConfig {
         case .pfn, .efn: features = (0..<particles).flatMap { i in particleNames.map { "\($0)_\(i)" } }
         case .cnn: features = (0..<(image[0] * image[1] * image[2])).map { "\(imagePrefix)\($0)" }
         }
-        var cfg = TrainingConfig(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
+        var cfg = TrainingFile(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
                                  activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
         cfg.phi = phi
         cfg.particles = particles
@@ -244,19 +244,19 @@ public struct TrainingConfig {
     }
 
     /// Reads the training file and assembles features, labels and weights.
-    public func loadData() throws -> TrainingData {
+    public func loadData() throws -> LabelledEvents {
         try data(from: try Dataset.load(path: trainPath))
     }
 
     /// Reads the training file once: the training data and the auxiliary columns of `[training.disco]` and
     /// `[training.sampling]` (which need not be features), checked against the config.
-    public func load() throws -> TrainingInputs {
+    public func load() throws -> TrainingEvents {
         let ds = try Dataset.load(path: trainPath)
         let data = try data(from: ds)
         func column(_ name: String) throws -> [Double] {
             do { return try ds.column(name) } catch let e as NeymanError { throw e.inFile(trainPath) }
         }
-        let inputs = TrainingInputs(data: data, discoVariable: try disco.map { try column($0.variable) },
+        let inputs = TrainingEvents(data: data, discoVariable: try disco.map { try column($0.variable) },
                                     samplingVariable: try sampling.map { try column($0.variable) }, config: self)
         // Check the auxiliary columns now, so that a bad value fails before any training.
         _ = try inputs.penalties()
@@ -264,7 +264,7 @@ public struct TrainingConfig {
         return inputs
     }
 
-    private func data(from ds: Dataset) throws -> TrainingData {
+    private func data(from ds: Dataset) throws -> LabelledEvents {
         let columns = try features.map { try ds.column($0) }
         let labels = try ds.column(label)
         var x = [Float](repeating: 0, count: ds.count * features.count)
@@ -277,7 +277,7 @@ public struct TrainingConfig {
             w = try ds.column(weight).map(Float.init)
         }
         do {
-            return try TrainingData(features: x, labels: labels.map(Float.init), weights: w, featureCount: features.count)
+            return try LabelledEvents(features: x, labels: labels.map(Float.init), weights: w, featureCount: features.count)
         } catch let e as NeymanError {
             throw e.inFile(trainPath)
         }

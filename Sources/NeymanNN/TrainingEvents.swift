@@ -1,19 +1,19 @@
 import Foundation
 import NeymanCore
 
-/// What `neyman train` reads from its training file: the ``TrainingData`` and, per event, the auxiliary variables of
+/// What `neyman train` reads from its training file: the ``LabelledEvents`` and, per event, the auxiliary variables of
 /// the DisCo penalty (`[training.disco] variable`) and of flat sampling per epoch (`[training.sampling] variable`),
 /// kept together so that a subset of events (a k-fold split) carries its own auxiliary values.
-public struct TrainingInputs {
-    public let data: TrainingData
+public struct TrainingEvents {
+    public let data: LabelledEvents
     /// `m` of the DisCo penalty, one value per event, when `[training.disco]` is set.
     public let discoVariable: [Double]?
     /// `v` of the flat sampling, one value per event, when `[training.sampling]` is set.
     public let samplingVariable: [Double]?
     /// The configuration the inputs were read with.
-    public let config: TrainingConfig
+    public let config: TrainingFile
 
-    public init(data: TrainingData, discoVariable: [Double]?, samplingVariable: [Double]?, config: TrainingConfig) {
+    public init(data: LabelledEvents, discoVariable: [Double]?, samplingVariable: [Double]?, config: TrainingFile) {
         self.data = data
         self.discoVariable = discoVariable
         self.samplingVariable = samplingVariable
@@ -21,8 +21,8 @@ public struct TrainingInputs {
     }
 
     /// The events at `rows` (in that order) with their auxiliary values.
-    public func subset(_ rows: [Int]) -> TrainingInputs {
-        TrainingInputs(data: data.subset(rows), discoVariable: discoVariable.map { v in rows.map { v[$0] } },
+    public func subset(_ rows: [Int]) -> TrainingEvents {
+        TrainingEvents(data: data.subset(rows), discoVariable: discoVariable.map { v in rows.map { v[$0] } },
                        samplingVariable: samplingVariable.map { v in rows.map { v[$0] } }, config: config)
     }
 
@@ -46,7 +46,7 @@ public struct TrainingInputs {
 
     /// A fresh network from the config, trained on these inputs with `options` (the config's, possibly with another
     /// seed or quiet flag), with its feature names set. Returns the network and its history.
-    public func train(options: TrainingOptions) throws -> (network: Network, history: [EpochRecord]) {
+    public func train(options: TrainerSettings) throws -> (network: Network, history: [EpochRecord]) {
         var cfg = config
         cfg.options = options
         let network = try cfg.makeNetwork()

@@ -1,0 +1,34 @@
+import Foundation
+import NeymanCore
+import NeymanStats
+
+/// Settings of ``Trainer``.
+public struct TrainerSettings: Sendable {
+    public var epochs = 30
+    public var batchSize = 256
+    public var learningRate: Float = 1e-3
+    /// Fraction of events held out (seeded random choice) for validation loss, AUC and early stopping.
+    public var validationFraction = 0.2
+    /// Stop after this many epochs without a lower validation loss, and restore the best weights; 0 = never stop early.
+    public var patience = 5
+    /// Halve the learning rate after this many epochs without a lower monitored loss (Keras' ReduceLROnPlateau);
+    /// 0 = constant learning rate. The final iterates of Adam at a constant rate wander by an amount set by the
+    /// rate and the batch size; decaying it lets the network settle on the minimum.
+    public var learningRateDecayPatience = 2
+    /// The factor of each decay, and the floor relative to the initial rate.
+    public var learningRateDecayFactor: Float = 0.5
+    public var minimumLearningRateFraction: Float = 1e-3
+    public var seed: UInt64 = 1
+    /// Decoupled weight decay (AdamW) on weight matrices; 0 = none.
+    public var weightDecay: Float = 0
+    public var loss: LossKind = .bce
+    /// The `ratio` loss's relative-ratio parameter `alpha` (``LossKind``): `0` is guide eq. 3.11 exactly; the default
+    /// `1e-3` bounds the loss below, which keeps the fit stable where class B has no events, and is undone exactly
+    /// when the ratio is read (`r = (1 - alpha) f / (1 - alpha f)`). Ignored by bce/mse.
+    public var ratioAlpha: Double = 1e-3
+    /// Standardise inputs with the training set's per-feature mean and standard deviation.
+    public var standardize = true
+    /// No progress line on stderr.
+    public var quiet = true
+    public init() {}
+}
