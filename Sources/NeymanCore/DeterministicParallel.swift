@@ -46,7 +46,7 @@ public func deterministicParallelMap<T>(
     var firstError: (index: Int, error: Error)?
     try withoutActuallyEscaping(body) { body in
         results.withUnsafeMutableBufferPointer { out in
-            let outBase = out.baseAddress!
+            let outBase = out.firstAddress
             DispatchQueue.concurrentPerform(iterations: nThreads) { _ in
                 while true {
                     lock.lock()

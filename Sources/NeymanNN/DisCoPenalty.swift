@@ -109,8 +109,8 @@ public final class DisCoPenalty: LossPenalty {
                 p.withUnsafeBufferPointer { pb in
                     g.withUnsafeMutableBufferPointer { gb in
                         work.withUnsafeMutableBufferPointer { wb in
-                            DisCoPenalty.distanceCorrelationSquared(sb.baseAddress!, mb.baseAddress!, pb.baseAddress!, count: b,
-                                                                    gradient: gb.baseAddress!, work: wb.baseAddress!)
+                            DisCoPenalty.distanceCorrelationSquared(sb.firstAddress, mb.firstAddress, pb.firstAddress, count: b,
+                                                                    gradient: gb.firstAddress, work: wb.firstAddress)
                         }
                     }
                 }

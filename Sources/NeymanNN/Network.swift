@@ -131,7 +131,7 @@ public final class Network {
         while start < rows {
             let n = min(batchSize, rows - start)
             batch.reshape([n] + inputShape)
-            features.withUnsafeBufferPointer { batch.storage.update(from: $0.baseAddress! + start * k, count: n * k) }
+            features.withUnsafeBufferPointer { batch.storage.update(from: $0.firstAddress + start * k, count: n * k) }
             let y = forward(batch, training: false)
             for i in 0..<n { out[start + i] = y[i] }
             start += n

@@ -115,7 +115,7 @@ public enum SafeTensors {
             }
             var values = [Float](repeating: 0, count: count)
             data.withUnsafeBytes { raw in
-                let p = raw.baseAddress! + base + offsets[0]
+                let p = raw.firstAddress + base + offsets[0]
                 for i in 0..<count {
                     if size == 4 {
                         values[i] = Float(bitPattern: UInt32(littleEndian: (p + 4 * i).loadUnaligned(as: UInt32.self)))

@@ -108,7 +108,7 @@ public final class Trainer {
                 let rows = Array(order[start..<(start + n)])
                 batchX.reshape([n, k])
                 train.features.withUnsafeBufferPointer { f in
-                    for (i, r) in rows.enumerated() { (batchX.storage + i * k).update(from: f.baseAddress! + r * k, count: k) }
+                    for (i, r) in rows.enumerated() { (batchX.storage + i * k).update(from: f.firstAddress + r * k, count: k) }
                 }
                 var wsum = 0.0
                 for (i, r) in rows.enumerated() { batchY[i] = train.labels[r]; batchW[i] = train.weights[r]; wsum += Double(batchW[i]) }
@@ -117,7 +117,7 @@ public final class Trainer {
                 grad.reshape([n, 1])
                 var loss = batchY.withUnsafeBufferPointer { y in
                     batchW.withUnsafeBufferPointer { w in
-                        LossFunction.evaluate(options.loss, outputs: z.storage, labels: y.baseAddress!, weights: w.baseAddress!,
+                        LossFunction.evaluate(options.loss, outputs: z.storage, labels: y.firstAddress, weights: w.firstAddress,
                                               count: n, gradient: grad.storage, ratioAlpha: network.ratioAlpha)
                     }
                 }
@@ -129,7 +129,7 @@ public final class Trainer {
                         extra.initialize(repeating: 0, count: n)
                         loss += batchY.withUnsafeBufferPointer { y in
                             batchW.withUnsafeBufferPointer { w in
-                                p.evaluate(outputs: z.storage, rows: trainIndices, labels: y.baseAddress!, weights: w.baseAddress!,
+                                p.evaluate(outputs: z.storage, rows: trainIndices, labels: y.firstAddress, weights: w.firstAddress,
                                            count: n, gradient: extra)
                             }
                         }
@@ -183,8 +183,8 @@ public final class Trainer {
             data.labels.withUnsafeBufferPointer { y in
                 data.weights.withUnsafeBufferPointer { w in
                     g.withUnsafeMutableBufferPointer { gb in
-                        LossFunction.evaluate(options.loss, outputs: zb.baseAddress!, labels: y.baseAddress!, weights: w.baseAddress!,
-                                              count: data.count, gradient: gb.baseAddress!, ratioAlpha: network.ratioAlpha)
+                        LossFunction.evaluate(options.loss, outputs: zb.firstAddress, labels: y.firstAddress, weights: w.firstAddress,
+                                              count: data.count, gradient: gb.firstAddress, ratioAlpha: network.ratioAlpha)
                     }
                 }
             }
@@ -243,7 +243,7 @@ public final class Trainer {
 
     private func restore(_ weights: [[Float]]) {
         for (p, w) in zip(network.parameters, weights) {
-            w.withUnsafeBufferPointer { p.value.storage.update(from: $0.baseAddress!, count: w.count) }
+            w.withUnsafeBufferPointer { p.value.storage.update(from: $0.firstAddress, count: w.count) }
         }
     }
 

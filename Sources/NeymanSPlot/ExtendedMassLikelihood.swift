@@ -110,8 +110,8 @@ public struct ExtendedMassLikelihood: Likelihood {
         var out = [Double](repeating: 0, count: width)
         let ok = buffer.withUnsafeMutableBufferPointer { buf -> Bool in
             masses.withUnsafeBufferPointer { mb -> Bool in
-                let base = buf.baseAddress!
-                let m = mb.baseAddress! + range.lowerBound
+                let base = buf.firstAddress
+                let m = mb.firstAddress + range.lowerBound
                 let vs = base, vb = base + n
                 let gs = base + 2 * n, gb = gs + ps * n
                 let hs = gb + pb * n, hb = hs + ps * ps * n
@@ -119,7 +119,7 @@ public struct ExtendedMassLikelihood: Likelihood {
                       fb.values(m, count: n, values: vb, gradients: wantGradient ? gb : nil, hessians: wantHessian ? hb : nil)
                 else { return false }
                 out.withUnsafeMutableBufferPointer { ob in
-                    let o = ob.baseAddress!
+                    let o = ob.firstAddress
                     let q = o + 3 + ps + pb, ts = q + np * np, tb = ts + ps * ps
                     var a = [Double](repeating: 0, count: np)
                     for e in 0..<n {

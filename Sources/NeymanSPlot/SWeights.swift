@@ -85,8 +85,8 @@ public enum SWeights {
             let lo = c * chunk, count = min(n, lo + chunk) - lo
             var a = [Double](repeating: 0, count: count), b = a
             masses.withUnsafeBufferPointer { mb in
-                _ = fs.values(mb.baseAddress! + lo, count: count, values: &a, gradients: nil, hessians: nil)
-                _ = fb.values(mb.baseAddress! + lo, count: count, values: &b, gradients: nil, hessians: nil)
+                _ = fs.values(mb.firstAddress + lo, count: count, values: &a, gradients: nil, hessians: nil)
+                _ = fb.values(mb.firstAddress + lo, count: count, values: &b, gradients: nil, hessians: nil)
             }
             var w = [0.0, 0.0, 0.0]  // W_ss, W_sb, W_bb
             for i in 0..<count where range.contains(masses[lo + i]) {

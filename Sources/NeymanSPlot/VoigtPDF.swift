@@ -1,3 +1,4 @@
+import NeymanCore
 import CCerf
 import Foundation
 import NeymanStats
@@ -125,7 +126,7 @@ public struct VoigtPDF: ComponentPDF {
         var value = [0.0, 0.0], grad = [Double](repeating: 0, count: 6), hess = [Double](repeating: 0, count: 18)
         var cImW = [0.0, 0.0]
         ends.withUnsafeBufferPointer { m in
-            _ = shapes(m.baseAddress!, count: 2, p, values: &value, gradients: &grad, hessians: &hess)
+            _ = shapes(m.firstAddress, count: 2, p, values: &value, gradients: &grad, hessians: &hess)
         }
         let s2 = sigma * 2.0.squareRoot()
         for b in 0..<2 {

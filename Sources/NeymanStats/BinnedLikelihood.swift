@@ -84,10 +84,10 @@ public final class BinnedLikelihood: ModelLikelihood {
 
     public func negativeLogLikelihood(_ theta: [Double]) -> Double {
         theta.withUnsafeBufferPointer { th in
-            compiled.expected(th.baseAddress!, into: lambda)
+            compiled.expected(th.firstAddress, into: lambda)
             var nll = constantTerm
             for b in 0..<compiled.binCount { nll += Self.poissonTerm(lambda[b], observed[b]).0 }
-            return nll + constraintTerms(th.baseAddress!, gradient: nil)
+            return nll + constraintTerms(th.firstAddress, gradient: nil)
         }
     }
 
@@ -117,7 +117,7 @@ public final class BinnedLikelihood: ModelLikelihood {
         let nBins = compiled.binCount
         return theta.withUnsafeBufferPointer { thb in
             gradient.withUnsafeMutableBufferPointer { gb in
-                let th = thb.baseAddress!, g = gb.baseAddress!
+                let th = thb.firstAddress, g = gb.firstAddress
                 for k in 0..<gb.count { g[k] = 0 }
                 compiled.expected(th, into: lambda)
                 var nll = constantTerm

@@ -149,7 +149,7 @@ public struct BinnedModel: Sendable {
     public func expectedMain(_ theta: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: binCount)
         theta.withUnsafeBufferPointer { th in
-            out.withUnsafeMutableBufferPointer { o in compiled.expected(th.baseAddress!, into: o.baseAddress!) }
+            out.withUnsafeMutableBufferPointer { o in compiled.expected(th.firstAddress, into: o.firstAddress) }
         }
         return out
     }

@@ -209,7 +209,7 @@ struct Fast1DSums {
         var inScratch = false
         events.withUnsafeMutableBufferPointer { a in
             scratch.withUnsafeMutableBufferPointer { b in
-                var src = a.baseAddress!, dst = b.baseAddress!
+                var src = a.firstAddress, dst = b.firstAddress
                 while width < n {
                     var lo = 0
                     while lo < n {

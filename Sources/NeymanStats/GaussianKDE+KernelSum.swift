@@ -1,3 +1,4 @@
+import NeymanCore
 import Foundation
 
 // MARK: - The kernel sum behind GaussianKDE.density(at:threads:)
@@ -249,7 +250,7 @@ struct KernelSumIndex: Sendable {
     static func contract(_ a: UnsafeBufferPointer<Double>, _ offset: Int, _ hx: UnsafeMutableBufferPointer<Double>,
                          _ hy: UnsafeMutableBufferPointer<Double>, _ p: Int) -> Double {
         typealias V = SIMD4<Double>
-        let ap = UnsafeRawPointer(a.baseAddress! + offset), yp = UnsafeRawPointer(hy.baseAddress!)
+        let ap = UnsafeRawPointer(a.firstAddress + offset), yp = UnsafeRawPointer(hy.firstAddress)
         var total = V()
         for n in 0..<p {
             var inner = V()
@@ -270,8 +271,8 @@ struct KernelSumIndex: Sendable {
                           _ ws: UnsafeBufferPointer<Double>, _ lo: Int, _ hi: Int, _ qx: Double, _ qy: Double,
                           _ r2: Double) -> SIMD4<Double> {
         typealias V = SIMD4<Double>
-        let xp = UnsafeRawPointer(xs.baseAddress!), yp = UnsafeRawPointer(ys.baseAddress!)
-        let wp = UnsafeRawPointer(ws.baseAddress!)
+        let xp = UnsafeRawPointer(xs.firstAddress), yp = UnsafeRawPointer(ys.firstAddress)
+        let wp = UnsafeRawPointer(ws.firstAddress)
         let cut = V(repeating: r2)
         var acc = V()
         var j = lo

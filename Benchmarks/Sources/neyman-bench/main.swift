@@ -71,7 +71,7 @@ do {
         print("{\"job\":\"auc\",\"events\":\(n),\"seconds\":\(dt),\"auc\":\(auc)}")
     case "epoch-dense":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
-        openblas_set_num_threads(Int32(threads))
+        BLASThreads.setOnceAtStartup(threads)
         // 11 standard-normal features; label from a fixed random linear rule plus noise (as bench/torch_epoch.py).
         let n = 100_000, k = 11
         let rng = RandomStream(seed: 7)
@@ -95,7 +95,7 @@ do {
         print("{\"job\":\"epoch-dense\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
     case "epoch-pfn":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
-        openblas_set_num_threads(Int32(threads))
+        BLASThreads.setOnceAtStartup(threads)
         let n = 100_000, p = 64, f = 3
         let rng = RandomStream(seed: 8)
         var x = [Float](repeating: 0, count: n * p * f), y = [Float](repeating: 0, count: n)
