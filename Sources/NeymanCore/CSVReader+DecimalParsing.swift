@@ -14,6 +14,25 @@ extension CSVReader {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
+    /// Reads the run of decimal digits at `p[i...]` into `mantissa`, counting significant digits (leading zeros are
+    /// not) in `digits`; leaves `i` after the run. Returns how many digits the run had, or `nil` at a 20th significant
+    /// digit (the mantissa would no longer fit 64 bits exactly: the caller takes the slow path).
+    @inline(__always)
+    static func readDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ mantissa: inout UInt64, _ digits: inout Int) -> Int? {
+        let start = i
+        while true {
+            let d = p[i] &- 48
+            if d > 9 { break }
+            if mantissa != 0 || d != 0 {
+                if digits == 19 { return nil }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits += 1
+            }
+            i += 1
+        }
+        return i - start
+    }
+
     /// The fast path for plain decimals, `[+-]digits[.digits][(e|E)[+-]digits]` with at most 19 significant
     /// digits, so that the value is exactly `w * 10^q` for a 64-bit integer `w`:
     /// - Clinger's case: `w <= 2^53` and `|q| <= 22`, so `w * 10^q` (or `w / 10^-q`) is one IEEE operation on exact
@@ -28,32 +47,13 @@ extension CSVReader {
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
-        var sawDigit = false
-        while true {
-            let d = p[i] &- 48
-            if d > 9 { break }
-            sawDigit = true
-            if mantissa != 0 || d != 0 {
-                if digits == 19 { return nil }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits += 1
-            }
-            i += 1
-        }
+        guard let integerDigits = readDigits(p, &i, &mantissa, &digits) else { return nil }
+        var sawDigit = integerDigits > 0
         if p[i] == UInt8(ascii: ".") {
             i += 1
-            while true {
-                let d = p[i] &- 48
-                if d > 9 { break }
-                sawDigit = true
-                if mantissa != 0 || d != 0 {
-                    if digits == 19 { return nil }
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    digits += 1
-                }
-                exponent -= 1
-                i += 1
-            }
+            guard let fractionDigits = readDigits(p, &i, &mantissa, &digits) else { return nil }
+            sawDigit = sawDigit || fractionDigits > 0
+            exponent -= fractionDigits
         }
         if !sawDigit { return nil }
         if p[i] | 0x20 == UInt8(ascii: "e") {

@@ -23,22 +23,10 @@ public enum SymmetricMatrix {
     /// Solves `a x = b` for symmetric positive-definite `a`; `nil` if `a` is not positive definite.
     public static func solve(_ a: [Double], _ b: [Double], n: Int) -> [Double]? {
         guard n > 0, a.count == n * n, b.count == n, a.allSatisfy({ $0.isFinite }), b.allSatisfy({ $0.isFinite }) else { return nil }
-        var m = a
-        var rhs = b
-        var x = [Double](repeating: 0, count: n)
-        let ok: Bool = m.withUnsafeMutableBufferPointer { mb in
-            rhs.withUnsafeMutableBufferPointer { bb in
-                x.withUnsafeMutableBufferPointer { xb in
-                    var mv = gsl_matrix_view_array(mb.baseAddress, n, n)
-                    var bv = gsl_vector_view_array(bb.baseAddress, n)
-                    var xv = gsl_vector_view_array(xb.baseAddress, n)
-                    GSLErrorHandling.ensureDisabled()
-                    guard gsl_linalg_cholesky_decomp1(&mv.matrix) == 0 else { return false }
-                    return gsl_linalg_cholesky_solve(&mv.matrix, &bv.vector, &xv.vector) == 0
-                }
-            }
+        return LinearSolve.withGSLSystem(a, b, n: n) { m, rhs, x in
+            guard gsl_linalg_cholesky_decomp1(m) == 0 else { return false }
+            return gsl_linalg_cholesky_solve(m, rhs, x) == 0
         }
-        return ok ? x : nil
     }
 
     /// `(a + a^T) / 2`.

@@ -38,8 +38,8 @@ struct AUCCommand: ParsableCommand {
     @Option(help: "Bootstrap replicas for the AUC error (0: none).")
     var bootstrap: Int = 0
 
-    @Option(help: "Bootstrap seed (the error depends only on it, not on --threads).")
-    var seed: UInt64 = 0
+    @OptionGroup var seeding: SeedOptions
+    var seed: UInt64 { seeding.seed }
 
     @OptionGroup var parallelism: ParallelismOptions
     var threads: Int? { parallelism.threads }

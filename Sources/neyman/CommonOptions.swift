@@ -218,6 +218,12 @@ struct ParallelismOptions: ParsableArguments {
     }
 }
 
+/// `--seed`: the seed every random number of a verb derives from (unsigned 64-bit).
+struct SeedOptions: ParsableArguments {
+    @Option(help: "Random seed: results are reproducible for a seed, whatever --threads.")
+    var seed: UInt64 = 0
+}
+
 /// `--calculator`, `--toys`, `--seed`, `--threads`: shared by `cls`, `upper-limit` and `significance`.
 struct CalculatorOptions: ParsableArguments {
     @Option(help: "Calculator: asymptotic (CCGV formulae) or toys (pseudo-experiments).")
@@ -226,8 +232,8 @@ struct CalculatorOptions: ParsableArguments {
     @Option(help: "Pseudo-experiments per hypothesis with --calculator toys (at least 100).")
     var toys: Int = 2000
 
-    @Option(help: "Random seed (toys are reproducible for a seed, whatever --threads).")
-    var seed: UInt64 = 0
+    @OptionGroup var seeding: SeedOptions
+    var seed: UInt64 { seeding.seed }
 
     @OptionGroup var parallelism: ParallelismOptions
     var threads: Int? { parallelism.threads }
