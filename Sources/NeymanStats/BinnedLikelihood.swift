@@ -210,16 +210,28 @@ struct CompiledBinnedModel: @unchecked Sendable {
         }
     }
 
+    /// The term and modifier tables as buffers, for the hot loops of ``expected(_:into:)`` and the gradient.
+    @inline(__always)
+    private func withTables(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Int>,
+                                     UnsafeBufferPointer<Kind>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>) -> Void) {
+        termBin.withUnsafeBufferPointer { tBin in
+            termNominal.withUnsafeBufferPointer { tNom in
+                termStart.withUnsafeBufferPointer { tStart in
+                    modKind.withUnsafeBufferPointer { mKind in
+                        modParameter.withUnsafeBufferPointer { mPar in
+                            modAux.withUnsafeBufferPointer { mAux in body(tBin, tNom, tStart, mKind, mPar, mAux) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `lambda_b(theta)` into `out` (`binCount` entries).
     @inline(__always)
     func expected(_ theta: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
         for b in 0..<binCount { out[b] = 0 }
-        termBin.withUnsafeBufferPointer { tBin in
-        termNominal.withUnsafeBufferPointer { tNom in
-        termStart.withUnsafeBufferPointer { tStart in
-        modKind.withUnsafeBufferPointer { mKind in
-        modParameter.withUnsafeBufferPointer { mPar in
-        modAux.withUnsafeBufferPointer { mAux in
+        withTables { tBin, tNom, tStart, mKind, mPar, mAux in
             for t in 0..<termCount {
                 var base = tNom[t]
                 var factor = 1.0
@@ -234,19 +246,14 @@ struct CompiledBinnedModel: @unchecked Sendable {
                 }
                 out[tBin[t]] += base * factor
             }
-        }}}}}}
+        }
     }
 
     /// `g_k += sum_b w_b d lambda_b / d theta_k`.
     @inline(__always)
     func accumulateGradient(_ theta: UnsafePointer<Double>, binWeights w: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>,
                             factors f: UnsafeMutablePointer<Double>, prefix pre: UnsafeMutablePointer<Double>) {
-        termBin.withUnsafeBufferPointer { tBin in
-        termNominal.withUnsafeBufferPointer { tNom in
-        termStart.withUnsafeBufferPointer { tStart in
-        modKind.withUnsafeBufferPointer { mKind in
-        modParameter.withUnsafeBufferPointer { mPar in
-        modAux.withUnsafeBufferPointer { mAux in
+        withTables { tBin, tNom, tStart, mKind, mPar, mAux in
             for t in 0..<termCount {
                 let wb = w[tBin[t]]
                 if wb == 0 { continue }
@@ -282,6 +289,6 @@ struct CompiledBinnedModel: @unchecked Sendable {
                     j -= 1
                 }
             }
-        }}}}}}
+        }
     }
 }
