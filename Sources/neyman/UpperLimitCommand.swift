@@ -58,7 +58,7 @@ struct UpperLimitCommand: ParsableCommand {
                 ("upper_limit", .number(result.observed)),
                 ("upper_limit_expected", .numbers(result.expected)),
                 ("cl", .number(cl)),
-                ("test_stat", .string(test.testStat)),
+                ("test_stat", .string(test.testStat.rawValue)),
                 ("calculator", .string(test.calculator.rawValue)),
                 ("evaluations", .integer(result.evaluations.count)),
                 ("upper_limit_is_lower_bound", .bool(result.observedIsLowerBound)),
