@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "neyman",
             dependencies: [
-                "NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP", "NeymanStudies",
+                "CNeymanSystem", "NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP", "NeymanStudies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,5 +61,5 @@ let package = Package(
         .testTarget(name: "NeymanStudiesTests", dependencies: ["NeymanStudies", "NeymanStats", "NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,8 @@ import Foundation
 /// It draws only when standard error is a terminal and the user did not ask for `--quiet`; otherwise every call is a
 /// no-op, so logs and piped output stay clean and `--format json` output on stdout is never disturbed.
 /// Thread-safe: ``advance(by:)`` may be called from parallel tasks. Redraws at most ten times a second.
+/// `@unchecked Sendable`: the mutable state (`done`, `lastDraw`) is read and written only while `lock` is held; the
+/// other properties are constants.
 public final class ProgressDisplay: @unchecked Sendable {
     private let label: String
     private let total: Int

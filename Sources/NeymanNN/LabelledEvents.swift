@@ -4,7 +4,7 @@ import NeymanStats
 
 /// A labelled, weighted training set: row-major features `[count, featureCount]` in Float, label 1 = class A
 /// (the numerator of the ratio), 0 = class B.
-public struct LabelledEvents {
+public struct LabelledEvents: Sendable {
     public var features: [Float]
     public var labels: [Float]
     public var weights: [Float]

@@ -18,7 +18,7 @@ import NeymanStats
 ///
 /// With weights other than 1 the Hessian of this function is not the covariance of the estimates (that needs a
 /// sandwich estimator); the fit's uncertainties are then only indicative.
-public struct ExtendedMassLikelihood: Likelihood {
+public struct ExtendedMassLikelihood: Likelihood, Sendable {
     public let signal: any ComponentPDF
     public let background: any ComponentPDF
     public let range: FitRange
@@ -85,11 +85,11 @@ public struct ExtendedMassLikelihood: Likelihood {
         let chunks = (masses.count + Self.chunkSize - 1) / Self.chunkSize
         let ps = signalCount, pb = backgroundCount, np = 2 + ps + pb
         let width = order == .value ? 1 : order == .gradient ? 3 + ps + pb : 3 + ps + pb + np * np + ps * ps + pb * pb
-        let body = { (c: Int) -> [Double]? in
+        let body = { @Sendable (c: Int) -> [Double]? in
             let lo = c * Self.chunkSize
             return chunkSums(lo..<min(masses.count, lo + Self.chunkSize), fs, fb, ns: ns, nb: nb, order: order, width: width)
         }
-        let parts = chunks <= 1 ? [body(0)] : ((try? deterministicParallelMap(count: chunks, threads: threads, body)) ?? (0..<chunks).map(body))
+        let parts = chunks <= 1 ? [body(0)] : deterministicParallelMap(count: chunks, threads: threads, body)
         var total = [Double](repeating: 0, count: width)
         for p in parts {
             guard let p else { return nil }

@@ -81,7 +81,7 @@ public enum SWeights {
         // same numbers for any thread count.
         let chunk = 4096
         let chunks = (n + chunk - 1) / chunk
-        let parts = (try? deterministicParallelMap(count: chunks) { c -> ([Double], [Double], [Double]) in
+        let parts = deterministicParallelMap(count: chunks) { c -> ([Double], [Double], [Double]) in
             let lo = c * chunk, count = min(n, lo + chunk) - lo
             var a = [Double](repeating: 0, count: count), b = a
             masses.withUnsafeBufferPointer { mb in
@@ -97,7 +97,7 @@ public enum SWeights {
                 w[2] += we * b[i] * b[i]
             }
             return (a, b, w)
-        }) ?? []
+        }
         var valueS: [Double] = [], valueB: [Double] = []
         valueS.reserveCapacity(n); valueB.reserveCapacity(n)
         var w = [0.0, 0.0, 0.0]

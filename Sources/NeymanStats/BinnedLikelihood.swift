@@ -135,7 +135,7 @@ public final class BinnedLikelihood: ModelLikelihood {
 
 /// A ``BinnedModel`` flattened for fast evaluation: one term per (sample, bin) with a non-zero nominal yield or a
 /// shape systematic, and its modifiers as a contiguous slice of a modifier table.
-struct CompiledBinnedModel: @unchecked Sendable {
+struct CompiledBinnedModel: Sendable {
     enum Kind: UInt8 { case multiply, normsys, histosys }
     enum ConstraintKind { case gaussian, poisson }
     struct Constraint { let kind: ConstraintKind; let parameter: Int; let auxIndex: Int; let width: Double }

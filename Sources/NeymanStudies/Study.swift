@@ -66,7 +66,7 @@ public struct StudyOutput: Sendable {
 }
 
 /// A study: built from a parsed study file, run in a context.
-public protocol Study {
+public protocol Study: Sendable {
     /// The `[study] kind` that selects this study.
     static var kind: String { get }
     /// Reads the study's own tables from `config` at `scale`; unknown keys are left for the runner to report.

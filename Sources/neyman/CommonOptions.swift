@@ -210,7 +210,7 @@ struct ModelOptions: ParsableArguments {
 /// `--threads`: worker threads for the parallel parts of a verb. Every parallel computation in Neyman gives the same
 /// result whatever the thread count (per-task random streams, fixed reduction order), so this only sets the speed.
 struct ParallelismOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
 
     func validate() throws {

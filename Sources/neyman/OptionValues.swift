@@ -25,8 +25,8 @@ enum LimitTestStatistic: String, CaseIterable, ExpressibleByArgument {
     var statistic: TestStatistic { self == .qtilde ? .qmuTilde : .qmu }
 }
 
-// The library enums whose raw values are the CLI's words: `--constraint`, `--overflow`, `sweights --method`, `--scale`.
-extension BackgroundConstraint: @retroactive ExpressibleByArgument {}
-extension HistogramReweighting.OverflowPolicy: @retroactive ExpressibleByArgument {}
-extension SWeightsMethod: @retroactive ExpressibleByArgument {}
-extension StudyScale: @retroactive ExpressibleByArgument {}
+// The library enums (same package, so no retroactive conformance) whose raw values are the CLI's words: `--constraint`, `--overflow`, `sweights --method`, `--scale`.
+extension BackgroundConstraint: ExpressibleByArgument {}
+extension HistogramReweighting.OverflowPolicy: ExpressibleByArgument {}
+extension SWeightsMethod: ExpressibleByArgument {}
+extension StudyScale: ExpressibleByArgument {}

@@ -48,17 +48,15 @@ enum CLI {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        let lock = NSLock()
-        var e = Data()
+        let e = LockedValue(Data())
         let stderrReader = Thread {
-            let d = err.fileHandleForReading.readDataToEndOfFile()
-            lock.lock(); e = d; lock.unlock()
+            e.set(err.fileHandleForReading.readDataToEndOfFile())
         }
         stderrReader.start()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         while !stderrReader.isFinished { usleep(500) }
-        lock.lock(); let errData = e; lock.unlock()
+        let errData = e.get()
         return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self),
                       signalled: p.terminationReason == .uncaughtSignal)
@@ -133,4 +131,14 @@ struct CLITests {
         #expect(o.status == 0)
         #expect(o.stdout.contains("--b-uncertainty"))
     }
+}
+
+/// A value shared between threads of a test, read and written only under its lock (hence `@unchecked Sendable`).
+final class LockedValue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    func update(_ f: (inout T) -> Void) { lock.lock(); f(&value); lock.unlock() }
 }

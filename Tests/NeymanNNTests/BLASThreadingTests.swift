@@ -41,27 +41,35 @@ struct BLASThreadingTests {
     @Test("a training gives bit-identical weights while parallel maps run BLAS products on other threads")
     func trainingUnaffectedByConcurrentParallelMaps() throws {
         let reference = try trainedWeights()
-        let lock = NSLock()
-        var stop = false
-        var maps = 0
+        let stop = LockedValue(false)
+        let maps = LockedValue(0)
         let background = Thread {
             let inputs = [Float](repeating: 0.25, count: 256 * 32)
             while true {
-                lock.lock(); let done = stop; lock.unlock()
-                if done { break }
+                if stop.get() { break }
                 _ = try? deterministicParallelMap(count: 4, threads: 2) { i in
                     try Network.dense(inputs: 32, hidden: [128, 128], seed: UInt64(i)).score(inputs, rows: 256)
                 }
-                lock.lock(); maps += 1; lock.unlock()
+                maps.update { $0 += 1 }
             }
         }
         background.start()
         let concurrent = try trainedWeights()
-        lock.lock(); stop = true; lock.unlock()
+        stop.set(true)
         while !background.isFinished { usleep(1000) }
-        lock.lock(); let ran = maps; lock.unlock()
+        let ran = maps.get()
         #expect(ran > 0, "the background parallel maps did not run during the training")
         #expect(concurrent.count == reference.count && !reference.isEmpty)
         #expect(concurrent == reference)
     }
+}
+
+/// A value shared between threads of a test, read and written only under its lock (hence `@unchecked Sendable`).
+final class LockedValue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    func update(_ f: (inout T) -> Void) { lock.lock(); f(&value); lock.unlock() }
 }
