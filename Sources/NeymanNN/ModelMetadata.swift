@@ -111,7 +111,7 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     /// - Throws: ``NeymanError/invalidInput(_:_:)`` whose key is the path at fault (`layers[1].kind`).
     public static func decode(_ metadata: [String: String]) throws -> ModelMetadata {
         do {
-            let data = try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
+            let data = try StrictJSON.encoder().encode(metadata)
             return try JSONDecoder().decode(ModelMetadata.self, from: data)
         } catch let e as DecodingError {
             let (path, message) = StrictJSON.describe(e)
@@ -124,12 +124,11 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     public func strings() throws -> [String: String] {
         do {
             let data = try StrictJSON.encoder().encode(self)
-            guard let map = try JSONSerialization.jsonObject(with: data) as? [String: String] else {
-                throw NeymanError.invalid("the model's metadata did not encode to strings")
-            }
-            return map
+            return try JSONDecoder().decode([String: String].self, from: data)
         } catch let e as EncodingError {
             throw NeymanError.invalid("the model cannot be saved: \(e)", key: "metadata")
+        } catch is DecodingError {
+            throw NeymanError.invalid("the model's metadata did not encode to a map of strings", key: "metadata")
         }
     }
 

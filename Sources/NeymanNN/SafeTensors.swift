@@ -24,17 +24,19 @@ public enum SafeTensors {
 
     /// Encodes tensors (in the given order) and string metadata.
     public static func encode(_ entries: [Entry], metadata: [String: String]) throws -> Data {
-        var header: [String: Any] = [:]
+        var tensors: [String: SafeTensorsHeader.Tensor] = [:]
         var offset = 0
         for e in entries {
-            guard e.shape.reduce(1, *) == e.values.count else {
+            guard MemoryBudget.product(e.shape) == e.values.count else {
                 throw NeymanError.invalid("tensor '\(e.name)' has \(e.values.count) values for shape \(e.shape)")
             }
-            header[e.name] = ["dtype": "F32", "shape": e.shape, "data_offsets": [offset, offset + 4 * e.values.count]] as [String: Any]
+            guard tensors[e.name] == nil, e.name != SafeTensorsHeader.metadataKey else {
+                throw NeymanError.invalid("tensor name '\(e.name)' is used twice or is reserved")
+            }
+            tensors[e.name] = .init(dtype: "F32", shape: e.shape, dataOffsets: [offset, offset + 4 * e.values.count])
             offset += 4 * e.values.count
         }
-        if !metadata.isEmpty { header["__metadata__"] = metadata }
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        var json = try StrictJSON.encoder().encode(SafeTensorsHeader(tensors: tensors, metadata: metadata))
         while (8 + json.count) % 8 != 0 { json.append(0x20) }
         var out = Data(capacity: 8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
@@ -50,20 +52,6 @@ public enum SafeTensors {
         try AtomicFile.write(try encode(entries, metadata: metadata), to: path)
     }
 
-    /// The integers of a JSON array (`nil` if it is not an array of integral numbers within +-2^53, the range
-    /// where a JSON number is an exact integer whatever the parser stores it as).
-    private static func integers(_ any: Any?) -> [Int]? {
-        guard let numbers = any as? [NSNumber] else { return nil }
-        var out: [Int] = []
-        out.reserveCapacity(numbers.count)
-        for number in numbers {
-            let v = number.doubleValue
-            guard v.rounded() == v, abs(v) <= 9_007_199_254_740_992 else { return nil }
-            out.append(number.int64Value == Int64(v) ? Int(number.int64Value) : Int(v))
-        }
-        return out
-    }
-
     /// Decodes a file's bytes: tensors in file order of their offsets, and the metadata.
     ///
     /// Shapes and offsets are checked before any allocation (their products with overflow checks, the tensor
@@ -77,24 +65,12 @@ public enum SafeTensors {
             throw bad("truncated safetensors file: header of \(n) bytes announced, \(data.count - 8) present")
         }
         let headerData = data.subdata(in: 8..<(8 + Int(n)))
-        guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
-            throw bad("the safetensors header is not a JSON object")
-        }
+        let header = try SafeTensorsHeader.decode(headerData, source: source)
         let base = 8 + Int(n)
         let body = data.count - base
-        var metadata: [String: String] = [:]
         var entries: [(Int, Entry)] = []
-        for (name, value) in header {
-            if name == "__metadata__" {
-                guard let m = value as? [String: String] else { throw bad("__metadata__ must map strings to strings") }
-                metadata = m
-                continue
-            }
-            guard let d = value as? [String: Any], let dtype = d["dtype"] as? String,
-                  let shape = integers(d["shape"]), let offsets = integers(d["data_offsets"]), offsets.count == 2 else {
-                throw bad("tensor '\(name)' has a malformed header entry (shape and data_offsets must be arrays of integers of at most 2^53, "
-                          + "data_offsets two of them)")
-            }
+        for (name, tensor) in header.tensors {
+            let (dtype, shape, offsets) = (tensor.dtype, tensor.shape, tensor.dataOffsets)
             guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension") }
             guard let count = MemoryBudget.product(shape) else {
                 throw bad("tensor '\(name)': shape \(shape) has more elements than can be counted")
@@ -126,7 +102,8 @@ public enum SafeTensors {
             }
             entries.append((offsets[0], Entry(name: name, shape: shape, values: values)))
         }
-        return (entries.sorted { $0.0 < $1.0 }.map(\.1), metadata)
+        // File order of the data; tensors at the same offset (empty ones) by name, so the order never depends on hashing.
+        return (entries.sorted { ($0.0, $0.1.name) < ($1.0, $1.1.name) }.map(\.1), header.metadata)
     }
 
     /// Reads a file.
