@@ -1,29 +1,30 @@
 import Foundation
 
-/// A 1-D or 2-D numeric array as stored in a NumPy `.npy` file: its shape and its values as `Double` in C (row-major)
-/// order, so element `(i, j)` of a 2-D array is `values[i * shape[1] + j]`.
+/// A numeric array of 1 to 4 dimensions as stored in a NumPy `.npy` file: its shape and its values as `Double` in C
+/// (row-major) order, so element `(i, j)` of a 2-D array is `values[i * shape[1] + j]` and element `(i, j, k)` of a
+/// 3-D one (the EnergyFlow particle layout `X[event, particle, feature]`) is `values[(i * shape[1] + j) * shape[2] + k]`.
 ///
-/// Invariant: `values.count` is the product of `shape`, and `shape` has one or two non-negative entries.
+/// Invariant: `values.count` is the product of `shape`, and `shape` has 1 to ``NPYFormat/maximumDimensions``
+/// non-negative entries.
 public struct NPYArray: Sendable, Equatable {
-    /// The dimensions: `[n]` for a vector, `[rows, columns]` for a matrix.
+    /// The dimensions: `[n]` for a vector, `[rows, columns]` for a matrix, `[n, m, k]` for a 3-D array.
     public private(set) var shape: [Int]
     /// The elements in C order.
     public private(set) var values: [Double]
 
     /// An array of the given shape.
     ///
-    /// - Throws: ``NeymanError/invalidInput(_:_:)`` when `shape` is not 1-D or 2-D, has a negative entry, or its
-    ///   product differs from `values.count`.
+    /// - Throws: ``NeymanError/invalidInput(_:_:)`` when `shape` has no or more than 4 dimensions, a negative entry,
+    ///   or a product that differs from `values.count`.
     public init(shape: [Int], values: [Double]) throws {
-        guard shape.count == 1 || shape.count == 2 else {
-            throw NeymanError.invalid("an array must be 1-D or 2-D, not of shape \(NPYFormat.shapeDescription(shape))")
+        guard (1...NPYFormat.maximumDimensions).contains(shape.count) else {
+            throw NeymanError.invalid("an array must have 1 to \(NPYFormat.maximumDimensions) dimensions, not shape "
+                                      + NPYFormat.shapeDescription(shape))
         }
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw NeymanError.invalid("negative dimension in shape \(NPYFormat.shapeDescription(shape))")
         }
-        let (product, overflow) = shape.count == 1
-            ? (shape[0], false) : shape[0].multipliedReportingOverflow(by: shape[1])
-        guard !overflow, product == values.count else {
+        guard let product = MemoryBudget.product(shape), product == values.count else {
             throw NeymanError.invalid(
                 "shape \(NPYFormat.shapeDescription(shape)) does not hold \(values.count) values")
         }
@@ -110,14 +111,18 @@ public enum NPYDType: String, Sendable, CaseIterable {
 /// ```
 /// `10 + HEADER_LEN` (or `12 + HEADER_LEN`) is a multiple of 64, so the data is aligned.
 ///
-/// Reading accepts the dtypes of ``NPYDType`` with shapes of one or two dimensions and `fortran_order: False`.
+/// Reading accepts the dtypes of ``NPYDType`` with shapes of 1 to 4 dimensions and `fortran_order: False`.
 /// Errors (each ``NeymanError`` names the file): a bad magic string, an unknown format version, a header that
 /// is not a dict with `descr`, `fortran_order` and `shape`, a big-endian or unsupported dtype, Fortran order, a
-/// 0-D or 3-D (or higher) shape, data shorter than the shape needs ("truncated"), or bytes after the data.
+/// 0-D or 5-D (or higher) shape, data shorter than the shape needs ("truncated"), or bytes after the data.
 ///
 /// Writing produces exactly the bytes `numpy.save` produces for the same array (NumPy >= 1.23 header padding),
 /// as version 1.0 unless the header needs more than 65535 bytes.
 public enum NPYFormat {
+
+    /// The most dimensions an array may have (the EnergyFlow layouts need 3: events x particles x features, and
+    /// events x 32 x 32 for images).
+    public static let maximumDimensions = 4
 
     /// The six magic bytes every `.npy` file starts with.
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]   // "\x93NUMPY"
@@ -184,7 +189,7 @@ public enum NPYFormat {
         let header = try parseHeader(headerText, source: source)
 
         let dataStart = headerStart + headerLength
-        let count = header.shape.count == 1 ? header.shape[0] : header.shape[0] * header.shape[1]
+        let count = MemoryBudget.product(header.shape) ?? 0   // the header parser refused shapes whose product overflows
         let itemSize = header.dtype.itemSize
         let (needed, overflow) = count.multipliedReportingOverflow(by: itemSize)
         let available = n - dataStart
@@ -280,10 +285,10 @@ public enum NPYFormat {
             }
             shape.append(k)
         }
-        guard shape.count == 1 || shape.count == 2 else {
-            throw fail("unsupported shape \(shapeDescription(shape)): only 1-D and 2-D arrays are supported")
+        guard (1...maximumDimensions).contains(shape.count) else {
+            throw fail("unsupported shape \(shapeDescription(shape)): arrays of 1 to \(maximumDimensions) dimensions are supported")
         }
-        if shape.count == 2 && shape[0].multipliedReportingOverflow(by: shape[1]).overflow {
+        if MemoryBudget.product(shape) == nil {
             throw fail("shape \(shapeDescription(shape)) is too large")
         }
         return Header(dtype: dtype, shape: shape)

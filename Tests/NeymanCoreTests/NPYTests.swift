@@ -88,7 +88,7 @@ struct NPYTests {
         #expect(try NPYFormat.decode(Data(reordered)).values == [-1])
     }
 
-    @Test("round trip through a file: <f8 bit for bit, <f4 rounded to Float, 1-D and 2-D")
+    @Test("round trip through a file: <f8 bit for bit, <f4 rounded to Float, 1-D to 3-D")
     func roundTrip() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -96,7 +96,7 @@ struct NPYTests {
             0, -0.0, 1, .pi, -Double.leastNormalMagnitude / 3, 1.7976931348623157e308, 0.1,
             .leastNonzeroMagnitude, -42.5, 3e10, 7, 8,
         ]
-        for shape in [[12], [3, 4], [0], [0, 5]] {
+        for shape in [[12], [3, 4], [0], [0, 5], [2, 3, 2], [1, 2, 2, 3]] {
             let count = shape.reduce(1, *)
             let array = try NPYArray(shape: shape, values: Array(values.prefix(count)))
             let path = dir.file("a.npy")
@@ -146,10 +146,12 @@ struct NPYTests {
         #expect(try readError(text, "text.npy")?.message.contains("unsupported dtype '<U3'") == true)
         let fortran = handMadeNPY(descr: "<f8", fortran: true, shape: "(1, 1)", data: le(Double(1).bitPattern))
         #expect(try readError(fortran, "fortran.npy")?.message.contains("Fortran") == true)
-        let cube = handMadeNPY(descr: "<f8", shape: "(1, 1, 1)", data: le(Double(1).bitPattern))
-        #expect(try readError(cube, "cube.npy")?.message.contains("only 1-D and 2-D") == true)
+        let fiveD = handMadeNPY(descr: "<f8", shape: "(1, 1, 1, 1, 1)", data: le(Double(1).bitPattern))
+        #expect(try readError(fiveD, "five.npy")?.message.contains("1 to 4 dimensions") == true)
         let scalar = handMadeNPY(descr: "<f8", shape: "()", data: le(Double(1).bitPattern))
-        #expect(try readError(scalar, "scalar.npy")?.message.contains("only 1-D and 2-D") == true)
+        #expect(try readError(scalar, "scalar.npy")?.message.contains("1 to 4 dimensions") == true)
+        let huge = handMadeNPY(descr: "<f8", shape: "(4294967296, 4294967296, 2)", data: le(Double(1).bitPattern))
+        #expect(try readError(huge, "huge.npy")?.message.contains("too large") == true)
         var version = good
         version[6] = 4
         #expect(try readError(version, "version.npy")?.message.contains("version 4.0") == true)
@@ -185,7 +187,9 @@ struct NPYTests {
     @Test("NPYArray checks its shape; only <f8 and <f4 are written")
     func arrayInvariants() throws {
         #expect(throws: NeymanError.self) { try NPYArray(shape: [2, 2], values: [1, 2, 3]) }
-        #expect(throws: NeymanError.self) { try NPYArray(shape: [1, 1, 1], values: [1]) }
+        #expect(throws: NeymanError.self) { try NPYArray(shape: [1, 1, 1, 1, 1], values: [1]) }
+        #expect(throws: NeymanError.self) { try NPYArray(shape: [], values: [1]) }
+        #expect(try NPYArray(shape: [1, 2, 1], values: [1, 2]).count == 2)
         #expect(throws: NeymanError.self) { try NPYArray(shape: [-1], values: []) }
         let e = #expect(throws: NeymanError.self) { try NPYFormat.encode(NPYArray([1]), dtype: .int32) }
         #expect(e?.location.parameter == "dtype")
