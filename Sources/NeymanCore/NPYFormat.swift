@@ -301,24 +301,38 @@ public enum NPYFormat {
 
     // MARK: Writing
 
-    /// Encode `array` as `.npy` bytes with element type `dtype` (``NPYDType/float64`` or ``NPYDType/float32``;
-    /// `float32` rounds each value to the nearest Float).
+    /// Encode `array` as `.npy` bytes with element type `dtype`: ``NPYDType/float64``, ``NPYDType/float32`` (each
+    /// value rounded to the nearest Float), ``NPYDType/int64`` or ``NPYDType/uint8`` (each value must then be an
+    /// integer in the type's range: event numbers, labels, process codes, UTF-8 bytes of metadata).
     ///
     /// The header is the one `numpy.save` writes: keys in sorted order, the shape padded by spaces so it can grow
     /// to 21 digits in place, then spaces and a newline up to a multiple of 64 bytes; format 1.0, or 2.0 if the
     /// header is longer than 65535 bytes.
-    /// - Throws: ``NeymanError/invalidInput(_:_:)`` for a dtype other than `float64` and `float32`.
+    /// - Throws: ``NeymanError/invalidInput(_:_:)`` for another dtype, or a value an integer dtype cannot hold.
     public static func encode(_ array: NPYArray, dtype: NPYDType = .float64) throws -> Data {
-        guard dtype == .float64 || dtype == .float32 else {
-            throw NeymanError.invalid("writing dtype '\(dtype.rawValue)' is not supported (use <f8 or <f4)",
+        guard [.float64, .float32, .int64, .uint8].contains(dtype) else {
+            throw NeymanError.invalid("writing dtype '\(dtype.rawValue)' is not supported (use <f8, <f4, <i8 or |u1)",
                                       parameter: "dtype")
         }
         var out = headerBytes(descr: dtype.rawValue, shape: array.shape)
         out.reserveCapacity(out.count + array.count * dtype.itemSize)
-        if dtype == .float64 {
-            for v in array.values { appendLittleEndian(v.bitPattern, to: &out) }
-        } else {
-            for v in array.values { appendLittleEndian(Float(v).bitPattern, to: &out) }
+        switch dtype {
+        case .float64: for v in array.values { appendLittleEndian(v.bitPattern, to: &out) }
+        case .float32: for v in array.values { appendLittleEndian(Float(v).bitPattern, to: &out) }
+        case .int64:
+            for (i, v) in array.values.enumerated() {
+                guard v == v.rounded(), abs(v) <= 9_007_199_254_740_992 else {
+                    throw NeymanError.invalid("element \(i) (\(v)) is not an integer of magnitude at most 2^53", parameter: "dtype")
+                }
+                appendLittleEndian(UInt64(bitPattern: Int64(v)), to: &out)
+            }
+        default:
+            for (i, v) in array.values.enumerated() {
+                guard v == v.rounded(), v >= 0, v <= 255 else {
+                    throw NeymanError.invalid("element \(i) (\(v)) is not a byte (an integer from 0 to 255)", parameter: "dtype")
+                }
+                out.append(UInt8(v))
+            }
         }
         return Data(out)
     }

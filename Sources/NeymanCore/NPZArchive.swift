@@ -156,8 +156,13 @@ public enum NPZArchive {
     /// - Throws: ``NeymanError/invalidInput(_:_:)`` for an empty or repeated name, or an unsupported dtype.
     public static func encode(_ arrays: [(String, NPYArray)], compressed: Bool = false,
                               dtype: NPYDType = .float64) throws -> Data {
+        try encode(typed: arrays.map { ($0.0, $0.1, dtype) }, compressed: compressed)
+    }
+
+    /// Encode named arrays, each with its own element type (``NPYFormat/encode(_:dtype:)``), as `.npz` bytes.
+    public static func encode(typed arrays: [(String, NPYArray, NPYDType)], compressed: Bool = false) throws -> Data {
         var seen = Set<String>()
-        for (name, _) in arrays {
+        for (name, _, _) in arrays {
             if name.isEmpty { throw NeymanError.invalid("an array name is empty") }
             if !seen.insert(name).inserted {
                 throw NeymanError.invalid("duplicate array name '\(name)'", column: name)
@@ -166,7 +171,7 @@ public enum NPZArchive {
         let date = Calendar(identifier: .gregorian).date(from: DateComponents(year: 1980, month: 1, day: 1)) ?? Date()
         do {
             let archive = try Archive(accessMode: .create)
-            for (name, array) in arrays {
+            for (name, array, dtype) in arrays {
                 let member = try NPYFormat.encode(array, dtype: dtype)
                 try archive.addEntry(with: name + ".npy", type: .file, uncompressedSize: Int64(member.count),
                                      modificationDate: date,
@@ -195,6 +200,17 @@ public enum NPZArchive {
         let data: Data
         do {
             data = try encode(arrays, compressed: compressed, dtype: dtype)
+        } catch let e as NeymanError {
+            throw e.inFile(path)
+        }
+        try AtomicFile.write(data, to: path)
+    }
+
+    /// Write named arrays with their own element types to `path` as `.npz`, atomically.
+    public static func write(typed arrays: [(String, NPYArray, NPYDType)], to path: String, compressed: Bool = false) throws {
+        let data: Data
+        do {
+            data = try encode(typed: arrays, compressed: compressed)
         } catch let e as NeymanError {
             throw e.inFile(path)
         }

@@ -184,7 +184,7 @@ struct NPYTests {
         #expect(e?.message.contains("'shape' has a non-integer or negative entry") == true)
     }
 
-    @Test("NPYArray checks its shape; only <f8 and <f4 are written")
+    @Test("NPYArray checks its shape; <f8, <f4, <i8 and |u1 are written, integers checked")
     func arrayInvariants() throws {
         #expect(throws: NeymanError.self) { try NPYArray(shape: [2, 2], values: [1, 2, 3]) }
         #expect(throws: NeymanError.self) { try NPYArray(shape: [1, 1, 1, 1, 1], values: [1]) }
@@ -193,5 +193,13 @@ struct NPYTests {
         #expect(throws: NeymanError.self) { try NPYArray(shape: [-1], values: []) }
         let e = #expect(throws: NeymanError.self) { try NPYFormat.encode(NPYArray([1]), dtype: .int32) }
         #expect(e?.location.parameter == "dtype")
+        // Integer dtypes round-trip exactly and refuse values they cannot hold.
+        let ints = try NPYArray(shape: [2, 2], values: [-3, 0, 9_007_199_254_740_992, 7])
+        #expect(try NPYFormat.decode(NPYFormat.encode(ints, dtype: .int64)) == ints)
+        let bytes = NPYArray([0, 65, 255])
+        #expect(try NPYFormat.decode(NPYFormat.encode(bytes, dtype: .uint8)) == bytes)
+        #expect(throws: NeymanError.self) { try NPYFormat.encode(NPYArray([1.5]), dtype: .int64) }
+        #expect(throws: NeymanError.self) { try NPYFormat.encode(NPYArray([256]), dtype: .uint8) }
+        #expect(throws: NeymanError.self) { try NPYFormat.encode(NPYArray([-1]), dtype: .uint8) }
     }
 }
