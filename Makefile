@@ -9,7 +9,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev pkg-config
 # the CPU model (and falls back to its slowest kernels on CPUs it does not know; see Sources/NeymanCore/BLASKernel.swift).
 BLAS_PIN := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo Haswell)
 
-.PHONY: deps build test run bench clean fuzz test-asan
+.PHONY: deps build test run bench clean fuzz test-asan pythia-venv
 
 ## deps: install the system libraries (GSL, OpenBLAS, libcerf, pkg-config) with apt-get when any is missing.
 deps:
@@ -41,6 +41,11 @@ run: build
 	.build/release/neyman study toys/*.toml --out out --scale quick
 	@bash docs/example/run-example.sh out/example
 	@echo "make run: report at out/report.html (each study's numbers in out/<study>/results.json)"
+
+## pythia-venv: the Pythia 8 generator's venv (.venv-pythia: pythia8mc + numpy from PyPI), created on first use;
+## `neyman generate muons --engine pythia` and the Pythia test create it the same way when it is missing.
+pythia-venv:
+	@bash tools/pythia/setup-venv.sh >/dev/null
 
 ## bench: Neyman side by side with pyhf & co. (creates .venv-bench on first use).
 bench: build

@@ -53,6 +53,12 @@ public struct MuonGeneratorSettings: Sendable, Equatable {
     public var continuumSlope = 0.04
     public var continuumOppositeSignFraction = 0.6
 
+    /// Pythia engine only (`[sample.pythia]`, tools/pythia/generate_muons.py): minimum-bias events in the pileup pool of
+    /// each chunk, muons per chunk (the unit of seeding and of parallel work), and the b bbar generation's pTHatMin.
+    public var pythiaPoolSize = 200
+    public var pythiaChunk = 250
+    public var pythiaBbbarPtHatMin = 12.0
+
     public init() {}
 
     /// Reads `[sample]` from a config; unknown keys are errors naming them.
@@ -118,6 +124,17 @@ public struct MuonGeneratorSettings: Sendable, Equatable {
             try positive(c, "had_constant", &hadConstant, allowZero: true)
             try positive(c, "threshold", &threshold, allowZero: true)
         }
+        if let p = try t.table("pythia") {
+            for (key, target) in [("pool_size", \MuonGeneratorSettings.pythiaPoolSize), ("chunk", \MuonGeneratorSettings.pythiaChunk)] {
+                if let v = try p.int(key) {
+                    guard v >= 1, v <= 1_000_000 else {
+                        throw NeymanError.invalid("must be from 1 to 10^6, got \(v)", file: p.file, key: p.path + "." + key)
+                    }
+                    self[keyPath: target] = v
+                }
+            }
+            try positive(p, "bbbar_pthat_min", &pythiaBbbarPtHatMin)
+        }
         if let d = try t.table("dimuon") {
             try fraction(d, "z_fraction", &zFraction)
             try positive(d, "continuum_slope", &continuumSlope)
@@ -136,6 +153,7 @@ public struct MuonGeneratorSettings: Sendable, Equatable {
             "nonprompt.core_width=\(coreWidth)", "calorimeter.em=\(emStochastic),\(emConstant)",
             "calorimeter.had=\(hadStochastic),\(hadConstant)", "calorimeter.threshold=\(threshold)", "dimuon.z_fraction=\(zFraction)",
             "dimuon.continuum_slope=\(continuumSlope)", "dimuon.continuum_opposite_sign_fraction=\(continuumOppositeSignFraction)",
+            "pythia.pool_size=\(pythiaPoolSize)", "pythia.chunk=\(pythiaChunk)", "pythia.bbbar_pthat_min=\(pythiaBbbarPtHatMin)",
         ].joined(separator: "\n")
     }
 

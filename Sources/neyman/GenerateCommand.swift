@@ -19,8 +19,10 @@ struct GenerateMuonsCommand: ParsableCommand {
         abstract: "Muons with the deposits around them (isolation or dimuon sample), written as NPZ.",
         discussion: """
         The [sample] table of --config sets what is generated (docs/muon-samples.md; example toys/samples/muon-sample.toml).
-        --engine builtin: the built-in fast generator (seconds). The output is cached: when --out exists and was made
-        with the same settings (its metadata's settings_hash), nothing is regenerated unless --force.
+        --engine builtin: the built-in fast generator (seconds). --engine pythia: Pythia 8 (PyPI's pythia8mc) through
+        tools/pythia/generate_muons.py in .venv-pythia, created on first use (minutes per thousand muons).
+        The output is cached: when --out exists and was made with the same settings (its metadata's settings_hash),
+        nothing is regenerated unless --force.
         JSON keys: out, n_muons, n_signal, n_background, rate_per_second, settings_hash, cached, status.
         """
     )
@@ -28,6 +30,8 @@ struct GenerateMuonsCommand: ParsableCommand {
     enum Engine: String, CaseIterable, ExpressibleByArgument {
         /// The built-in fast generator (MuonGenerator).
         case builtin
+        /// Pythia 8 (tools/pythia/generate_muons.py in .venv-pythia).
+        case pythia
     }
 
     @Option(help: "TOML file with a [sample] table.")
@@ -36,7 +40,7 @@ struct GenerateMuonsCommand: ParsableCommand {
     @Option(help: "Output NPZ file (written atomically).")
     var out: String
 
-    @Option(help: "builtin (the fast Swift generator).")
+    @Option(help: "builtin (the fast Swift generator) or pythia (Pythia 8 in .venv-pythia, created on first use).")
     var engine: Engine = .builtin
 
     @Option(help: "Override [sample] muons: the number of muons (dimuon: twice the number of events).")
@@ -69,6 +73,15 @@ struct GenerateMuonsCommand: ParsableCommand {
             settings.muons = events
         }
         if let seed { settings.seed = seed }
+        if engine == .pythia {
+            let started = Date()
+            let cached = try PythiaEngine.generate(config: config, out: out, events: events, seed: seed,
+                                                   workers: ThreadCount.resolve(parallelism.threads), force: force)
+            let sample = try MuonSample.read(path: out)
+            let hash = Self.metadataHash(sample.metadata) ?? ""
+            report(sample, rate: cached ? nil : Double(sample.count) / max(Date().timeIntervalSince(started), 1e-9), hash: hash, cached: cached)
+            return
+        }
         let hash = settings.hash
         if !force, let cached = try? MuonSample.read(path: out), cached.metadata.contains("\"settings_hash\":\"\(hash)\"") {
             report(cached, rate: nil, hash: hash, cached: true)
@@ -81,6 +94,13 @@ struct GenerateMuonsCommand: ParsableCommand {
         let seconds = max(Date().timeIntervalSince(started), 1e-9)
         try sample.write(to: out, includeImages: images)
         report(sample, rate: Double(sample.count) / seconds, hash: hash, cached: false)
+    }
+
+    /// The `settings_hash` of a sample's metadata JSON.
+    static func metadataHash(_ metadata: String) -> String? {
+        guard let data = metadata.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["settings_hash"] as? String
     }
 
     func report(_ sample: MuonSample, rate: Double?, hash: String, cached: Bool) {
