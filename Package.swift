@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "NeymanReportTests", dependencies: ["NeymanReport"]),
         .testTarget(name: "NeymanHEPTests", dependencies: ["NeymanHEP", "NeymanStats", "NeymanCore"]),
         .testTarget(name: "NeymanStudiesTests", dependencies: ["NeymanStudies", "NeymanStats", "NeymanNN", "NeymanCore"]),
-        .testTarget(name: "NeymanCLITests", dependencies: ["neyman", "NeymanCore", "NeymanHEP"]),
+        .testTarget(name: "NeymanCLITests", dependencies: ["neyman", "NeymanCore", "NeymanHEP", "NeymanStats"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import NeymanCore
 import NeymanHEP
+import NeymanStats
 
 /// `neyman generate muons --engine pythia`: real Pythia 8 events (PyPI's pythia8mc in .venv-pythia, created here when
 /// missing; it needs PyPI on first use). A few hundred muons: the selection, the categories, the physics (non-prompt
@@ -28,17 +29,17 @@ struct PythiaGenerationTests {
     @Test func isolationSample() throws {
         let s = try Self.generate("""
             [sample]
-            muons = 160
+            muons = 300
             seed = 11
             [sample.pythia]
             pool_size = 40
-            chunk = 80
+            chunk = 150
             """, "isolation")
-        #expect(s.count == 160)
+        #expect(s.count == 300)
         #expect(s.muons.allSatisfy { $0.pt >= 10 && $0.pt <= 15 && abs($0.eta) < 2.5 && abs($0.charge) == 1 })
         let labels = try #require(s.labels)
         let prompt = labels.filter { $0 == 1 }.count
-        #expect(prompt > 40 && prompt < 120)
+        #expect(prompt > 100 && prompt < 200)
         var categories = Set<ParticleCategory>()
         for (m, d) in zip(s.muons, s.deposits) {
             for p in d {
@@ -56,6 +57,20 @@ struct PythiaGenerationTests {
         #expect(mean(pf, 0) > 2 * mean(pf, 1), "PF isolation non-prompt \(mean(pf, 0)) vs prompt \(mean(pf, 1))")
         let weights = try #require(s.weights)
         #expect(weights.allSatisfy { $0 > 0 && $0.isFinite })
+
+        // The built-in generator orders the isolation variables as Pythia does: a small cone separates least, a wide
+        // one more, the particle-flow isolation (pileup-corrected) most.
+        var settings = MuonGeneratorSettings()
+        settings.muons = 3000
+        let builtin = try MuonGenerator.generate(settings)
+        func aucs(_ sample: MuonSample) throws -> [Double] {
+            let cones = sample.cones([0.1, 0.3])
+            let y = try #require(sample.labels)
+            return try (cones + [sample.particleFlowIsolation()]).map { try ROC.auc(scores: $0.map { -$0 }, labels: y) }
+        }
+        let p = try aucs(s), b = try aucs(builtin)
+        #expect(p[0] < p[1] && p[1] < p[2], "Pythia AUCs (cone 0.1, cone 0.3, PF): \(p)")
+        #expect(b[0] < b[1] && b[1] < b[2], "built-in AUCs (cone 0.1, cone 0.3, PF): \(b)")
     }
 
     @Test func dimuonSample() throws {
