@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Release build with @testable imports: numeric tests run 10-100x faster than in debug.
 SWIFT_RELEASE := -c release -Xswiftc -enable-testing
-APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev pkg-config
+APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev libhdf5-dev pkg-config
 # The tests pin OpenBLAS's kernel family on every CPU with AVX2 + FMA, so that trained networks (and the tolerances
 # their tests were measured with) are bit for bit the same on CI's machine and ours; OpenBLAS's own choice depends on
 # the CPU model (and falls back to its slowest kernels on CPUs it does not know; see Sources/NeymanCore/BLASKernel.swift).

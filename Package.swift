@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CCerf", path: "Sources/CCerf", pkgConfig: "libcerf"),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         // C helpers: the load-time OpenBLAS thread pin (NeymanCore/BLASThreads.swift), renameat2 (StudyOutputDirectory).
         .target(name: "CNeymanSystem", dependencies: ["CBLAS"]),
         .target(
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
         .target(name: "NeymanSPlot", dependencies: ["NeymanCore", "NeymanStats", "CGSL", "CCerf"], exclude: ["README.md"]),
         .target(name: "NeymanReport", dependencies: ["NeymanCore"], exclude: ["README.md"]),
-        .target(name: "NeymanHEP", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
+        .target(name: "NeymanHEP", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL", "CHDF5"], exclude: ["README.md"]),
         .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP"],
                 exclude: ["README.md"]),
         .executableTarget(
@@ -57,7 +58,7 @@ let package = Package(
         .testTarget(name: "NeymanNNTests", dependencies: ["NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanSPlotTests", dependencies: ["NeymanSPlot", "NeymanStats", "NeymanCore", "CGSL", "CCerf"]),
         .testTarget(name: "NeymanReportTests", dependencies: ["NeymanReport"]),
-        .testTarget(name: "NeymanHEPTests", dependencies: ["NeymanHEP", "NeymanStats", "NeymanCore"]),
+        .testTarget(name: "NeymanHEPTests", dependencies: ["NeymanHEP", "NeymanStats", "NeymanCore", "CHDF5"]),
         .testTarget(name: "NeymanStudiesTests", dependencies: ["NeymanStudies", "NeymanStats", "NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman", "NeymanCore", "NeymanHEP", "NeymanStats"]),
     ],

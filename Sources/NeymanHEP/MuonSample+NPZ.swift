@@ -8,8 +8,31 @@ extension MuonSample {
     /// - Throws: ``NeymanError`` naming the file and the member for a missing or mis-shaped member, members of
     ///   different lengths, a non-finite value, a negative pt, a category outside 0...4, a label other than 0 or 1,
     ///   a charge other than +-1, or metadata that is not UTF-8.
-    public static func read(path: String) throws -> MuonSample {
-        let members = try NPZArchive.read(path: path)
+    public static func read(path: String, datasetNames: [String: String] = [:]) throws -> MuonSample {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        if ext == "h5" || ext == "hdf5" { return try readHDF5(path: path, datasetNames: datasetNames) }
+        guard ext == "npz" else { throw NeymanError.invalid("expected a .npz or .h5/.hdf5 muon sample", file: path) }
+        return try fromMembers(NPZArchive.read(path: path), path: path)
+    }
+
+    /// The members of the layout, in reading order.
+    public static let memberNames = ["X", "muons", "y", "weights", "images", "event", "pair_mass", "pair_charge", "process", "metadata"]
+
+    /// Reads an HDF5 sample: the datasets named as the NPZ members, or as `datasetNames` maps them
+    /// (`["X": "particles", "muons": "muon_kinematics"]`, e.g. from a config's `[sample.datasets]` or `--datasets`).
+    public static func readHDF5(path: String, datasetNames: [String: String] = [:]) throws -> MuonSample {
+        for key in datasetNames.keys where !memberNames.contains(key) {
+            throw NeymanError.invalid("unknown member '\(key)' in the dataset names (members: \(memberNames.joined(separator: ", ")))",
+                                      parameter: "datasets")
+        }
+        let names = memberNames.map { datasetNames[$0] ?? $0 }
+        let read = try HDF5File.read(path: path, datasets: names, required: [names[0], names[1]])
+        // Back to the layout's member names.
+        let members = read.map { (dataset, array) in (memberNames[names.firstIndex(of: dataset) ?? 0], array) }
+        return try fromMembers(members, path: path)
+    }
+
+    static func fromMembers(_ members: [(String, NPYArray)], path: String) throws -> MuonSample {
         func member(_ name: String) -> NPYArray? { members.first { $0.0 == name }?.1 }
         func bad(_ name: String, _ message: String) -> NeymanError { NeymanError.invalid("member '\(name)': \(message)", file: path, column: name) }
         guard let x = member("X") else {

@@ -20,8 +20,11 @@ struct IsolationCommand: ParsableCommand {
 
     enum Source: String, CaseIterable, ExpressibleByArgument { case image, particles }
 
-    @Option(help: "A muon sample (NPZ, docs/muon-samples.md).")
+    @Option(help: "A muon sample: NPZ (docs/muon-samples.md) or HDF5 (.h5/.hdf5).")
     var input: String
+
+    @Option(help: "HDF5 dataset names for the layout's members, MEMBER=DATASET,... (e.g. X=particles,muons=mu,y=truth).")
+    var datasets: String?
 
     @Option(help: "Cone radii: LO:HI:STEP or a list R1,R2,...")
     var cones: String = "0.025:0.45:0.025"
@@ -40,7 +43,15 @@ struct IsolationCommand: ParsableCommand {
     func run() throws {
         let radii = try IsolationCones.parseRadii(cones)
         if let out { try OutputPath.check(out, option: "out", inputs: [(input, "input")]) }
-        let sample = try MuonSample.read(path: input)
+        var names: [String: String] = [:]
+        for pair in (datasets ?? "").split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, !kv[0].isEmpty, !kv[1].isEmpty else {
+                throw NeymanError.invalid("'\(pair)' is not MEMBER=DATASET", parameter: "datasets")
+            }
+            names[kv[0]] = kv[1]
+        }
+        let sample = try MuonSample.read(path: input, datasetNames: names)
         let values = sample.cones(radii, fromImages: source == .image)
         let pfValues = pf ? sample.particleFlowIsolation() : nil
         func name(_ r: Double) -> String { "iso_" + String(format: "%.4g", r) }
