@@ -11,7 +11,7 @@ let package = Package(
             name: "neyman-bench",
             dependencies: [.product(name: "NeymanStats", package: "Neyman"), .product(name: "NeymanCore", package: "Neyman"),
                            .product(name: "NeymanNN", package: "Neyman"),
-                           .product(name: "NeymanSPlot", package: "Neyman")]
+                           .product(name: "NeymanSPlot", package: "Neyman"), .product(name: "NeymanHEP", package: "Neyman")]
         ),
     ],
     swiftLanguageModes: [.v5]

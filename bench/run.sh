@@ -291,6 +291,21 @@ except Exception as e:  # noqa: BLE001 - report it in the table, go on
     log(f"dcor peer failed: {e}")
     d_peer = None
 d_ney, d_why = neyman_bench(["dcor", str(DCOR_N)], "seconds", f"dcor, n = {DCOR_N:,}, median of 3")
+# --- energy-flow polynomials: Neyman (neyman-bench efp) vs EnergyFlow's EFPSet ---------------------
+EFP_EVENTS = int(os.environ.get("BENCH_EFP_EVENTS", "10000"))
+EFP_PEER_JOBS = [int(x) for x in os.environ.get("BENCH_EFP_PEER_JOBS", "1 2").split()]
+EFP_CSV = os.path.join(ROOT, ".build-bench-efp.csv")
+e_ney = {thr: neyman_bench(["efp", str(EFP_EVENTS), str(thr), EFP_CSV], "seconds",
+                           f"efp, all connected d<=5, {EFP_EVENTS:,} events, {thr} thread(s)") for thr in (1, 2)}
+e_peer = {}
+for jobs in EFP_PEER_JOBS:
+    log(f"energyflow EFPSet('d<=5', 'p==1').batch_compute, {EFP_EVENTS:,} events, n_jobs={jobs}")
+    try:
+        _, out = run(PEER + ["bench/efp_peer.py", EFP_CSV, str(jobs)])
+        e_peer[jobs] = last_json(out)
+    except Exception as e:  # noqa: BLE001 - report it in the table, go on
+        log(f"efp peer n_jobs={jobs} failed: {e}")
+        e_peer[jobs] = None
 LOAD_END = open("/proc/loadavg").read().split()[0]
 
 # --- table ----------------------------------------------------------------------------------
@@ -398,6 +413,24 @@ d_row = (f"distance correlation (V-statistic), univariate, n = {DCOR_N:,}",
          ratio(d_pt, d_nt), fmt_dcor(d_ney), fmt_dcor(d_peer))
 d_hdr = ("job", "Neyman", "dcor 0.7", "ratio (dcor/Neyman)", "dCor Neyman", "dCor dcor")
 d_table = ["| " + " | ".join(d_hdr) + " |", "|" + "---|" * len(d_hdr), "| " + " | ".join(d_row) + " |"]
+
+e_rows = []
+for thr in (1, 2):
+    j, why = e_ney[thr]
+    pj = e_peer.get(thr)
+    nt = float(j["seconds"]) if j else None
+    pt = float(pj["seconds"]) if pj else None
+    agree = "-"
+    if j and pj:
+        # energyflow leaves out the d = 0 graph (1 per event for kappa = 1).
+        ours = float(j["checksum"]) - EFP_EVENTS * (int(j["graphs"]) - int(pj["graphs"]))
+        agree = f"{abs(ours - float(pj['checksum'])) / abs(float(pj['checksum'])):.1e}"
+    e_rows.append((f"all connected EFPs d <= 5 (beta = 1, kappa = 1), {EFP_EVENTS:,} events of 20-100 particles, "
+                   f"{thr} thread(s) / n_jobs={thr}",
+                   fmt_t(nt) if j else f"neyman: {why}", fmt_t(pt) if pj else "energyflow: not run or failed (see the log)",
+                   ratio(pt, nt), f"{j['graphs'] if j else '-'} / {pj['graphs'] if pj else '-'}", agree))
+e_hdr = ("job", "Neyman", "energyflow 1.4.0", "ratio (energyflow/Neyman)", "graphs Neyman / energyflow", "relative difference of the sums")
+e_table = ["| " + " | ".join(e_hdr) + " |", "|" + "---|" * len(e_hdr)] + ["| " + " | ".join(r) + " |" for r in e_rows]
 
 # --- environment ----------------------------------------------------------------------------
 def sh(cmd):
@@ -512,6 +545,20 @@ lines = [
     "Székely for 1-D input), after a 1,000-event warm-up call that pays numba's compilation.",
     "- Neyman: `neyman-bench dcor` (Benchmarks/, in-process): `DistanceCorrelation.univariate`, the merge-sort "
     "O(n log n) algorithm; it also computes the U-statistics in the same pass.",
+    "",
+    "Energy-flow polynomials:",
+    "",
+    *e_table,
+    "",
+    "Notes:",
+    "- Both sides: the same events (`neyman-bench efp` generates them from seed 9 and writes them to a CSV that "
+    "bench/efp_peer.py reads): 20 to 100 massless particles per event, a third in a collinear core, the rest soft in "
+    "a disc of 0.45; all connected multigraphs with at most 5 edges, measure hadr, beta = 1, kappa = 1, normed.",
+    "- energyflow: `EFPSet('d<=5', 'p==1', ...).batch_compute(events, n_jobs)` (its variable elimination with "
+    "numpy einsum, one einsum per graph; n_jobs > 1 uses multiprocessing); it leaves out the d = 0 graph.",
+    "- Neyman: `EnergyFlowPolynomials(graphs: Multigraph.connected(maxEdges: 5))` (NeymanHEP): variable elimination "
+    "planned once for the whole set, each elimination shared by every graph that contains it, BLAS dgemv/dgemm; "
+    "events split over threads. Reading excluded on both sides; a 20-50-event warm-up call excluded.",
     "",
     "Machine and versions:",
     f"- `nproc`: {sh(['nproc'])}; CPU: {cpu} ({mhz} MHz); memory {mem_kb / 2**20:.1f} GiB; "

@@ -9,11 +9,14 @@
 //   neyman-bench sweights [EVENTS]    extended fit (Voigt with Gamma fixed + exponential) and summation sWeights
 //                                      on a Z -> mu mu-like sample of EVENTS (default 10^5; as bench/sweights_peer.py)
 //   neyman-bench auc [EVENTS]         weighted AUC of EVENTS (default 10^7) labelled events (as bench/auc_peer.py)
+//   neyman-bench efp EVENTS THREADS CSV  all connected EFPs with d <= 5 (beta = 1, kappa = 1; 54 graphs with the dot) on
+//                                      EVENTS events of 20 to 100 particles (below), written to CSV for bench/efp_peer.py
 //   neyman-bench dcor [N]              distance correlation (V-statistic, O(n log n)) of N = 10^6 univariate events,
 //                                      the data of bench/dcor_peer.py (splitmix64, bit-identical); median of 3 runs
 import CBLAS
 import Foundation
 import NeymanCore
+import NeymanHEP
 import NeymanNN
 import NeymanSPlot
 import NeymanStats
@@ -69,6 +72,44 @@ do {
         let auc = try ROC.auc(scores: scores, labels: labels, weights: weights)
         let dt = now() - t0
         print("{\"job\":\"auc\",\"events\":\(n),\"seconds\":\(dt),\"auc\":\(auc)}")
+    case "efp":
+        // Events like jets or muon surroundings: n ~ U{20..100} particles; a third in a collinear core (pt 5 +
+        // Exp(20), Gaussian offsets 0.05 from an axis), the rest soft (pt U(0.2, 3)) in a disc of 0.45; seeded.
+        let n = args.count > 2 ? max(1, Int(args[2]) ?? 10_000) : 10_000
+        let threads = args.count > 3 ? max(1, Int(args[3]) ?? 1) : 1
+        let csv = args.count > 4 ? args[4] : ""
+        BLASThreads.setOnceAtStartup(1)
+        var events: [ParticleEvent] = []
+        for e in 0..<n {
+            let rng = RandomStream(seed: 9, task: UInt64(e))
+            let m = 20 + rng.integer(below: 81), core = m / 3
+            var ev = ParticleEvent(pt: [], eta: [], phi: [])
+            let axisEta = rng.uniform(-2, 2), axisPhi = rng.uniform(-Double.pi, Double.pi)
+            for k in 0..<m {
+                if k < core {
+                    ev.pt.append(5 + rng.exponential(mean: 20)); ev.eta.append(axisEta + rng.normal(sigma: 0.05))
+                    ev.phi.append(axisPhi + rng.normal(sigma: 0.05))
+                } else {
+                    let r = 0.45 * rng.uniform().squareRoot(), a = rng.uniform(-Double.pi, Double.pi)
+                    ev.pt.append(rng.uniform(0.2, 3)); ev.eta.append(axisEta + r * cos(a)); ev.phi.append(axisPhi + r * sin(a))
+                }
+            }
+            events.append(ev)
+        }
+        if !csv.isEmpty {
+            var text = "event,pt,eta,phi\n"
+            for (e, ev) in events.enumerated() {
+                for k in ev.pt.indices { text += "\(e),\(ev.pt[k]),\(ev.eta[k]),\(ev.phi[k])\n" }
+            }
+            try AtomicFile.write(text, to: csv)
+        }
+        let efp = try EnergyFlowPolynomials(graphs: try Multigraph.connected(maxEdges: 5), kappa: 1, beta: 1)
+        _ = try efp.values(events: Array(events.prefix(50)), threads: threads)   // warm-up
+        let t0 = now()
+        let values = try efp.values(events: events, threads: threads)
+        let dt = now() - t0
+        let checksum = values.reduce(0) { $0 + $1.reduce(0, +) }
+        print("{\"job\":\"efp\",\"events\":\(n),\"threads\":\(threads),\"graphs\":\(efp.graphs.count),\"seconds\":\(dt),\"checksum\":\(checksum)}")
     case "epoch-dense":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
         BLASThreads.setOnceAtStartup(threads)
