@@ -19,8 +19,8 @@ public struct MuonGeneratorSettings: Sendable, Equatable {
     /// `meanPt` above that threshold; a fraction `chargedFraction` is charged (category pileup, removable by the
     /// vertex), the rest photons and neutral hadrons. Uniform in eta and phi.
     public var pileupMu = 50.0
-    public var pileupParticlesPerArea = 0.6
-    public var pileupMeanPt = 0.6
+    public var pileupParticlesPerArea = 1.5
+    public var pileupMeanPt = 0.7
     public var pileupChargedFraction = 0.65
 
     /// Underlying event of the hard scatter (`[sample.underlying_event]`), the same shape of spectrum.

@@ -27,6 +27,8 @@ public struct HTMLReport: Sendable {
         blocks.append(.table(headers: headers, rows: rows, caption: caption))
     }
     public mutating func code(_ text: String) { blocks.append(.code(text)) }
+    /// A figure from SVG text made elsewhere in this module (heat maps).
+    mutating func append(figureBlock svg: String, caption: String) { blocks.append(.figure(svg: svg, caption: caption)) }
     /// Appends every block of `other` (used to combine study reports into one).
     public mutating func append(_ other: HTMLReport) { blocks += other.blocks }
 

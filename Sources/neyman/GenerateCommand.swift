@@ -75,7 +75,7 @@ struct GenerateMuonsCommand: ParsableCommand {
         if let seed { settings.seed = seed }
         if engine == .pythia {
             let started = Date()
-            let cached = try PythiaEngine.generate(config: config, out: out, events: events, seed: seed,
+            let cached = try PythiaGenerator.generate(config: config, out: out, events: events, seed: seed,
                                                    workers: ThreadCount.resolve(parallelism.threads), force: force)
             let sample = try MuonSample.read(path: out)
             let hash = Self.metadataHash(sample.metadata) ?? ""

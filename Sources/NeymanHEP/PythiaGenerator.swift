@@ -1,13 +1,13 @@
 import Foundation
 import NeymanCore
 
-/// `neyman generate muons --engine pythia`: runs tools/pythia/generate_muons.py (Pythia 8 through PyPI's
-/// pythia8mc) in the repository's `.venv-pythia`, creating the venv first when it is missing
-/// (tools/pythia/setup-venv.sh). The script writes the same NPZ layout as the built-in generator.
-enum PythiaEngine {
+/// Pythia 8 muon samples (`neyman generate muons --engine pythia`, the muon-samples study): runs
+/// tools/pythia/generate_muons.py (Pythia 8 through PyPI's pythia8mc) in the repository's `.venv-pythia`, creating the
+/// venv first when it is missing (tools/pythia/setup-venv.sh). The script writes the layout of ``MuonSample``.
+public enum PythiaGenerator {
     /// The repository holding tools/pythia: `NEYMAN_ROOT`, else the first of the current directory and the
     /// executable's ancestors that has it.
-    static func repositoryRoot() throws -> URL {
+    public static func repositoryRoot() throws -> URL {
         let fm = FileManager.default
         func has(_ url: URL) -> Bool { fm.fileExists(atPath: url.appendingPathComponent("tools/pythia/generate_muons.py").path) }
         if let env = ProcessInfo.processInfo.environment["NEYMAN_ROOT"] {
@@ -43,7 +43,12 @@ enum PythiaEngine {
     }
 
     /// Generates a sample with Pythia 8 into `out` and returns whether the cached file was kept.
-    static func generate(config: String, out: String, events: Int?, seed: UInt64?, workers: Int, force: Bool) throws -> Bool {
+    /// - Parameters:
+    ///   - config: a TOML file with the `[sample]` table (the script reads kind, muons, prompt_fraction, seed,
+    ///     `[sample.pileup] mu`, `[sample.dimuon] z_fraction`, `[sample.pythia]`).
+    ///   - workers: processes the script runs in parallel (the output does not depend on it).
+    /// - Returns: whether `out` already held the sample (same settings hash) and was kept.
+    public static func generate(config: String, out: String, events: Int?, seed: UInt64?, workers: Int, force: Bool) throws -> Bool {
         let root = try repositoryRoot()
         let setup = try run("/bin/bash", [root.appendingPathComponent("tools/pythia/setup-venv.sh").path])
         let python = setup.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
