@@ -19,8 +19,8 @@ struct ADOCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Input events: CSV with a header (or NPY/NPZ).")
-    var input: String
+    @OptionGroup var events: EventsInputOptions
+    var input: String { events.input }
 
     @Option(help: "Column of the first classifier.")
     var f: String

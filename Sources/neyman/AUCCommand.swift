@@ -17,8 +17,8 @@ struct AUCCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Input events (CSV with a header).")
-    var input: String
+    @OptionGroup var events: EventsInputOptions
+    var input: String { events.input }
 
     @Option(help: "The classifier score column.")
     var score: String

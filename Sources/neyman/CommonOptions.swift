@@ -218,6 +218,12 @@ struct ParallelismOptions: ParsableArguments {
     }
 }
 
+/// `--input`: a table of events, read by extension (CSV with a header row, or NPY/NPZ members as columns).
+struct EventsInputOptions: ParsableArguments {
+    @Option(help: "Input events: CSV with a header row, or .npy/.npz (members as columns).")
+    var input: String
+}
+
 /// `--seed`: the seed every random number of a verb derives from (unsigned 64-bit).
 struct SeedOptions: ParsableArguments {
     @Option(help: "Random seed: results are reproducible for a seed, whatever --threads.")

@@ -20,8 +20,8 @@ struct DcorCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Events: CSV with a header row (or NPY/NPZ).")
-    var input: String
+    @OptionGroup var events: EventsInputOptions
+    var input: String { events.input }
 
     @Option(name: .customLong("x"), help: "The first column.")
     var xColumn: String

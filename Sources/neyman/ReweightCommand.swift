@@ -24,8 +24,8 @@ struct ReweightCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Events to reweight: CSV with a header row (or NPY/NPZ).")
-    var input: String
+    @OptionGroup var events: EventsInputOptions
+    var input: String { events.input }
 
     @Option(help: "One or two columns to reweight in, comma-separated (e.g. pt or pt,eta).")
     var columns: String

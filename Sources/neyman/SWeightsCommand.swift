@@ -22,8 +22,8 @@ struct SWeightsCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Input events (CSV with a header; .npy/.npz also read).")
-    var input: String
+    @OptionGroup var events: EventsInputOptions
+    var input: String { events.input }
 
     @Option(help: "The discriminating variable (column name).")
     var mass: String
