@@ -18,7 +18,6 @@ struct MuonSampleStudyTests {
             pythia_muons = 0
             """, file: "muon-samples.toml")
         let study = try MuonSampleStudy(config: config, scale: .quick)
-        try config.rejectUnknownKeys()
         let out = try study.run(seed: 3, context: StudyContext(threads: 2, quiet: true))
         let results = Dictionary(out.results, uniquingKeysWith: { a, _ in a })
         guard case .array(let aucValues)? = results["auc_builtin"] else { Issue.record("no auc_builtin"); return }
