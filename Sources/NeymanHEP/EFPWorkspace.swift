@@ -80,26 +80,36 @@ struct EFPWorkspace {
             for v in 0..<m { sum += weights[v] }   // inputs over v alone: all of them are in weights
             buffers[s][0] = sum
         case 1 where others.allSatisfy({ $0.roles.count == 2 }):
-            // R(a) = sum_v G(a, v) w(v), G the elementwise product of the two-index inputs (laid out a-major).
-            let g = twoIndexProduct(others, resultRole: 0, m: m), w = weights
+            // R(a) = sum_v G(a, v) w(v). One input: its buffer as stored, transposed by BLAS when it is (v, a);
+            // several: their elementwise product, laid out (a, v).
+            let w = weights
+            let single = others.count == 1 ? others[0] : nil
+            let g = single == nil ? twoIndexProduct(others, m: m, vMajor: false) : buffers[others[0].step]
+            let transpose = single.map { $0.roles[0] == -1 } ?? false
             g.withUnsafeBufferPointer { gp in
                 w.withUnsafeBufferPointer { wp in
                     buffers[s].withUnsafeMutableBufferPointer { out in
-                        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(m), 1, gp.firstAddress, Int32(m), wp.firstAddress, 1,
-                                    0, out.firstAddress, 1)
+                        cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(m), 1, gp.firstAddress,
+                                    Int32(m), wp.firstAddress, 1, 0, out.firstAddress, 1)
                     }
                 }
             }
         case 2 where others.allSatisfy({ $0.roles.count == 2 }):
-            // R(a, b) = sum_v G(a, v) w(v) H(v, b): a matrix product after scaling G's columns by w.
+            // R(a, b) = sum_v G(a, v) w(v) H(v, b): H scaled by w row by row (laid out (v, b)), then one matrix
+            // product with G as stored (transposed by BLAS when it is (v, a)) or the product of several G inputs.
             let gInputs = others.filter { $0.roles.contains(0) }, hInputs = others.filter { $0.roles.contains(1) }
-            var g = twoIndexProduct(gInputs, resultRole: 0, m: m)
-            for a in 0..<m { for v in 0..<m { g[a * m + v] *= weights[v] } }
-            let h = twoIndexProduct(hInputs, resultRole: 1, m: m, vMajor: true)
+            var h = twoIndexProduct(hInputs, m: m, vMajor: true)
+            for v in 0..<m {
+                let wv = weights[v]
+                for b in 0..<m { h[v * m + b] *= wv }
+            }
+            let single = gInputs.count == 1 ? gInputs[0] : nil
+            let g = single == nil ? twoIndexProduct(gInputs, m: m, vMajor: false) : buffers[gInputs[0].step]
+            let transpose = single.map { $0.roles[0] == -1 } ?? false
             g.withUnsafeBufferPointer { gp in
                 h.withUnsafeBufferPointer { hp in
                     buffers[s].withUnsafeMutableBufferPointer { out in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(m), Int32(m), 1,
+                        cblas_dgemm(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(m), Int32(m), 1,
                                     gp.firstAddress, Int32(m), hp.firstAddress, Int32(m), 0, out.firstAddress, Int32(m))
                     }
                 }
@@ -109,18 +119,19 @@ struct EFPWorkspace {
         }
     }
 
-    /// The elementwise product of two-index inputs each over {v, role}, as an `m x m` matrix indexed (role, v)
-    /// (or (v, role) when `vMajor`).
-    private func twoIndexProduct(_ inputs: [EFPContractionPlan.Input], resultRole: Int, m: Int, vMajor: Bool = false) -> [Double] {
+    /// The elementwise product of two-index inputs each over {v, role}, as an `m x m` matrix indexed (role, v), or
+    /// (v, role) when `vMajor`. An input is stored in the order of its roles: (role, v) for `[k, -1]`, (v, role) for
+    /// `[-1, k]`; the loops run along the stored rows.
+    private func twoIndexProduct(_ inputs: [EFPContractionPlan.Input], m: Int, vMajor: Bool) -> [Double] {
         var out = [Double](repeating: 1, count: m * m)
-        for input in inputs {
-            // Stored with index order input.roles: (role, v) when roles == [k, -1], (v, role) when roles == [-1, k].
-            let storedVFirst = input.roles[0] == -1
-            buffers[input.step].withUnsafeBufferPointer { f in
-                for r in 0..<m {
-                    for v in 0..<m {
-                        let value = storedVFirst ? f[v * m + r] : f[r * m + v]
-                        if vMajor { out[v * m + r] *= value } else { out[r * m + v] *= value }
+        out.withUnsafeMutableBufferPointer { o in
+            for input in inputs {
+                let sameLayout = (input.roles[0] == -1) == vMajor
+                buffers[input.step].withUnsafeBufferPointer { f in
+                    if sameLayout {
+                        for i in 0..<(m * m) { o[i] *= f[i] }
+                    } else {
+                        for r in 0..<m { for c in 0..<m { o[c * m + r] *= f[r * m + c] } }
                     }
                 }
             }
