@@ -8,7 +8,11 @@ extension TrainerSettings {
     /// for the domains). `seed` is a `UInt64` (``ConfigTable/seed(_:)``: an integer, or a decimal string for seeds
     /// above `Int64.max`). `nil` = all defaults.
     public init(config: ConfigTable?, file path: String) throws {
-        func invalid(_ key: String, _ message: String) -> NeymanError { NeymanError.invalid(message, file: path, key: key) }
+        // Keys are named by the table's own path (`training.epochs`, or `networks.pfn.training.epochs` in a study).
+        let prefix = (config?.path).map { $0.isEmpty ? "" : $0 + "." } ?? "training."
+        func invalid(_ key: String, _ message: String) -> NeymanError {
+            NeymanError.invalid(message, file: path, key: key.hasPrefix("training.") ? prefix + key.dropFirst("training.".count) : key)
+        }
         var o = TrainerSettings()
         if let t = config {
             if let s = try t.string("loss") {
@@ -25,7 +29,7 @@ extension TrainerSettings {
             o.ratioAlpha = try t.double("ratio_alpha") ?? o.ratioAlpha
             o.seed = try t.seed("seed") ?? o.seed
         }
-        try o.validate(keyPrefix: "training.", file: path)
+        try o.validate(keyPrefix: prefix, file: path)
         self = o
     }
 

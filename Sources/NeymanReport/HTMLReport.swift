@@ -12,6 +12,14 @@ public struct HTMLReport: Sendable {
         case table(headers: [String], rows: [[String]], caption: String?)
         /// Preformatted text (a command line, a configuration).
         case code(String)
+        /// A table whose cells may hold small pictures (``TableCell``).
+        case richTable(headers: [String], rows: [[TableCell]], caption: String?)
+    }
+
+    /// A cell of ``Block/richTable(headers:rows:caption:)``: text (escaped) or an inline SVG picture.
+    public enum TableCell: Sendable {
+        case text(String)
+        case svg(String)
     }
 
     public var title: String
@@ -27,6 +35,10 @@ public struct HTMLReport: Sendable {
         blocks.append(.table(headers: headers, rows: rows, caption: caption))
     }
     public mutating func code(_ text: String) { blocks.append(.code(text)) }
+    /// A table whose cells may be pictures (e.g. ``GraphPicture``s beside their numbers).
+    public mutating func table(headers: [String], cells: [[TableCell]], caption: String? = nil) {
+        blocks.append(.richTable(headers: headers, rows: cells, caption: caption))
+    }
     /// A figure from SVG text made elsewhere in this module (heat maps).
     mutating func append(figureBlock svg: String, caption: String) { blocks.append(.figure(svg: svg, caption: caption)) }
     /// Appends every block of `other` (used to combine study reports into one).
@@ -58,11 +70,9 @@ public struct HTMLReport: Sendable {
             case .figure(let svg, let caption): s += "<figure>\n\(svg)\n<figcaption>\(HTMLReport.escape(caption))</figcaption></figure>\n"
             case .code(let t): s += "<pre>\(HTMLReport.escape(t))</pre>\n"
             case .table(let headers, let rows, let caption):
-                s += "<table>"
-                if let c = caption { s += "<caption>\(HTMLReport.escape(c))</caption>" }
-                s += "<tr>" + headers.map { "<th>\(HTMLReport.escape($0))</th>" }.joined() + "</tr>\n"
-                for r in rows { s += "<tr>" + r.map { "<td>\(HTMLReport.escape($0))</td>" }.joined() + "</tr>\n" }
-                s += "</table>\n"
+                s += HTMLReport.tableHTML(headers: headers, rows: rows.map { $0.map(TableCell.text) }, caption: caption)
+            case .richTable(let headers, let rows, let caption):
+                s += HTMLReport.tableHTML(headers: headers, rows: rows, caption: caption)
             }
         }
         s += "<p style=\"font-size:0.85em;color:#777\">Written by Neyman on \(ISO8601DateFormatter().string(from: Date())).</p>\n</body></html>\n"
@@ -73,4 +83,19 @@ public struct HTMLReport: Sendable {
     public func write(to path: String) throws { try AtomicFile.write(html(), to: path) }
 
     static func escape(_ s: String) -> String { SVGWriter.escape(s) }
+
+    static func tableHTML(headers: [String], rows: [[TableCell]], caption: String?) -> String {
+        var s = "<table>"
+        if let c = caption { s += "<caption>\(escape(c))</caption>" }
+        s += "<tr>" + headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+        for r in rows {
+            s += "<tr>" + r.map { cell -> String in
+                switch cell {
+                case .text(let t): return "<td>\(escape(t))</td>"
+                case .svg(let svg): return "<td style=\"text-align:center\">\(svg)</td>"
+                }
+            }.joined() + "</tr>\n"
+        }
+        return s + "</table>\n"
+    }
 }

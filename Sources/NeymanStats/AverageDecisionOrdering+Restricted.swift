@@ -42,35 +42,14 @@ extension AverageDecisionOrdering {
             throw NeymanError.invalid("event \(i) has a non-finite classifier output or weight", row: i + 1)
         }
         guard pairBudget > 0 else { throw NeymanError.invalid("must be positive, got \(pairBudget)", parameter: "pair-budget") }
-        let sig = (0..<n).filter { isSignal[$0] }, bkg = (0..<n).filter { !isSignal[$0] }
-        guard !sig.isEmpty, !bkg.isEmpty else { throw NeymanError.invalid("ADO needs events of both classes") }
-        let w = weights ?? [Double](repeating: 1, count: n)
-
-        @inline(__always) func sign(_ x: Double) -> Double { x > 0 ? 1 : (x < 0 ? -1 : 0) }
-        var num = 0.0, den = 0.0, den2 = 0.0, count = 0
-        func visit(_ i: Int, _ j: Int) {
-            guard sign(h1[i] - h1[j]) * sign(h2[i] - h2[j]) < 0 else { return }
-            let ww = w[i] * w[j]
-            num += ww * 0.5 * (1 + sign(f[i] - f[j]) * sign(g[i] - g[j]))
-            den += ww
-            den2 += ww * ww
-            count += 1
-        }
-        let (pairs, overflow) = sig.count.multipliedReportingOverflow(by: bkg.count)
-        let sampled = overflow || pairs > pairBudget
-        if sampled {
-            let rng = RandomStream(seed: seed)
-            for _ in 0..<pairBudget { visit(sig[rng.integer(below: sig.count)], bkg[rng.integer(below: bkg.count)]) }
-        } else {
-            for i in sig { for j in bkg { visit(i, j) } }
-        }
-        let ado = den != 0 ? num / den : .nan
+        let pairs = try DisorderedPairs(isSignal: isSignal, weights: weights, h1: h1, h2: h2, pairBudget: pairBudget, seed: seed)
+        let (ado, den, den2) = pairs.weightedADO(f: f, g: g)
         var error = 0.0
-        if sampled && den != 0 && den2 > 0 {
+        if pairs.sampled && den != 0 && den2 > 0 {
             let nEff = den * den / den2
             error = (max(ado * (1 - ado), 0) / nEff).squareRoot()
         }
-        return RestrictedADO(ado: ado, pairsExamined: sampled ? pairBudget : pairs, disagreeingPairs: count,
-                             sampled: sampled, error: error)
+        return RestrictedADO(ado: ado, pairsExamined: pairs.pairsExamined, disagreeingPairs: pairs.count,
+                             sampled: pairs.sampled, error: error)
     }
 }

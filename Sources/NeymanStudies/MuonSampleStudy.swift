@@ -64,27 +64,7 @@ public struct MuonSampleStudy: Study {
 
     /// The Pythia sample: generated once per settings into the cache directory.
     func pythiaSample(seed: UInt64, context: StudyContext) throws -> MuonSample {
-        let dir = URL(fileURLWithPath: cache, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let config = dir.appendingPathComponent("pythia-\(seed)-\(pythiaMuons).toml").path
-        let chunk = max(20, (pythiaMuons + 1) / 2)
-        try AtomicFile.write("""
-            [sample]
-            kind = "isolation"
-            muons = \(pythiaMuons)
-            seed = \(seed)
-            prompt_fraction = \(settings.promptFraction)
-            [sample.pileup]
-            mu = \(settings.pileupMu)
-            [sample.pythia]
-            pool_size = \(min(settings.pythiaPoolSize, 100))
-            chunk = \(chunk)
-            """ + "\n", to: config)
-        let out = dir.appendingPathComponent("pythia-\(seed)-\(pythiaMuons).npz").path
-        context.log("Pythia 8: \(pythiaMuons) muons into \(out) (kept for later runs; pythia_muons = 0 leaves Pythia out)")
-        _ = try PythiaGenerator.generate(config: config, out: out, events: nil, seed: nil,
-                                         workers: ThreadCount.resolve(context.threads), force: false)
-        return try MuonSample.read(path: out)
+        try MuonSampleSource.pythia(muons: pythiaMuons, kind: .isolation, settings: settings, cache: cache, seed: seed, context: context)
     }
 
     public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {

@@ -8,24 +8,7 @@ import NeymanStats
 /// the pulls and independence p-values over all pseudo-experiments.
 extension SPlotStudy {
     func massPlot(_ data: DataSet) throws -> Plot {
-        let bins = 40
-        let h = try WeightedHistogram(values: data.sample.mass, weights: [Double](repeating: 1, count: data.sample.mass.count),
-                                      bins: bins, lower: range.lo, upper: range.hi)
-        let edges = h.edges, binWidth = range.width / Double(bins)
-        let centres = (0..<bins).map { 0.5 * (edges[$0] + edges[$0 + 1]) }
-        let (fs, fb) = data.fit.normalizedPDFs
-        let (ns, nb) = data.fit.yields
-        let grid = (0...400).map { range.lo + range.width * Double($0) / 400 }
-        let s = grid.map { ns * fs.value($0) * binWidth }, b = grid.map { nb * fb.value($0) * binWidth }
-        var plot = Plot(title: "Mass fit of one pseudo-experiment (\(events) events)", xLabel: "m(μμ) [GeV]",
-                        yLabel: "events per \(fmt(binWidth)) GeV")
-        plot.legend = .topLeft
-        plot.xRange = range.lo...range.hi
-        plot.add(.points("data", x: centres, y: h.contents, yError: h.errors, color: "#000000"))
-        plot.add(.line("fit: total", x: grid, y: zip(s, b).map { $0 + $1 }, color: PlotSeries.palette[2]))
-        plot.add(.line("fit: signal (Voigt)", x: grid, y: s, color: PlotSeries.palette[0], dashed: true))
-        plot.add(.line("fit: background (exponential)", x: grid, y: b, color: PlotSeries.palette[1], dashed: true))
-        return plot
+        try massFitPlot(masses: data.sample.mass, fit: data.fit, title: "Mass fit of one pseudo-experiment (\(events) events)")
     }
 
     func scorePlot(_ data: DataSet, _ sw: SWeightsResult) throws -> Plot {

@@ -71,4 +71,18 @@ struct ReportTests {
         #expect(written.hasPrefix("<!DOCTYPE html>") && written.hasSuffix("</html>\n") && written.contains("<figcaption>What it shows."))
         try? FileManager.default.removeItem(atPath: path)
     }
+
+    /// A k-fold edge is drawn as k curves, every node as a circle; a rich table keeps the SVG and escapes the text.
+    @Test func graphPictureAndRichTable() {
+        let triangle = GraphPicture(nodeCount: 3, edges: [(0, 1), (1, 2), (2, 0)]).svg()
+        #expect(triangle.components(separatedBy: "<path").count - 1 == 3)
+        #expect(triangle.components(separatedBy: "<circle").count - 1 == 3)
+        let double = GraphPicture(nodeCount: 2, edges: [(0, 1), (1, 0), (0, 1)]).svg()
+        #expect(double.components(separatedBy: "<path").count - 1 == 3)
+        #expect(double.components(separatedBy: "<circle").count - 1 == 2)
+        var report = HTMLReport(title: "t")
+        report.table(headers: ["graph", "a<b"], cells: [[.svg(triangle), .text("x < y")]], caption: "c")
+        let html = report.html()
+        #expect(html.contains(triangle) && html.contains("x &lt; y") && html.contains("a&lt;b"))
+    }
 }

@@ -103,4 +103,29 @@ struct AverageDecisionOrderingTests {
         #expect(a == b && a.sampled && a.pairsExamined == 5000 && a.error > 0)
         #expect(abs(a.ado - exact.ado) < 4 * a.error, "\(a.ado) ± \(a.error) vs \(exact.ado)")
     }
+
+    /// The disordered pairs collected once score many candidates exactly as the restricted ADO does one by one.
+    @Test func disorderedPairsScoreCandidatesLikeTheRestrictedADO() throws {
+        let rng = RandomStream(seed: 9)
+        let n = 300
+        let s = (0..<n).map { _ in rng.uniform() < 0.4 }
+        let x = (0..<n).map { _ in rng.normal() }
+        let h1 = x.map { $0 + rng.normal(sigma: 1) }
+        let h2 = x.map { $0 + rng.normal(sigma: 0.3) }
+        let w = (0..<n).map { _ in rng.uniform(0.2, 2) }
+        let pairs = try DisorderedPairs(isSignal: s, weights: w, h1: h1, h2: h2)
+        var brute = 0
+        for i in 0..<n where s[i] { for j in 0..<n where !s[j] && (h1[i] - h1[j]) * (h2[i] - h2[j]) < 0 { brute += 1 } }
+        #expect(pairs.count == brute && brute > 1000 && !pairs.sampled && pairs.pairsExamined == s.filter { $0 }.count * s.filter { !$0 }.count)
+        for noise in [0.1, 1.0, 3.0] {
+            let f = x.map { $0 + rng.normal(sigma: noise) }
+            let one = try AverageDecisionOrdering.restricted(f: f, g: h2, isSignal: s, weights: w, disagreementOf: h1, and: h2)
+            #expect(abs(try pairs.ado(f: f, g: h2) - one.ado) < 1e-13)
+        }
+        // The guide itself orders every disordered pair as the guide does: ADO 1; its negation 0.
+        #expect(try pairs.ado(f: h2, g: h2) == 1)
+        #expect(try pairs.ado(f: h2.map { -$0 }, g: h2) == 0)
+        #expect(throws: NeymanError.self) { try pairs.ado(f: [1, 2], g: h2) }
+        #expect(throws: NeymanError.self) { try DisorderedPairs(isSignal: s, h1: h1, h2: Array(h2.dropLast())) }
+    }
 }

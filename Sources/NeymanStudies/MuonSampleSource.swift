@@ -1,0 +1,75 @@
+import Foundation
+import NeymanCore
+import NeymanHEP
+
+/// Where a muon study's events come from: the built-in fast generator (``MuonGenerator``) or Pythia 8
+/// (``PythiaGenerator``, run once per settings into a cache directory and read back from there on later runs).
+///
+/// Study files choose it in `[samples]`: `generator = "builtin"` or `"pythia"`, `muons` (scaled), `cache`, and an
+/// optional `[sample]` table of generator knobs (docs/muon-samples.md).
+struct MuonSampleSource: Sendable {
+    enum Generator: String, Sendable { case builtin, pythia }
+
+    var generator: Generator
+    var muons: Int
+    var cache: String
+    var settings: MuonGeneratorSettings
+
+    /// Reads `generator`, `muons`, `cache` from `t` (the study's `[samples]`, which may hold the study's own keys too)
+    /// and the root's `[sample]`; `kind` is the sample kind the study needs.
+    init(samples t: ConfigTable, root: ConfigTable, scale: StudyScale, kind: MuonGeneratorSettings.Kind) throws {
+        let g = try t.string("generator") ?? "builtin"
+        guard let gen = Generator(rawValue: g) else { throw t.invalid("generator", "must be \"builtin\" or \"pythia\" (got \"\(g)\")") }
+        generator = gen
+        muons = try t.requirePositive("muons", scale)
+        guard muons >= 200 else { throw t.invalid("muons", "must be at least 200 (got \(muons))") }
+        try MemoryBudget.check(count: muons, bytesPerElement: 16_384, what: "samples.muons", file: root.file)
+        cache = try t.string("cache") ?? ".cache/muon-samples"
+        settings = root.contains("sample") ? try MuonGeneratorSettings(config: root) : MuonGeneratorSettings()
+        settings.kind = kind
+    }
+
+    /// The sample for `seed`.
+    func sample(seed: UInt64, context: StudyContext) throws -> MuonSample {
+        switch generator {
+        case .builtin:
+            var s = settings
+            s.muons = muons
+            s.seed = seed
+            context.log("built-in generator: \(muons) muons (\(s.kind.rawValue))")
+            return try MuonGenerator.generate(s, threads: context.threads)
+        case .pythia:
+            return try Self.pythia(muons: muons, kind: settings.kind, settings: settings, cache: cache, seed: seed, context: context)
+        }
+    }
+
+    /// A Pythia sample of `muons` muons (dimuon kind: muons, two per event), generated once per (kind, seed, count)
+    /// into `cache` and read from there afterwards.
+    static func pythia(muons: Int, kind: MuonGeneratorSettings.Kind, settings: MuonGeneratorSettings, cache: String,
+                       seed: UInt64, context: StudyContext) throws -> MuonSample {
+        let dir = URL(fileURLWithPath: cache, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let stem = kind == .isolation ? "pythia-\(seed)-\(muons)" : "pythia-\(kind.rawValue)-\(seed)-\(muons)"
+        let config = dir.appendingPathComponent("\(stem).toml").path
+        let chunk = max(20, (muons + 1) / 2)
+        try AtomicFile.write("""
+            [sample]
+            kind = "\(kind.rawValue)"
+            muons = \(muons)
+            seed = \(seed)
+            prompt_fraction = \(settings.promptFraction)
+            [sample.pileup]
+            mu = \(settings.pileupMu)
+            [sample.dimuon]
+            z_fraction = \(settings.zFraction)
+            [sample.pythia]
+            pool_size = \(min(settings.pythiaPoolSize, 100))
+            chunk = \(chunk)
+            """ + "\n", to: config)
+        let out = dir.appendingPathComponent("\(stem).npz").path
+        context.log("Pythia 8: \(muons) muons (\(kind.rawValue)) into \(out) (kept for later runs)")
+        _ = try PythiaGenerator.generate(config: config, out: out, events: nil, seed: nil,
+                                         workers: ThreadCount.resolve(context.threads), force: false)
+        return try MuonSample.read(path: out)
+    }
+}
