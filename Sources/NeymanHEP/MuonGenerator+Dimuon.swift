@@ -6,8 +6,9 @@ extension MuonGenerator {
     /// |eta| < 2.1, with 70 < m(mu mu) < 110 GeV. Drell-Yan Z -> mu mu (a Breit-Wigner at 91.1876 GeV, width 2.4952,
     /// with a 1.5 GeV Gaussian resolution; prompt muons, opposite sign) with probability `zFraction`; otherwise the
     /// heavy-flavour continuum (mass falling as `exp(-slope m)`; non-prompt muons; opposite sign with probability
-    /// `continuumOppositeSignFraction`, the rest same sign). The pair is produced with pT ~ exponential (mean 8 GeV)
-    /// and rapidity ~ N(0, 1.2) and decays isotropically; events failing the selection are redrawn.
+    /// `continuumOppositeSignFraction`, the rest same sign). A Z is produced with pT ~ exponential (mean 8 GeV) and
+    /// rapidity ~ N(0, 1.2) and decays isotropically; the continuum's muons have independent pT and the mass from
+    /// their opening angle (``continuumPair(mass:_:)``). Events failing the selection are redrawn.
     static func dimuon(_ s: MuonGeneratorSettings, threads: Int?, progress: ProgressDisplay?) throws -> MuonSample {
         let events = s.muons / 2
         let made = deterministicParallelMap(count: events, threads: threads, progress: progress) { e -> DimuonEvent in
@@ -23,7 +24,7 @@ extension MuonGenerator {
                     mass = 70 - log(1 - rng.uniform() * (1 - exp(-40 * s.continuumSlope))) / s.continuumSlope
                 }
                 guard mass > 70, mass < 110 else { continue }
-                let (a, b) = decay(mass: mass, rng)
+                guard let (a, b) = isZ ? decay(mass: mass, rng) : continuumPair(mass: mass, rng) else { continue }
                 guard (a.pt > 25 && b.pt > 25 && abs(a.eta) < 2.1 && abs(b.eta) < 2.1) || attempt > 10_000 else { continue }
                 let q = rng.uniform() < 0.5 ? 1.0 : -1.0
                 let opposite = isZ || rng.uniform() < s.continuumOppositeSignFraction
@@ -52,6 +53,23 @@ extension MuonGenerator {
         let mass: Double
         let chargeProduct: Double
         let isZ: Bool
+    }
+
+    /// The two muons of a heavy-flavour continuum event of `mass`: they come from two different b hadrons, so each
+    /// has its own pT, drawn independently of the mass (25 GeV + an exponential of mean 10 GeV), and the mass comes
+    /// from their opening angle: `m^2 = 2 pT1 pT2 (cosh d_eta - cos d_phi)`, with `d_phi` uniform and `d_eta` solved
+    /// for (nil when no angle gives the mass, or the muons leave |eta| < 2.1: the caller redraws). The muons' pT, and
+    /// so their isolation, is then independent of the mass, as the sWeights of the data-like study assume.
+    static func continuumPair(mass: Double, _ rng: RandomStream) -> ((pt: Double, eta: Double, phi: Double), (pt: Double, eta: Double, phi: Double))? {
+        let pt1 = 25 + rng.exponential(mean: 10), pt2 = 25 + rng.exponential(mean: 10)
+        let dPhi = rng.uniform(-Double.pi, Double.pi)
+        let coshDEta = mass * mass / (2 * pt1 * pt2) + cos(dPhi)
+        guard coshDEta >= 1 else { return nil }
+        let dEta = acosh(coshDEta) * (rng.uniform() < 0.5 ? 1 : -1)
+        let eta1 = rng.uniform(-2.1, 2.1), eta2 = eta1 + dEta
+        guard abs(eta2) < 2.1 else { return nil }
+        let phi1 = rng.uniform(-Double.pi, Double.pi)
+        return ((pt1, eta1, phi1), (pt2, eta2, wrapPhi(phi1 + dPhi)))
     }
 
     /// Two massless muons from a system of `mass` with pT ~ exponential(8 GeV), rapidity ~ N(0, 1.2), decaying

@@ -122,10 +122,12 @@ struct KFoldTraining: Sendable {
     var k: Int { folds.count }
 
     /// Trains `recipe` on `data` (rows aligned with ``labels``) k times.
-    func train(_ recipe: NetworkRecipe, data: LabelledEvents, seed: UInt64, threads: Int?) throws -> KFoldResult {
+    /// `progress`, if given, advances by one per trained fold.
+    func train(_ recipe: NetworkRecipe, data: LabelledEvents, seed: UInt64, threads: Int?,
+               progress: ProgressDisplay? = nil) throws -> KFoldResult {
         let n = labels.count
         let folds = self.folds
-        let parts = try deterministicParallelMap(count: folds.count, threads: threads) { i -> ([Double], Int) in
+        let parts = try deterministicParallelMap(count: folds.count, threads: threads, progress: progress) { i -> ([Double], Int) in
             var rows: [Int] = []
             rows.reserveCapacity(n - folds[i].count)
             for (j, f) in folds.enumerated() where j != i { rows += f }

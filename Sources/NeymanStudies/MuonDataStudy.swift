@@ -14,10 +14,11 @@ import NeymanStats
 ///    and a non-prompt-dominated sample M2 (same sign at any mass, and opposite sign in the sidebands);
 /// 2. networks are trained on sample membership (CWoLa: M1 against M2), with M2 reweighted to M1 in (pT, eta) by a
 ///    histogram ratio so that no network learns the kinematic difference between the samples;
-/// 3. the dimuon mass is fitted (Voigt with the Z width fixed + exponential), the sWeights of every event give each of
-///    its muons a signal and a background weight, and each network's sWeighted AUC on held-out muons is reported next
+/// 3. the dimuon mass is fitted (Voigt with the Z width fixed + exponential), in bins of muon pT, and the sWeights
+///    give each muon a signal and a background weight (``ptBinnedSWeights(mass:pt:model:)``), and each network's sWeighted AUC on held-out muons is reported next
 ///    to its true-label AUC (which only the generator knows), and next to a network of the same inputs trained with
-///    the true labels (the supervised reference).
+///    the true labels (the supervised reference, with non-prompt muons reweighted to prompt ones in (pT, eta) as M2 is
+///    to M1).
 ///
 /// Events are split into `folds` folds (seeded); fold `i`'s muons are scored by networks trained on the other folds;
 /// every AUC is the mean over folds ± the standard error of that mean. The sWeighted-minus-truth difference is
@@ -31,6 +32,7 @@ public struct MuonDataStudy: Study {
     let zWindow: ClosedRange<Double>
     let fitRange: FitRange
     let zWidth: Double
+    let ptBins: Int
     let reweightBins: (pt: Int, eta: Int)
     let singleCone: Double
     let cones: [Double]
@@ -58,6 +60,8 @@ public struct MuonDataStudy: Study {
             throw NeymanError.invalid(e.message, file: root.file, key: "fit.range")
         }
         zWidth = try fit?.double("z_width") ?? 2.4952
+        ptBins = try fit?.int("pt_bins") ?? 1
+        guard (1...20).contains(ptBins) else { throw NeymanError.invalid("must be in 1...20", file: root.file, key: "fit.pt_bins") }
         guard zWidth > 0, zWidth < 20 else { throw NeymanError.invalid("must be in (0, 20) GeV", file: root.file, key: "fit.z_width") }
         let rw = try root.table("reweighting")
         reweightBins = (try rw?.int("pt_bins") ?? 20, try rw?.int("eta_bins") ?? 10)
@@ -126,15 +130,13 @@ public struct MuonDataStudy: Study {
         let model = SPlotModel(signal: VoigtPDF(), background: ExponentialPDF(range: fitRange), range: fitRange)
         let fit = try SPlotFit.fit(masses: eventMass, model: model, fixed: ["signal.width": zWidth])
         guard fit.converged else { throw NeymanError.invalid("the dimuon mass fit did not converge (\(eventMass.count) events)") }
-        let sw = try SWeights.compute(fit: fit, masses: eventMass)
-        var eventRow: [Int: Int] = [:]
-        for (r, e) in events.enumerated() { eventRow[e] = r }
-        let swSignal = event.map { sw.signal[eventRow[$0] ?? 0] }, swBackground = event.map { sw.background[eventRow[$0] ?? 0] }
+        // sWeights per muon, from fits of the muons' pair masses in bins of the muon's pT (``ptBinnedSWeights``).
+        let pt = sample.muons.map(\.pt), eta = sample.muons.map(\.eta)
+        let (swSignal, swBackground, binFits) = try ptBinnedSWeights(mass: mass, pt: pt, model: model)
         context.log("mass fit: \(fmt(fit.yields.signal, 1)) ± \(fmt(fit.yieldErrors.signal, 1)) Z events, "
                     + "\(fmt(fit.yields.background, 1)) continuum (truth: \(eventMuon.filter { features.labels[$0] == 1 }.count) Z)")
 
         // Reweighting M2 to M1 in (pT, eta), on all muons (the kinematics are labels-free).
-        let pt = sample.muons.map(\.pt), eta = sample.muons.map(\.eta)
         let m1 = (0..<n).filter { inM1[$0] }, m2 = (0..<n).filter { !inM1[$0] }
         let ptHi = (pt.max() ?? 100) * (1 + 1e-9)
         let axes = [try HistogramAxis(bins: reweightBins.pt, lower: 25, upper: max(ptHi, 25.01)),
@@ -145,19 +147,29 @@ public struct MuonDataStudy: Study {
         let m2Scale = Double(m1.count) / max(rw.weights.reduce(0, +), .leastNormalMagnitude)
         for (r, k) in m2.enumerated() { reweighted[k] = rw.weights[r] * m2Scale }
         let trainingWeight = reweighted
+        // The supervised reference gets the same treatment with the true classes: non-prompt reweighted to prompt in
+        // (pT, eta), so neither network can use the kinematics and the two compare like for like.
+        let prompt = (0..<n).filter { features.labels[$0] == 1 }, nonPrompt = (0..<n).filter { features.labels[$0] == 0 }
+        let rwTruth = try HistogramReweighting.matching([nonPrompt.map { pt[$0] }, nonPrompt.map { eta[$0] }],
+                                                        target: [prompt.map { pt[$0] }, prompt.map { eta[$0] }], axes: axes, columnNames: ["pt", "eta"])
+        var truthReweighted = [Double](repeating: 1, count: n)
+        let truthScale = Double(prompt.count) / max(rwTruth.weights.reduce(0, +), .leastNormalMagnitude)
+        for (r, k) in nonPrompt.enumerated() { truthReweighted[k] = rwTruth.weights[r] * truthScale }
+        let supervisedWeight = truthReweighted
 
         let sets = try inputSets(features, threads: context.threads)
         // Task (network, fold, cwola/supervised).
         let tasks = sets.count * folds * 2
         context.log("\(n) muons (\(m1.count) in M1, \(m2.count) in M2); training \(tasks) networks (\(sets.count) input sets x \(folds) folds x CWoLa/supervised)")
         let membership = inM1.map { $0 ? 1.0 : 0.0 }
-        let scores = try deterministicParallelMap(count: tasks, threads: context.threads) { task -> [Double] in
+        let progress = ProgressDisplay("network trainings", total: tasks, quiet: context.quiet)
+        let scores = try deterministicParallelMap(count: tasks, threads: context.threads, progress: progress) { task -> [Double] in
             let s = task / (2 * folds), f = (task / 2) % folds, supervised = task % 2 == 1
             let set = sets[s]
             let trainRows = (0..<n).filter { foldOf[$0] != f }
             var data = set.data.subset(trainRows)
             data.labels = trainRows.map { Float(supervised ? features.labels[$0] : membership[$0]) }
-            data.weights = trainRows.map { Float(supervised ? 1 : trainingWeight[$0]) }
+            data.weights = trainRows.map { Float(supervised ? supervisedWeight[$0] : trainingWeight[$0]) }
             var options = set.recipe.training
             options.seed = RandomStream.mixSeed(seed, UInt64(1000 + task))
             options.quiet = true
@@ -166,6 +178,7 @@ public struct MuonDataStudy: Study {
             let held = set.data.subset(foldRows[f])
             return net.predictRaw(held.features, rows: held.count).map(Double.init)
         }
+        progress.finish()
         var rows: [NetworkOutcome] = []
         for (s, set) in sets.enumerated() {
             var cwola = (sw: [Double](), truth: [Double](), diff: [Double]()), supervisedTruth: [Double] = []
@@ -186,8 +199,37 @@ public struct MuonDataStudy: Study {
         let truthZ = eventMuon.filter { features.labels[$0] == 1 }.count
         let f1 = Double(m1.filter { features.labels[$0] == 1 }.count) / Double(max(m1.count, 1))
         let f2 = Double(m2.filter { features.labels[$0] == 1 }.count) / Double(max(m2.count, 1))
-        return try report(rows: rows, fit: fit, eventMass: eventMass, truthZ: truthZ, events: events.count,
+        return try report(rows: rows, fit: fit, binFits: binFits, eventMass: eventMass, truthZ: truthZ, events: events.count,
                           regions: (m1.count, m2.count, f1, f2), effectiveM2: rw.effectiveSize)
+    }
+
+    /// The sWeights of every muon: its pair mass is one entry of a fit in its bin of muon pT (`[fit] pt_bins` bins
+    /// with equal numbers of muons; each bin's Voigt mean and resolution, exponential slope and yields float, the
+    /// width stays fixed), and the bin's sWeights are the muon's. Binning in the variable through which the
+    /// isolation depends on the mass (pileup is a larger fraction of a softer muon's pT, and the mass of the pair
+    /// sets its muons' pT) keeps the score nearly independent of the mass within each bin and species, which
+    /// sWeights require (Pivk & Le Diberder; Dembinski et al. 2022 §2). With `pt_bins = 1` it is one fit of all muons.
+    /// The two muons of an event are two entries of the same mass: the sWeights stay valid, the fits' yield errors
+    /// count the entries as independent.
+    func ptBinnedSWeights(mass: [Double], pt: [Double], model: SPlotModel) throws
+        -> (signal: [Double], background: [Double], fits: [(ptRange: ClosedRange<Double>, fit: SPlotFitResult)]) {
+        let order = pt.indices.sorted { (pt[$0], $0) < (pt[$1], $1) }
+        var signal = [Double](repeating: 0, count: pt.count), background = signal
+        var fits: [(ClosedRange<Double>, SPlotFitResult)] = []
+        for b in 0..<ptBins {
+            let rows = Array(order[(b * order.count / ptBins)..<((b + 1) * order.count / ptBins)])
+            guard let first = rows.first, let last = rows.last else { continue }
+            let masses = rows.map { mass[$0] }
+            let fit = try SPlotFit.fit(masses: masses, model: model, fixed: ["signal.width": zWidth])
+            guard fit.converged else {
+                throw NeymanError.invalid("the mass fit of muon-pT bin \(b + 1) (\(fmt(pt[first], 1))-\(fmt(pt[last], 1)) GeV, "
+                                          + "\(rows.count) muons) did not converge; use fewer [fit] pt_bins or more muons")
+            }
+            let sw = try SWeights.compute(fit: fit, masses: masses)
+            for (r, k) in rows.enumerated() { signal[k] = sw.signal[r]; background[k] = sw.background[r] }
+            fits.append((pt[first]...pt[last], fit))
+        }
+        return (signal, background, fits)
     }
 
     /// One network's per-fold AUCs.

@@ -79,7 +79,9 @@ public struct MuonIsolationStudy: Study {
 
         func train(_ name: String, _ label: String, _ recipe: NetworkRecipe, _ data: LabelledEvents, task: UInt64) throws -> Trained {
             let started = Date()
-            let r = try kfold.train(recipe, data: data, seed: RandomStream.mixSeed(seed, 1000 + task), threads: context.threads)
+            let progress = ProgressDisplay("\(name) folds", total: kfold.k, quiet: context.quiet)
+            let r = try kfold.train(recipe, data: data, seed: RandomStream.mixSeed(seed, 1000 + task), threads: context.threads, progress: progress)
+            progress.finish()
             context.log("\(label): AUC \(fmt(r.auc, 4)) ± \(fmt(r.aucError, 4)), epochs \(r.epochs) (\(fmt(Date().timeIntervalSince(started), 1)) s)")
             return Trained(name: name, label: label, inputs: data.featureCount,
                            parameters: try recipe.parameterCount(features: data.featureCount), result: r)

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import NeymanCore
+@testable import NeymanStudies
+
+/// The muon paper's supervised study at a small scale (built-in generator): the orderings the paper reports, the
+/// guided search closing the gap, the results' keys, and thread independence.
+@Suite("Muon isolation study")
+struct MuonIsolationStudyTests {
+    /// A study file: `muons` muons, the isolation/PFN/EFN settings given, a small CNN.
+    static func config(muons: Int, folds: Int, cellEpochs: Int, coneEpochs: Int, steps: Int, cnnEpochs: Int) throws -> ConfigTable {
+        try ConfigFile.parse("""
+            [study]
+            kind = "muon-isolation"
+            seed = 2102
+            [samples]
+            muons = \(muons)
+            folds = \(folds)
+            max_cells = 160
+            [cones]
+            max = 10
+            selection_epochs = 3
+            [networks.isolation]
+            kind = "dense"
+            layers = [32, 32]
+            training = { epochs = \(coneEpochs), batch_size = 256, learning_rate = 3e-3, validation_fraction = 0.2, patience = 4 }
+            [networks.pfn]
+            kind = "pfn"
+            phi = [64, 64]
+            f = [64, 64]
+            training = { epochs = \(cellEpochs), batch_size = 128, learning_rate = 2e-3, validation_fraction = 0.2, patience = 6 }
+            [networks.efn]
+            kind = "efn"
+            phi = [32, 32]
+            f = [32, 32]
+            training = { epochs = \(min(cellEpochs, 10)), batch_size = 128, learning_rate = 2e-3 }
+            [networks.cnn]
+            kind = "cnn"
+            blocks = 1
+            convs_per_block = 1
+            filters = 4
+            dense = [16]
+            training = { epochs = \(cnnEpochs), batch_size = 128 }
+            [search]
+            max_steps = \(steps)
+            [search.irc_safe]
+            kappa = [1.0]
+            beta = [1.0, 2.0]
+            [search.wide]
+            kappa = [0.0, 2.0]
+            beta = [0.5]
+            max_edges = 2
+            """, file: "muon-isolation.toml")
+    }
+
+    static func number(_ v: JSONValue?) -> Double? { if case .number(let x)? = v { return x } else { return nil } }
+    static func field(_ results: [String: JSONValue], _ key: String, _ name: String) -> Double? {
+        guard case .object(let o)? = results[key] else { return nil }
+        return number(o.first { $0.0 == name }?.1)
+    }
+    static func folds(_ results: [String: JSONValue], _ name: String) -> [Double] {
+        guard case .object(let o)? = results["auc_folds"], case .array(let a)? = o.first(where: { $0.0 == name })?.1 else { return [] }
+        return a.compactMap(number)
+    }
+
+    /// Single cone < 10 cones < PFN, each gap beyond 2 standard errors of the paired (same held-out fold) difference;
+    /// the EFPs of the search close at least half of the gap from 10 cones + sum pT to the PFN.
+    @Test func orderingsAndTheSearchClosingTheGap() throws {
+        let study = try MuonIsolationStudy(config: try Self.config(muons: 14000, folds: 5, cellEpochs: 40, coneEpochs: 12, steps: 3, cnnEpochs: 2),
+                                           scale: .quick)
+        let out = try study.run(seed: 2102, context: StudyContext(threads: 2, quiet: true))
+        let r = Dictionary(out.results, uniquingKeysWith: { a, _ in a })
+        for name in ["single_cone", "cones_2", "cones_10", "cones_18", "cones_10_sumpt", "cones_sumpt_efps", "cnn", "efn", "pfn"] {
+            #expect(Self.field(r, "auc", name) != nil && Self.field(r, "auc_error", name) != nil && Self.field(r, "ado_pfn", name) != nil,
+                    "missing \(name)")
+            #expect(Self.folds(r, name).count == 5, "\(name)")
+        }
+        func gap(_ lo: String, _ hi: String) -> (mean: Double, error: Double) {
+            let d = zip(Self.folds(r, hi), Self.folds(r, lo)).map { $0 - $1 }
+            return (SampleSummary.mean(d), SampleSummary.standardErrorOfMean(d))
+        }
+        let g1 = gap("single_cone", "cones_10"), g2 = gap("cones_10", "pfn")
+        #expect(g1.mean > 2 * g1.error && g1.error > 0, "single cone -> 10 cones: \(g1)")
+        #expect(g2.mean > 2 * g2.error && g2.error > 0, "10 cones -> PFN: \(g2)")
+        let base = try #require(Self.field(r, "auc", "cones_10_sumpt")), pfn = try #require(Self.field(r, "auc", "pfn"))
+        let efps = try #require(Self.field(r, "auc", "cones_sumpt_efps"))
+        #expect(pfn > base, "PFN \(pfn) vs 10 cones + sum pT \(base)")
+        #expect(efps - base >= 0.5 * (pfn - base), "EFPs \(efps), cones + sum pT \(base), PFN \(pfn)")
+        #expect((Self.field(r, "ado_pfn", "pfn") ?? 0) > 0.99)   // 1 but for ties (muons without a cell)
+        guard case .array(let steps)? = r["guided_search"] else { Issue.record("no guided_search"); return }
+        #expect(!steps.isEmpty)
+        for s in steps {
+            guard case .object(let o) = s else { Issue.record("a step is not an object"); continue }
+            #expect(Set(o.map(\.0)).isSuperset(of: ["graph", "kappa", "beta", "auc", "auc_error", "ado"]))
+        }
+        // Report: table 1, the mean images, the cone curve, the ROC curves, the search table with its graphs.
+        let figures = out.report.blocks.filter { if case .figure = $0 { return true } else { return false } }
+        #expect(figures.count == 3)
+        #expect(out.report.blocks.contains { if case .richTable = $0 { return true } else { return false } })
+        #expect(out.tables.first?.name == "cone_curve" && out.tables.first?.columns.first?.1.count == 10)
+    }
+
+    /// The same seed gives the same results.json with 1 and 2 threads.
+    @Test func resultsDoNotDependOnTheThreadCount() throws {
+        let study = try MuonIsolationStudy(config: try Self.config(muons: 1200, folds: 2, cellEpochs: 2, coneEpochs: 2, steps: 1, cnnEpochs: 1),
+                                           scale: .quick)
+        let one = try study.run(seed: 5, context: StudyContext(threads: 1, quiet: true))
+        let two = try study.run(seed: 5, context: StudyContext(threads: 2, quiet: true))
+        #expect(JSONValue.object(one.results).serialized() == JSONValue.object(two.results).serialized())
+    }
+
+    @Test func badConfigsNameTheKey() throws {
+        let good = try Self.config(muons: 1200, folds: 2, cellEpochs: 2, coneEpochs: 2, steps: 1, cnnEpochs: 1)
+        _ = try MuonIsolationStudy(config: good, scale: .quick)
+        let base = """
+            [study]
+            kind = "muon-isolation"
+            [samples]
+            muons = 1000
+            [networks.isolation]
+            kind = "dense"
+            [networks.pfn]
+            kind = "pfn"
+            [networks.efn]
+            kind = "efn"
+            [networks.cnn]
+            kind = "cnn"
+            [search.irc_safe]
+            kappa = [1.0]
+            beta = [1.0]
+            """
+        let cases: [(String, String, String)] = [
+            ("muons = 1000", "muons = 1000\ngenerator = \"delphes\"", "samples.generator"),
+            ("muons = 1000", "muons = 1000\nfolds = 1", "samples.folds"),
+            ("kind = \"pfn\"", "kind = \"efn\"", "networks.pfn.kind"),
+            ("kind = \"pfn\"", "kind = \"pfn\"\ntraining = { epochs = 0 }", "networks.pfn.training.epochs"),
+            ("kind = \"dense\"", "kind = \"dense\"\nlayers = [0]", "networks.isolation.layers"),
+            ("beta = [1.0]", "beta = [-1.0]", "search.irc_safe.beta"),
+        ]
+        for (from, to, key) in cases {
+            let text = base.replacingOccurrences(of: from, with: to)
+            let e = #expect(throws: NeymanError.self) { try MuonIsolationStudy(config: try ConfigFile.parse(text, file: "m.toml"), scale: .quick) }
+            #expect(e?.location.key == key, "\(key): \(e?.description ?? "")")
+        }
+    }
+}
