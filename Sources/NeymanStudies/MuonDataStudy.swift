@@ -64,7 +64,7 @@ public struct MuonDataStudy: Study {
         guard (1...20).contains(ptBins) else { throw NeymanError.invalid("must be in 1...20", file: root.file, key: "fit.pt_bins") }
         guard zWidth > 0, zWidth < 20 else { throw NeymanError.invalid("must be in (0, 20) GeV", file: root.file, key: "fit.z_width") }
         let rw = try root.table("reweighting")
-        reweightBins = (try rw?.int("pt_bins") ?? 20, try rw?.int("eta_bins") ?? 10)
+        reweightBins = (try rw?.int("pt_bins") ?? 10, try rw?.int("eta_bins") ?? 4)
         guard (1...200).contains(reweightBins.pt), (1...200).contains(reweightBins.eta) else {
             throw NeymanError.invalid("pt_bins and eta_bins must be in 1...200", file: root.file, key: "reweighting")
         }

@@ -23,7 +23,7 @@ struct MuonIsolationStudyTests {
             [networks.isolation]
             kind = "dense"
             layers = [32, 32]
-            training = { epochs = \(coneEpochs), batch_size = 256, learning_rate = 3e-3, validation_fraction = 0.2, patience = 4 }
+            training = { epochs = \(coneEpochs), batch_size = 256, learning_rate = 3e-3, validation_fraction = 0.2, patience = 5 }
             [networks.pfn]
             kind = "pfn"
             phi = [64, 64]
@@ -47,9 +47,8 @@ struct MuonIsolationStudyTests {
             kappa = [1.0]
             beta = [1.0, 2.0]
             [search.wide]
-            kappa = [0.0, 2.0]
-            beta = [0.5]
-            max_edges = 2
+            kappa = [0.0, 0.25, 0.5, 2.0]
+            beta = [0.5, 1.0, 3.0]
             """, file: "muon-isolation.toml")
     }
 
@@ -66,7 +65,7 @@ struct MuonIsolationStudyTests {
     /// Single cone < 10 cones < PFN, each gap beyond 2 standard errors of the paired (same held-out fold) difference;
     /// the EFPs of the search close at least half of the gap from 10 cones + sum pT to the PFN.
     @Test func orderingsAndTheSearchClosingTheGap() throws {
-        let study = try MuonIsolationStudy(config: try Self.config(muons: 14000, folds: 5, cellEpochs: 40, coneEpochs: 12, steps: 3, cnnEpochs: 2),
+        let study = try MuonIsolationStudy(config: try Self.config(muons: 14000, folds: 5, cellEpochs: 40, coneEpochs: 25, steps: 5, cnnEpochs: 2),
                                            scale: .quick)
         let out = try study.run(seed: 2102, context: StudyContext(threads: 2, quiet: true))
         let r = Dictionary(out.results, uniquingKeysWith: { a, _ in a })
