@@ -88,38 +88,25 @@ public final class ConfigTable {
     }
 
     /// An array of strings, or `nil` if absent.
-    public func strings(_ key: String) throws -> [String]? {
-        guard let v = value(key) else { return nil }
-        guard let a = v.array else { throw error(key, "must be an array of strings") }
-        var out: [String] = []
-        for (i, e) in a.enumerated() {
-            guard let s = e.string else { throw error(key, "element \(i + 1) must be a string") }
-            out.append(s)
-        }
-        return out
-    }
+    public func strings(_ key: String) throws -> [String]? { try array(key, of: "strings", element: "a string") { $0.string } }
 
     /// An array of integers, or `nil` if absent.
-    public func ints(_ key: String) throws -> [Int]? {
-        guard let v = value(key) else { return nil }
-        guard let a = v.array else { throw error(key, "must be an array of integers") }
-        var out: [Int] = []
-        for (i, e) in a.enumerated() {
-            guard let n = e.int else { throw error(key, "element \(i + 1) must be an integer") }
-            out.append(n)
-        }
-        return out
+    public func ints(_ key: String) throws -> [Int]? { try array(key, of: "integers", element: "an integer") { $0.int } }
+
+    /// An array of numbers (integers are read as numbers too), or `nil` if absent.
+    public func doubles(_ key: String) throws -> [Double]? {
+        try array(key, of: "numbers", element: "a number") { e in e.double ?? e.int.map(Double.init) }
     }
 
-    /// An array of numbers, or `nil` if absent.
-    public func doubles(_ key: String) throws -> [Double]? {
+    /// An array whose every element `convert` accepts; an error names the key and the first element it refuses.
+    private func array<T>(_ key: String, of plural: String, element singular: String,
+                          _ convert: (TOMLValueConvertible) -> T?) throws -> [T]? {
         guard let v = value(key) else { return nil }
-        guard let a = v.array else { throw error(key, "must be an array of numbers") }
-        var out: [Double] = []
+        guard let a = v.array else { throw error(key, "must be an array of \(plural)") }
+        var out: [T] = []
         for (i, e) in a.enumerated() {
-            if let d = e.double { out.append(d) } else if let n = e.int { out.append(Double(n)) } else {
-                throw error(key, "element \(i + 1) must be a number")
-            }
+            guard let x = convert(e) else { throw error(key, "element \(i + 1) must be \(singular)") }
+            out.append(x)
         }
         return out
     }

@@ -83,9 +83,7 @@ struct EFPWorkspace {
             // R(a) = sum_v G(a, v) w(v). One input: its buffer as stored, transposed by BLAS when it is (v, a);
             // several: their elementwise product, laid out (a, v).
             let w = weights
-            let single = others.count == 1 ? others[0] : nil
-            let g = single == nil ? twoIndexProduct(others, m: m, vMajor: false) : buffers[others[0].step]
-            let transpose = single.map { $0.roles[0] == -1 } ?? false
+            let (g, transpose) = leftMatrix(others, m: m)
             g.withUnsafeBufferPointer { gp in
                 w.withUnsafeBufferPointer { wp in
                     buffers[s].withUnsafeMutableBufferPointer { out in
@@ -103,9 +101,7 @@ struct EFPWorkspace {
                 let wv = weights[v]
                 for b in 0..<m { h[v * m + b] *= wv }
             }
-            let single = gInputs.count == 1 ? gInputs[0] : nil
-            let g = single == nil ? twoIndexProduct(gInputs, m: m, vMajor: false) : buffers[gInputs[0].step]
-            let transpose = single.map { $0.roles[0] == -1 } ?? false
+            let (g, transpose) = leftMatrix(gInputs, m: m)
             g.withUnsafeBufferPointer { gp in
                 h.withUnsafeBufferPointer { hp in
                     buffers[s].withUnsafeMutableBufferPointer { out in
@@ -117,6 +113,13 @@ struct EFPWorkspace {
         default:
             genericEliminate(into: s, inputs: others, arity: arity, m: m)
         }
+    }
+
+    /// The left matrix G(a, v) of a contraction and whether BLAS must transpose it: a single input as stored (transposed
+    /// when it is laid out (v, a)), or the elementwise product of several, laid out (a, v).
+    private func leftMatrix(_ inputs: [EFPContractionPlan.Input], m: Int) -> (matrix: [Double], transpose: Bool) {
+        if inputs.count == 1 { return (buffers[inputs[0].step], inputs[0].roles[0] == -1) }
+        return (twoIndexProduct(inputs, m: m, vMajor: false), false)
     }
 
     /// The elementwise product of two-index inputs each over {v, role}, as an `m x m` matrix indexed (role, v), or

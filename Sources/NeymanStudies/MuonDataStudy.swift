@@ -27,8 +27,8 @@ public struct MuonDataStudy: Study {
     public static let kind = "muon-data"
 
     let source: MuonSampleSource
-    let folds: Int
-    let maxCells: Int
+    var folds: Int { source.folds }
+    var maxCells: Int { source.maxCells }
     let zWindow: ClosedRange<Double>
     let fitRange: FitRange
     let zWidth: Double
@@ -41,12 +41,7 @@ public struct MuonDataStudy: Study {
     let pfn: NetworkRecipe
 
     public init(config root: ConfigTable, scale: StudyScale) throws {
-        let t = try root.require("samples") { try root.table($0) }
-        source = try MuonSampleSource(samples: t, root: root, scale: scale, kind: .dimuon)
-        folds = try t.int("folds") ?? 5
-        guard (2...20).contains(folds) else { throw t.invalid("folds", "must be in 2...20 (got \(folds))") }
-        maxCells = try t.int("max_cells") ?? 64
-        guard (1...1024).contains(maxCells) else { throw t.invalid("max_cells", "must be in 1...1024 (got \(maxCells))") }
+        source = try MuonSampleSource(samples: try root.require("samples") { try root.table($0) }, root: root, scale: scale, kind: .dimuon)
         let regions = try root.table("regions")
         let window = try regions?.doubles("z_window") ?? [81, 101]
         guard window.count == 2, window[0] > 70, window[1] < 110, window[0] < window[1] else {

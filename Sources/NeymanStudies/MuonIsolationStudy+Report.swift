@@ -21,8 +21,8 @@ extension MuonIsolationStudy {
         let keys = keyed.map { $0.0 == "cones_\(curve.count)" ? ("cones_18", $0.1) : $0 }
         func object(_ value: (Trained) -> Double) -> JSONValue { .object(keys.map { ($0.0, .number(value($0.1))) }) }
         func stepJSON(_ s: SearchStep) -> JSONValue {
-            .object([("space", .string(s.space)), ("graph", .string(s.graph.description)), ("nodes", .integer(s.graph.nodeCount)),
-                     ("edges", .integer(s.graph.edgeCount)), ("kappa", .number(s.kappa)), ("beta", .number(s.beta)),
+            .object([("space", .string(s.space)), ("graph", .string(s.efp.graph.description)), ("nodes", .integer(s.efp.graph.nodeCount)),
+                     ("edges", .integer(s.efp.graph.edgeCount)), ("kappa", .number(s.efp.kappa)), ("beta", .number(s.efp.beta)),
                      ("auc", .number(s.network.result.auc)), ("auc_error", .number(s.network.result.aucError)),
                      ("ado", .number(s.network.ado)), ("ado_disordered_pairs", .number(s.disorderedADO)),
                      ("disordered_pairs", .integer(s.disorderedPairs)), ("kept", .bool(s.kept))])
@@ -104,9 +104,9 @@ extension MuonIsolationStudy {
         // Table 1's search rows.
         var cells2: [[HTMLReport.TableCell]] = []
         for (i, s) in search.steps.enumerated() {
-            let picture = GraphPicture(nodeCount: s.graph.nodeCount, edges: s.graph.edges.map { ($0.a, $0.b) })
-            cells2.append([.text("\(i + 1)"), .text(s.space), .svg(picture.svg()), .text(s.graph.description), .text(fmt(s.kappa)),
-                           .text(fmt(s.beta)), .text(fmt(s.disorderedADO, 3)),
+            let picture = GraphPicture(nodeCount: s.efp.graph.nodeCount, edges: s.efp.graph.edges.map { ($0.a, $0.b) })
+            cells2.append([.text("\(i + 1)"), .text(s.space), .svg(picture.svg()), .text(s.efp.graph.description), .text(fmt(s.efp.kappa)),
+                           .text(fmt(s.efp.beta)), .text(fmt(s.disorderedADO, 3)),
                            .text("\(fmt(s.network.result.auc, 4)) ± \(fmt(s.network.result.aucError, 4))"), .text(fmt(s.network.ado, 3)),
                            .text(s.kept ? "yes" : "no (no gain)")])
         }

@@ -54,12 +54,12 @@ struct GuidedSearchSettings: Sendable {
 /// One step of the guided search: the EFP chosen and the network retrained with it.
 struct SearchStep: Sendable {
     let space: String
-    let graph: Multigraph
-    let kappa: Double
-    let beta: Double
+    /// The EFP: its graph and exponents.
+    let efp: (graph: Multigraph, kappa: Double, beta: Double)
     /// The candidate's ADO against the guide on the pairs the previous network and the guide order differently
     /// (oriented: `max(ADO, 1 - ADO)`; the network does not care about the sign of an input).
     let disorderedADO: Double
+    /// The number of disordered pairs over all folds.
     let disorderedPairs: Int
     let network: MuonIsolationStudy.Trained
     /// Whether the step raised the AUC or the ADO and was kept (the first step that raises neither ends the space).
@@ -138,7 +138,7 @@ extension MuonIsolationStudy {
                 let trained = try retrain(label, try features.highLevel(cones: startCones, sumPt: true, extra: columns),
                                           UInt64(steps.count + 1))
                 let kept = trained.result.auc > current.result.auc || trained.ado > current.ado
-                steps.append(SearchStep(space: space.name, graph: c.graph, kappa: c.kappa, beta: c.beta, disorderedADO: scores[best],
+                steps.append(SearchStep(space: space.name, efp: (c.graph, c.kappa, c.beta), disorderedADO: scores[best],
                                         disorderedPairs: pairCount, network: trained, kept: kept))
                 context.log("search step \(steps.count) (\(space.name) \(step)): EFP \(c.graph) kappa \(fmt(c.kappa)) beta \(fmt(c.beta)), "
                             + "ADO on disordered pairs \(fmt(scores[best], 3)) -> AUC \(fmt(trained.result.auc, 4)), "

@@ -25,39 +25,33 @@ public struct MuonIsolationStudy: Study {
     public static let kind = "muon-isolation"
 
     let source: MuonSampleSource
-    let folds: Int
-    let maxCells: Int
-    let maxCones: Int
-    let selectionEpochs: Int
+    var folds: Int { source.folds }
+    var maxCells: Int { source.maxCells }
+    /// `[cones] max` and `selection_epochs`.
+    let cones: (max: Int, selectionEpochs: Int)
+    /// `[networks.isolation]`, the dense network on cones (and EFPs).
     let isolation: NetworkRecipe
-    let pfn: NetworkRecipe
-    let efn: NetworkRecipe
-    let cnn: NetworkRecipe
+    /// `[networks.pfn]`, `[networks.efn]`, `[networks.cnn]`: the networks on the cells.
+    let cells: (pfn: NetworkRecipe, efn: NetworkRecipe, cnn: NetworkRecipe)
     let search: GuidedSearchSettings
 
     public init(config root: ConfigTable, scale: StudyScale) throws {
-        let t = try root.require("samples") { try root.table($0) }
-        source = try MuonSampleSource(samples: t, root: root, scale: scale, kind: .isolation)
-        folds = try t.int("folds") ?? 5
-        guard (2...20).contains(folds) else { throw t.invalid("folds", "must be in 2...20 (got \(folds))") }
-        maxCells = try t.int("max_cells") ?? 64
-        guard (1...1024).contains(maxCells) else { throw t.invalid("max_cells", "must be in 1...1024 (got \(maxCells))") }
+        source = try MuonSampleSource(samples: try root.require("samples") { try root.table($0) }, root: root, scale: scale, kind: .isolation)
         let c = try root.table("cones")
-        maxCones = try c?.int("max") ?? 18
+        let maxCones = try c?.int("max") ?? 18
         guard (10...18).contains(maxCones) else {
             throw NeymanError.invalid("must be in 10...18 (the report needs 1, 2, 10 and the largest set; got \(maxCones))",
                                       file: root.file, key: "cones.max")
         }
-        selectionEpochs = try c?.int("selection_epochs") ?? 5
+        let selectionEpochs = try c?.int("selection_epochs") ?? 5
         guard selectionEpochs >= 1 else { throw NeymanError.invalid("must be >= 1", file: root.file, key: "cones.selection_epochs") }
         let networks = try root.require("networks") { try root.table($0) }
         func recipe(_ name: String, _ kind: String) throws -> NetworkRecipe {
             try NetworkRecipe(table: try networks.require(name) { try networks.table($0) }, expected: kind)
         }
+        cones = (maxCones, selectionEpochs)
         isolation = try recipe("isolation", "dense")
-        pfn = try recipe("pfn", "pfn")
-        efn = try recipe("efn", "efn")
-        cnn = try recipe("cnn", "cnn")
+        cells = (try recipe("pfn", "pfn"), try recipe("efn", "efn"), try recipe("cnn", "cnn"))
         search = try GuidedSearchSettings(config: root, scale: scale)
     }
 
@@ -88,9 +82,9 @@ public struct MuonIsolationStudy: Study {
         }
 
         // Cell networks: the guide of the search and the reference lines of the cone curve.
-        var pfnNet = try train("pfn", "Particle-Flow Network (cells)", pfn, try features.particles(), task: 1)
-        var efnNet = try train("efn", "Energy-Flow Network (cells)", efn, try features.particles(), task: 2)
-        var cnnNet = try train("cnn", "CNN (32 x 32 image)", cnn, try features.imageInputs(), task: 3)
+        var pfnNet = try train("pfn", "Particle-Flow Network (cells)", cells.pfn, try features.particles(), task: 1)
+        var efnNet = try train("efn", "Energy-Flow Network (cells)", cells.efn, try features.particles(), task: 2)
+        var cnnNet = try train("cnn", "CNN (32 x 32 image)", cells.cnn, try features.imageInputs(), task: 3)
 
         // Cones: greedy sets, then k-fold networks on each, without and with sum pT.
         let sets = try selectCones(features, kfold: kfold, seed: RandomStream.mixSeed(seed, 2), context: context)
@@ -127,11 +121,11 @@ public struct MuonIsolationStudy: Study {
         let test = kfold.folds[0]
         let train = kfold.folds.dropFirst().flatMap { $0 }
         var quick = isolation
-        quick.training.epochs = selectionEpochs
+        quick.training.epochs = cones.selectionEpochs
         quick.training.quiet = true
         let recipe = quick
-        context.log("greedy cone selection: \(maxCones) steps, \(maxCones * (37 - maxCones) / 2) quick trainings")
-        for n in 1...maxCones {
+        context.log("greedy cone selection: \(cones.max) steps, \(cones.max * (37 - cones.max) / 2) quick trainings")
+        for n in 1...cones.max {
             let candidates = features.radii.indices.filter { !chosen.contains($0) }
             let previous = chosen
             let aucs = try deterministicParallelMap(count: candidates.count, threads: context.threads) { c -> Double in

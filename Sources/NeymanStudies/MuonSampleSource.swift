@@ -11,11 +11,18 @@ struct MuonSampleSource: Sendable {
     enum Generator: String, Sendable { case builtin, pythia }
 
     var generator: Generator
+    /// `[samples] muons` (scaled): muons in the sample (two per event for dimuon samples).
     var muons: Int
+    /// `[samples] cache`: where Pythia samples are kept between runs.
     var cache: String
+    /// The generator knobs of `[sample]` (docs/muon-samples.md).
     var settings: MuonGeneratorSettings
+    /// `[samples] folds`: k of the studies' k-fold trainings (2...20, default 5).
+    var folds: Int
+    /// `[samples] max_cells`: the most image cells kept per muon as particles (1...1024, default 64).
+    var maxCells: Int
 
-    /// Reads `generator`, `muons`, `cache` from `t` (the study's `[samples]`, which may hold the study's own keys too)
+    /// Reads `generator`, `muons`, `cache`, `folds`, `max_cells` from `t` (the study's `[samples]`, which may hold the study's own keys too)
     /// and the root's `[sample]`; `kind` is the sample kind the study needs.
     init(samples t: ConfigTable, root: ConfigTable, scale: StudyScale, kind: MuonGeneratorSettings.Kind) throws {
         let g = try t.string("generator") ?? "builtin"
@@ -27,6 +34,10 @@ struct MuonSampleSource: Sendable {
         cache = try t.string("cache") ?? ".cache/muon-samples"
         settings = root.contains("sample") ? try MuonGeneratorSettings(config: root) : MuonGeneratorSettings()
         settings.kind = kind
+        folds = try t.int("folds") ?? 5
+        guard (2...20).contains(folds) else { throw t.invalid("folds", "must be in 2...20 (got \(folds))") }
+        maxCells = try t.int("max_cells") ?? 64
+        guard (1...1024).contains(maxCells) else { throw t.invalid("max_cells", "must be in 1...1024 (got \(maxCells))") }
     }
 
     /// The sample for `seed`.

@@ -9,21 +9,18 @@ public enum StudyScale: String, Sendable, CaseIterable {
 
 extension ConfigTable {
     /// An integer that may depend on the scale: `key = 1000` (both scales) or `key = { quick = 1000, full = 10000 }`.
-    public func scaledInt(_ key: String, _ scale: StudyScale) throws -> Int? {
-        guard isTable(key) else { return try int(key) }
-        guard let t = try table(key) else { return nil }
-        let v = try t.require(scale.rawValue) { try t.int($0) }
-        _ = try t.int(scale == .quick ? StudyScale.full.rawValue : StudyScale.quick.rawValue)
-        try t.rejectUnknownKeys()
-        return v
-    }
+    public func scaledInt(_ key: String, _ scale: StudyScale) throws -> Int? { try scaled(key, scale) { try $0.int($1) } }
 
     /// A number that may depend on the scale (see ``scaledInt(_:_:)``).
-    public func scaledDouble(_ key: String, _ scale: StudyScale) throws -> Double? {
-        guard isTable(key) else { return try double(key) }
+    public func scaledDouble(_ key: String, _ scale: StudyScale) throws -> Double? { try scaled(key, scale) { try $0.double($1) } }
+
+    /// `get(self, key)`, or from the sub-table `{ quick = ..., full = ... }` the value of `scale` (the other one is
+    /// read too, so a wrong type is reported whichever scale runs; any other key is an error).
+    private func scaled<T>(_ key: String, _ scale: StudyScale, _ get: (ConfigTable, String) throws -> T?) throws -> T? {
+        guard isTable(key) else { return try get(self, key) }
         guard let t = try table(key) else { return nil }
-        let v = try t.require(scale.rawValue) { try t.double($0) }
-        _ = try t.double(scale == .quick ? StudyScale.full.rawValue : StudyScale.quick.rawValue)
+        let v = try t.require(scale.rawValue) { try get(t, $0) }
+        _ = try get(t, scale == .quick ? StudyScale.full.rawValue : StudyScale.quick.rawValue)
         try t.rejectUnknownKeys()
         return v
     }

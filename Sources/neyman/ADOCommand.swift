@@ -28,11 +28,8 @@ struct ADOCommand: ParsableCommand {
     @Option(help: "Column of the second classifier.")
     var g: String
 
-    @Option(help: "Label column: 1 = signal, 0 = background.")
-    var label: String
-
-    @Option(help: "Per-event weight column (any sign; class sums non-zero).")
-    var weight: String?
+    @OptionGroup var labelling: LabelOptions
+    var weight: String? { labelling.weight }
 
     @Option(help: "Two columns H1,H2: restrict to the pairs these two classifiers order oppositely.")
     var disagree: String?
@@ -45,6 +42,9 @@ struct ADOCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        guard let label = labelling.label else {
+            throw NeymanError.invalid("ado needs --label (the truth column: 1 = signal, 0 = background)", parameter: "label")
+        }
         let data = try Dataset.load(path: input)
         let fv = try SPlotOptionParsing.column(data, f, file: input), gv = try SPlotOptionParsing.column(data, g, file: input)
         let labels = try SPlotOptionParsing.column(data, label, file: input)

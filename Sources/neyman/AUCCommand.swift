@@ -23,11 +23,9 @@ struct AUCCommand: ParsableCommand {
     @Option(help: "The classifier score column.")
     var score: String
 
-    @Option(help: "Label column: 1 = signal, 0 = background.")
-    var label: String?
-
-    @Option(help: "Per-event weight column (with --label).")
-    var weight: String?
+    @OptionGroup var labelling: LabelOptions
+    var label: String? { labelling.label }
+    var weight: String? { labelling.weight }
 
     @Option(name: .customLong("signal-weight"), help: "Per-event signal weight column (e.g. sw_signal).")
     var signalWeight: String?

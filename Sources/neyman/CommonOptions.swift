@@ -224,6 +224,16 @@ struct EventsInputOptions: ParsableArguments {
     var input: String
 }
 
+/// `--label` and `--weight`: the truth column and the per-event weights of the verbs that score classifiers against
+/// labels (`auc`, `ado`).
+struct LabelOptions: ParsableArguments {
+    @Option(help: "Label column: 1 = signal, 0 = background.")
+    var label: String?
+
+    @Option(help: "Per-event weight column, with --label (any sign; each class's sum must be non-zero).")
+    var weight: String?
+}
+
 /// `--seed`: the seed every random number of a verb derives from (unsigned 64-bit).
 struct SeedOptions: ParsableArguments {
     @Option(help: "Random seed: results are reproducible for a seed, whatever --threads.")
