@@ -14,11 +14,10 @@ extension MuonIsolationStudy {
         let byName = Dictionary(uniqueKeysWithValues: (curve.flatMap { [$0.plain, $0.withSum] } + cells).map { ($0.name, $0) })
         func net(_ name: String) -> Trained? { byName[name] }
         let final = search.final
-        let keyed: [(String, Trained)] = [("single_cone", curve[0].plain), ("cones_2", curve[1].plain), ("cones_10", curve[9].plain),
-                                          ("cones_\(curve.count)", curve[curve.count - 1].plain), ("cones_10_sumpt", curve[9].withSum),
-                                          ("cones_sumpt_efps", final)] + cells.map { ($0.name, $0) }
-        // `cones_18` is the key the issue names; with [cones] max below 18 it holds the largest set.
-        let keys = keyed.map { $0.0 == "cones_\(curve.count)" ? ("cones_18", $0.1) : $0 }
+        // `cones_18` is the key the issue names; with `[cones] max` below 18 it holds the largest set.
+        let keys: [(String, Trained)] = [("single_cone", curve[0].plain), ("cones_2", curve[1].plain), ("cones_10", curve[9].plain),
+                                         ("cones_18", curve[curve.count - 1].plain), ("cones_10_sumpt", curve[9].withSum),
+                                         ("cones_sumpt_efps", final)] + cells.map { ($0.name, $0) }
         func object(_ value: (Trained) -> Double) -> JSONValue { .object(keys.map { ($0.0, .number(value($0.1))) }) }
         func stepJSON(_ s: SearchStep) -> JSONValue {
             .object([("space", .string(s.space)), ("graph", .string(s.efp.graph.description)), ("nodes", .integer(s.efp.graph.nodeCount)),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import NeymanCore
+import NeymanStats
 @testable import NeymanStudies
 
 /// The muon paper's supervised study at a small scale (built-in generator): the orderings the paper reports, the
