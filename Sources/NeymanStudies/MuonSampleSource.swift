@@ -5,7 +5,8 @@ import NeymanHEP
 /// Where a muon study's events come from: the built-in fast generator (``MuonGenerator``) or Pythia 8
 /// (``PythiaGenerator``, run once per settings into a cache directory and read back from there on later runs).
 ///
-/// Study files choose it in `[samples]`: `generator = "builtin"` or `"pythia"`, `muons` (scaled), `cache`, and an
+/// Study files choose it in `[samples]`: `generator = "builtin"` or `"pythia"` (or per scale,
+/// `{ quick = "builtin", full = "pythia" }`), `muons` (scaled), `cache`, and an
 /// optional `[sample]` table of generator knobs (docs/muon-samples.md).
 struct MuonSampleSource: Sendable {
     enum Generator: String, Sendable { case builtin, pythia }
@@ -25,9 +26,14 @@ struct MuonSampleSource: Sendable {
     /// Reads `generator`, `muons`, `cache`, `folds`, `max_cells` from `t` (the study's `[samples]`, which may hold the study's own keys too)
     /// and the root's `[sample]`; `kind` is the sample kind the study needs.
     init(samples t: ConfigTable, root: ConfigTable, scale: StudyScale, kind: MuonGeneratorSettings.Kind) throws {
-        let g = try t.string("generator") ?? "builtin"
-        guard let gen = Generator(rawValue: g) else { throw t.invalid("generator", "must be \"builtin\" or \"pythia\" (got \"\(g)\")") }
-        generator = gen
+        // Both scales' words are checked, whichever runs.
+        var chosen = Generator.builtin
+        for at in StudyScale.allCases {
+            let g = try t.scaledString("generator", at) ?? "builtin"
+            guard let gen = Generator(rawValue: g) else { throw t.invalid("generator", "must be \"builtin\" or \"pythia\" (got \"\(g)\")") }
+            if at == scale { chosen = gen }
+        }
+        generator = chosen
         muons = try t.requirePositive("muons", scale)
         guard muons >= 200 else { throw t.invalid("muons", "must be at least 200 (got \(muons))") }
         try MemoryBudget.check(count: muons, bytesPerElement: 16_384, what: "samples.muons", file: root.file)

@@ -11,6 +11,9 @@ extension ConfigTable {
     /// An integer that may depend on the scale: `key = 1000` (both scales) or `key = { quick = 1000, full = 10000 }`.
     public func scaledInt(_ key: String, _ scale: StudyScale) throws -> Int? { try scaled(key, scale) { try $0.int($1) } }
 
+    /// A string that may depend on the scale (see ``scaledInt(_:_:)``), e.g. `generator = { quick = "builtin", full = "pythia" }`.
+    public func scaledString(_ key: String, _ scale: StudyScale) throws -> String? { try scaled(key, scale) { try $0.string($1) } }
+
     /// A number that may depend on the scale (see ``scaledInt(_:_:)``).
     public func scaledDouble(_ key: String, _ scale: StudyScale) throws -> Double? { try scaled(key, scale) { try $0.double($1) } }
 

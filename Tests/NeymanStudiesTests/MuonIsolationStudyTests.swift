@@ -132,6 +132,7 @@ struct MuonIsolationStudyTests {
         let cases: [(String, String, String)] = [
             ("muons = 1000", "muons = 1000\ngenerator = \"delphes\"", "samples.generator"),
             ("muons = 1000", "muons = 1000\nfolds = 1", "samples.folds"),
+            ("muons = 1000", "muons = 1000\ngenerator = { quick = \"builtin\", full = \"delphes\" }", "samples.generator"),
             ("kind = \"pfn\"", "kind = \"efn\"", "networks.pfn.kind"),
             ("kind = \"pfn\"", "kind = \"pfn\"\ntraining = { epochs = 0 }", "networks.pfn.training.epochs"),
             ("kind = \"dense\"", "kind = \"dense\"\nlayers = [0]", "networks.isolation.layers"),
