@@ -47,15 +47,18 @@ extension MuonDataStudy {
                          + "fold; AUCs are means over folds ± standard errors.")
         report.figure(try massFitPlot(masses: eventMass, fit: fit, title: "Dimuon mass fit (\(events) events)"),
                       caption: "The dimuon mass of every event, fitted with a Voigt (Z width fixed to \(fmt(zWidth)) GeV) + exponential; "
-                      + "fitted Z yield \(fmt(fit.yields.signal, 0)) ± \(fmt(fit.yieldErrors.signal, 0)), true \(truthZ). The sWeights come "
-                      + "from the same model fitted to the muons' pair masses in \(binFits.count) bins of muon pT (table below).")
-        report.table(headers: ["muon pT bin [GeV]", "muons", "Z yield (muons)", "continuum yield (muons)"],
-                     rows: binFits.map { b in
-                         ["\(fmt(b.ptRange.lowerBound, 1))-\(fmt(b.ptRange.upperBound, 1))", "\(b.fit.eventsInRange.count)",
-                          "\(fmt(b.fit.yields.signal, 0)) ± \(fmt(b.fit.yieldErrors.signal, 0))",
-                          "\(fmt(b.fit.yields.background, 0)) ± \(fmt(b.fit.yieldErrors.background, 0))"]
-                     },
-                     caption: "The fits behind the sWeights: binning in muon pT keeps the isolation independent of the mass within a bin.")
+                      + "fitted Z yield \(fmt(fit.yields.signal, 0)) ± \(fmt(fit.yieldErrors.signal, 0)), true \(truthZ). "
+                      + (binFits.isEmpty ? "Its sWeights are every muon's." : "The sWeights come from the same model fitted to the "
+                         + "muons' pair masses in \(binFits.count) bins of muon pT (table below)."))
+        if !binFits.isEmpty {
+            report.table(headers: ["muon pT bin [GeV]", "muons", "Z yield (muons)", "continuum yield (muons)"],
+                         rows: binFits.map { b in
+                             ["\(fmt(b.ptRange.lowerBound, 1))-\(fmt(b.ptRange.upperBound, 1))", "\(b.fit.eventsInRange.count)",
+                              "\(fmt(b.fit.yields.signal, 0)) ± \(fmt(b.fit.yieldErrors.signal, 0))",
+                              "\(fmt(b.fit.yields.background, 0)) ± \(fmt(b.fit.yieldErrors.background, 0))"]
+                         },
+                         caption: "The fits behind the sWeights, in bins of muon pT (docs/muon-isolation.md: check them before trusting them).")
+        }
         report.table(headers: ["network (CWoLa-trained)", "AUC, sWeighted", "AUC, true labels", "sWeighted − true", "AUC, trained on true labels"],
                      rows: rows.map { r in
                          [r.label, "\(fmt(mean(r.sweighted), 4)) ± \(fmt(sem(r.sweighted), 4))", "\(fmt(mean(r.truth), 4)) ± \(fmt(sem(r.truth), 4))",

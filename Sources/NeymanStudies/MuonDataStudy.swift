@@ -125,32 +125,38 @@ public struct MuonDataStudy: Study {
         let model = SPlotModel(signal: VoigtPDF(), background: ExponentialPDF(range: fitRange), range: fitRange)
         let fit = try SPlotFit.fit(masses: eventMass, model: model, fixed: ["signal.width": zWidth])
         guard fit.converged else { throw NeymanError.invalid("the dimuon mass fit did not converge (\(eventMass.count) events)") }
-        // sWeights per muon, from fits of the muons' pair masses in bins of the muon's pT (``ptBinnedSWeights``).
+        // sWeights per muon: its event's (one fit), or from fits in bins of the muon's pT (``ptBinnedSWeights``).
         let pt = sample.muons.map(\.pt), eta = sample.muons.map(\.eta)
-        let (swSignal, swBackground, binFits) = try ptBinnedSWeights(mass: mass, pt: pt, model: model)
+        let swSignal: [Double], swBackground: [Double], binFits: [(ptRange: ClosedRange<Double>, fit: SPlotFitResult)]
+        if ptBins == 1 {
+            let sw = try SWeights.compute(fit: fit, masses: eventMass)
+            var eventRow: [Int: Int] = [:]
+            for (r, e) in events.enumerated() { eventRow[e] = r }
+            swSignal = event.map { sw.signal[eventRow[$0] ?? 0] }
+            swBackground = event.map { sw.background[eventRow[$0] ?? 0] }
+            binFits = []
+        } else {
+            (swSignal, swBackground, binFits) = try ptBinnedSWeights(mass: mass, pt: pt, model: model)
+        }
         context.log("mass fit: \(fmt(fit.yields.signal, 1)) ± \(fmt(fit.yieldErrors.signal, 1)) Z events, "
                     + "\(fmt(fit.yields.background, 1)) continuum (truth: \(eventMuon.filter { features.labels[$0] == 1 }.count) Z)")
 
-        // Reweighting M2 to M1 in (pT, eta), on all muons (the kinematics are labels-free).
+        // Reweighting M2 to M1 in (pT, eta), on all muons (the kinematics are labels-free); the supervised reference
+        // gets the same treatment with the true classes (non-prompt to prompt), so the two compare like for like.
         let m1 = (0..<n).filter { inM1[$0] }, m2 = (0..<n).filter { !inM1[$0] }
         let ptHi = (pt.max() ?? 100) * (1 + 1e-9)
         let axes = [try HistogramAxis(bins: reweightBins.pt, lower: 25, upper: max(ptHi, 25.01)),
                     try HistogramAxis(bins: reweightBins.eta, lower: -2.1, upper: 2.1)]
-        let rw = try HistogramReweighting.matching([m2.map { pt[$0] }, m2.map { eta[$0] }], target: [m1.map { pt[$0] }, m1.map { eta[$0] }],
-                                                   axes: axes, columnNames: ["pt", "eta"])
-        var reweighted = [Double](repeating: 1, count: n)
-        let m2Scale = Double(m1.count) / max(rw.weights.reduce(0, +), .leastNormalMagnitude)
-        for (r, k) in m2.enumerated() { reweighted[k] = rw.weights[r] * m2Scale }
-        let trainingWeight = reweighted
-        // The supervised reference gets the same treatment with the true classes: non-prompt reweighted to prompt in
-        // (pT, eta), so neither network can use the kinematics and the two compare like for like.
-        let prompt = (0..<n).filter { features.labels[$0] == 1 }, nonPrompt = (0..<n).filter { features.labels[$0] == 0 }
-        let rwTruth = try HistogramReweighting.matching([nonPrompt.map { pt[$0] }, nonPrompt.map { eta[$0] }],
-                                                        target: [prompt.map { pt[$0] }, prompt.map { eta[$0] }], axes: axes, columnNames: ["pt", "eta"])
-        var truthReweighted = [Double](repeating: 1, count: n)
-        let truthScale = Double(prompt.count) / max(rwTruth.weights.reduce(0, +), .leastNormalMagnitude)
-        for (r, k) in nonPrompt.enumerated() { truthReweighted[k] = rwTruth.weights[r] * truthScale }
-        let supervisedWeight = truthReweighted
+        func matched(_ source: [Int], to target: [Int]) throws -> (weights: [Double], effectiveSize: Double) {
+            let rw = try HistogramReweighting.matching([source.map { pt[$0] }, source.map { eta[$0] }],
+                                                       target: [target.map { pt[$0] }, target.map { eta[$0] }], axes: axes, columnNames: ["pt", "eta"])
+            var w = [Double](repeating: 1, count: n)
+            let scale = Double(target.count) / max(rw.weights.reduce(0, +), .leastNormalMagnitude)
+            for (r, k) in source.enumerated() { w[k] = rw.weights[r] * scale }
+            return (w, rw.effectiveSize)
+        }
+        let (trainingWeight, effectiveM2) = try matched(m2, to: m1)
+        let supervisedWeight = try matched((0..<n).filter { features.labels[$0] == 0 }, to: (0..<n).filter { features.labels[$0] == 1 }).weights
 
         let sets = try inputSets(features, threads: context.threads)
         // Task (network, fold, cwola/supervised).
@@ -195,7 +201,7 @@ public struct MuonDataStudy: Study {
         let f1 = Double(m1.filter { features.labels[$0] == 1 }.count) / Double(max(m1.count, 1))
         let f2 = Double(m2.filter { features.labels[$0] == 1 }.count) / Double(max(m2.count, 1))
         return try report(rows: rows, fit: fit, binFits: binFits, eventMass: eventMass, truthZ: truthZ, events: events.count,
-                          regions: (m1.count, m2.count, f1, f2), effectiveM2: rw.effectiveSize)
+                          regions: (m1.count, m2.count, f1, f2), effectiveM2: effectiveM2)
     }
 
     /// The sWeights of every muon: its pair mass is one entry of a fit in its bin of muon pT (`[fit] pt_bins` bins
@@ -203,7 +209,8 @@ public struct MuonDataStudy: Study {
     /// width stays fixed), and the bin's sWeights are the muon's. Binning in the variable through which the
     /// isolation depends on the mass (pileup is a larger fraction of a softer muon's pT, and the mass of the pair
     /// sets its muons' pT) keeps the score nearly independent of the mass within each bin and species, which
-    /// sWeights require (Pivk & Le Diberder; Dembinski et al. 2022 §2). With `pt_bins = 1` it is one fit of all muons.
+    /// sWeights require (Pivk & Le Diberder; Dembinski et al. 2022 §2). Used for `pt_bins > 1` (with 1, every muon takes
+    /// its event's sWeights from the one fit of the events' masses).
     /// The two muons of an event are two entries of the same mass: the sWeights stay valid, the fits' yield errors
     /// count the entries as independent.
     func ptBinnedSWeights(mass: [Double], pt: [Double], model: SPlotModel) throws

@@ -82,8 +82,9 @@ public struct MuonIsolationStudy: Study {
         }
 
         // Cell networks: the guide of the search and the reference lines of the cone curve.
-        var pfnNet = try train("pfn", "Particle-Flow Network (cells)", cells.pfn, try features.particles(), task: 1)
-        var efnNet = try train("efn", "Energy-Flow Network (cells)", cells.efn, try features.particles(), task: 2)
+        let particles = try features.particles()
+        var pfnNet = try train("pfn", "Particle-Flow Network (cells)", cells.pfn, particles, task: 1)
+        var efnNet = try train("efn", "Energy-Flow Network (cells)", cells.efn, particles, task: 2)
         var cnnNet = try train("cnn", "CNN (32 x 32 image)", cells.cnn, try features.imageInputs(), task: 3)
 
         // Cones: greedy sets, then k-fold networks on each, without and with sum pT.
