@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NeymanSPlot", targets: ["NeymanSPlot"]),
         .library(name: "NeymanReport", targets: ["NeymanReport"]),
         .library(name: "NeymanHEP", targets: ["NeymanHEP"]),
+        .library(name: "NeymanAnalysis", targets: ["NeymanAnalysis"]),
         .library(name: "NeymanStudies", targets: ["NeymanStudies"]),
     ],
     dependencies: [
@@ -44,12 +45,15 @@ let package = Package(
         .target(name: "NeymanSPlot", dependencies: ["NeymanCore", "NeymanStats", "CGSL", "CCerf"], exclude: ["README.md"]),
         .target(name: "NeymanReport", dependencies: ["NeymanCore"], exclude: ["README.md"]),
         .target(name: "NeymanHEP", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL", "CHDF5"], exclude: ["README.md"]),
-        .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP"],
+        // A user's own analysis from files: the unbinned [model] spec and the model it builds (networks evaluated once).
+        .target(name: "NeymanAnalysis", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN"], exclude: ["README.md"]),
+        .target(name: "NeymanStudies", dependencies: ["NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP",
+                                                      "NeymanAnalysis"],
                 exclude: ["README.md"]),
         .executableTarget(
             name: "neyman",
             dependencies: [
-                "CNeymanSystem", "NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP", "NeymanStudies",
+                "CNeymanSystem", "NeymanCore", "NeymanStats", "NeymanNN", "NeymanSPlot", "NeymanReport", "NeymanHEP", "NeymanAnalysis", "NeymanStudies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "NeymanReportTests", dependencies: ["NeymanReport"]),
         .testTarget(name: "NeymanHEPTests", dependencies: ["NeymanHEP", "NeymanStats", "NeymanCore", "CHDF5"]),
         .testTarget(name: "NeymanStudiesTests", dependencies: ["NeymanStudies", "NeymanStats", "NeymanNN", "NeymanCore"]),
+        .testTarget(name: "NeymanAnalysisTests", dependencies: ["NeymanAnalysis", "NeymanStats", "NeymanNN", "NeymanCore"]),
         .testTarget(name: "NeymanCLITests", dependencies: ["neyman", "NeymanCore", "NeymanHEP", "NeymanStats"]),
     ],
     swiftLanguageModes: [.v6]

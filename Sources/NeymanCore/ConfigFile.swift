@@ -35,6 +35,10 @@ public final class ConfigTable {
         return table[key]
     }
 
+    /// The keys of this table, sorted (listing them does not count as using them: ``rejectUnknownKeys()`` still
+    /// reports those never read).
+    public var keys: [String] { table.keys.map { String($0) }.sorted() }
+
     /// Whether the key is present.
     public func contains(_ key: String) -> Bool { table[key] != nil }
 

@@ -25,7 +25,13 @@ struct ClsCommand: ParsableCommand {
 
     func run() throws {
         guard mu.isFinite, mu >= 0 else { throw NeymanError.invalid("must be finite and >= 0, got \(mu)", parameter: "mu") }
+        if let analysis = try model.unbinned() { return try execute(analysis.model, analysis.data) }
         let (m, data) = try model.build()
+        try execute(m, data)
+    }
+
+    /// The CLs test of `mu` with model `m` (binned or unbinned).
+    func execute<M: StatisticalModel>(_ m: M, _ data: M.Data) throws {
         guard mu <= m.parameters[m.poiIndex].upper else {
             throw NeymanError.invalid("mu = \(mu) lies above the upper bound of mu (\(m.parameters[m.poiIndex].upper)); widen --mu-bounds", parameter: "mu")
         }

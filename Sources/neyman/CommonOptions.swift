@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeymanCore
 import NeymanStats
+import NeymanAnalysis
 
 /// Output format of a verb.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -113,6 +114,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "The measurement of the workspace to use (default: the first).")
     var measurement: String?
 
+    @Option(help: "An unbinned model file ([model] TOML: data, simulated signal and background, the per-event ratio, systematics) instead of --n/--s/--b or --workspace.")
+    var model: String?
+
     @Option(name: .customLong("b-uncertainty"), parsing: .unconditional,
             help: "Absolute background uncertainty per bin; omit for a background known exactly.")
     var backgroundUncertainty: String?
@@ -165,6 +169,23 @@ struct ModelOptions: ParsableArguments {
             throw NeymanError.invalid("give two increasing values LO,HI", parameter: "mu-bounds")
         }
         return (bounds[0], bounds[1])
+    }
+
+    /// The unbinned analysis of `--model`, or `nil` when it is not given. Warns on stderr when the ratio fails its
+    /// closure test on the background sample (mean of r more than 3 Monte Carlo errors from 1).
+    func unbinned() throws -> UnbinnedAnalysis? {
+        guard let model else { return nil }
+        let others = [("workspace", workspace), ("n", observed), ("s", signal), ("b", background), ("b-uncertainty", backgroundUncertainty)]
+        if let clash = others.first(where: { $0.1 != nil }) {
+            throw NeymanError.invalid("give either --model or --\(clash.0), not both", parameter: "model")
+        }
+        let analysis = try UnbinnedAnalysis.load(path: model, muBounds: try parsedMuBounds().map { $0.lower...$0.upper })
+        let c = analysis.backgroundClosure
+        if abs(c.pull) > 3 {
+            CLIExit.writeLine("neyman: warning: the ratio's weighted mean over the background sample is \(fmt(c.mean)) +- \(fmt(c.error)), "
+                              + "not 1: it is not the density ratio of these samples (calibrate the network: [model.ratio] calibration)")
+        }
+        return analysis
     }
 
     /// The model and the observed data, checked to be testable (``BinnedModel/checkTestable(_:)``).
@@ -284,7 +305,7 @@ struct TestOptions: ParsableArguments {
 }
 
 /// The CLs test of one `mu`, with either calculator.
-func runHypothesisTest(model: BinnedModel, data: BinnedData, options: TestOptions, quiet: Bool) throws -> (Double) throws -> HypothesisTestResult {
+func runHypothesisTest<M: StatisticalModel>(model: M, data: M.Data, options: TestOptions, quiet: Bool) throws -> (Double) throws -> HypothesisTestResult {
     try options.calc.validate()
     let statistic = try options.statistic()
     if options.calculator == .toys {

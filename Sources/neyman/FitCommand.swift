@@ -19,7 +19,13 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if let analysis = try model.unbinned() { return try execute(analysis.model, analysis.data) }
         let (m, data) = try model.build()
+        try execute(m, data)
+    }
+
+    /// The fit of `data` with model `m` (binned or unbinned).
+    func execute<M: StatisticalModel>(_ m: M, _ data: M.Data) throws {
         try output.withStatus {
             let fit = try ProfileLikelihood(model: m).fit(data)
             let poi = m.poiIndex

@@ -20,7 +20,13 @@ struct SignificanceCommand: ParsableCommand {
     @OptionGroup var calc: CalculatorOptions
 
     func run() throws {
+        if let analysis = try model.unbinned() { return try execute(analysis.model, analysis.data) }
         let (m, data) = try model.build()
+        try execute(m, data)
+    }
+
+    /// The significance with model `m` (binned or unbinned).
+    func execute<M: StatisticalModel>(_ m: M, _ data: M.Data) throws {
         try calc.validate()
         try output.withStatus {
             let r = calc.calculator == .toys

@@ -31,8 +31,14 @@ struct UpperLimitCommand: ParsableCommand {
     static let defaultScanFactor = 100.0
 
     func run() throws {
-        let finder = try UpperLimitFinder(cl: cl)
+        if let analysis = try model.unbinned() { return try execute(analysis.model, analysis.data) }
         let (m, data) = try model.build()
+        try execute(m, data)
+    }
+
+    /// The limit with model `m` (binned or unbinned).
+    func execute<M: StatisticalModel>(_ m: M, _ data: M.Data) throws {
+        let finder = try UpperLimitFinder(cl: cl)
         let poi = m.parameters[m.poiIndex]
         guard poi.upper > 0, poi.upper.isFinite else {
             throw NeymanError.invalid("the upper bound of mu is \(poi.upper); a limit needs a positive, finite one", parameter: "mu-bounds")

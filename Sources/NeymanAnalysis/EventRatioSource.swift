@@ -1,0 +1,101 @@
+import Foundation
+import NeymanCore
+import NeymanNN
+import NeymanStats
+
+/// Computes each event's density ratio `r = p_S(x) / p_B(x)` for an unbinned model (``UnbinnedModelSpec/Ratio``):
+///
+/// ```
+///   network:     r = s / (1 - s) * W_B / W_A          (a bce/mse classifier; a ratio-loss network gives r itself)
+///   calibrated:  r = [h_1(s) / W_1] / [h_0(s) / W_0]   from a held-out labelled sample (``RatioCalibration``)
+///   mixture:     r = max(0, (lambda - (1 - alpha)) / alpha)   when the network saw S+B (signal fraction alpha)
+///                                                             against B: lambda = p_{S+B} / p_B = alpha r + 1 - alpha
+///   column:      r read from the file
+/// ```
+/// (docs/formulas.md §1; guide §3.2 and appendix A.)
+public struct EventRatioSource {
+    let spec: UnbinnedModelSpec.Ratio
+    let network: Network?
+    let calibration: RatioCalibration?
+
+    /// Loads the network (and calibrates it on the held-out sample when asked).
+    /// - Throws: ``NeymanError`` naming the model or calibration file: an unreadable model, one that does not record
+    ///   its feature columns, or a calibration sample without both classes.
+    public init(_ spec: UnbinnedModelSpec.Ratio) throws {
+        self.spec = spec
+        switch spec.source {
+        case .column:
+            network = nil
+            calibration = nil
+        case .network(let path):
+            let net = try Network.load(path: path)
+            guard !net.featureNames.isEmpty, net.featureNames.count == net.inputSize else {
+                throw NeymanError.invalid("the model does not name one feature column per input (\(net.featureNames.count) names for "
+                                          + "\(net.inputSize) inputs); an unbinned model needs a dense network trained by neyman train on columns",
+                                          file: path, key: "features")
+            }
+            network = net
+            if let c = spec.calibration {
+                let columns = net.featureNames + [c.label] + (c.weight.map { [$0] } ?? [])
+                var unique: [String] = []
+                for name in columns where !unique.contains(name) { unique.append(name) }
+                let ds = try Dataset.load(path: c.file, columns: unique)
+                let scores = try net.scoresAndRatios(try EventRatioSource.features(net, ds, file: c.file), rows: ds.count).scores
+                do {
+                    calibration = try RatioCalibration(scores: scores, labels: try ds.column(c.label),
+                                                       weights: try c.weight.map { try ds.column($0) }, bins: c.bins)
+                } catch let e as NeymanError { throw e.inFile(c.file) }
+            } else {
+                calibration = nil
+            }
+        }
+    }
+
+    /// The columns a file must have for the ratio (the network's features, or the ratio column).
+    public var requiredColumns: [String] {
+        switch spec.source {
+        case .column(let c): return [c]
+        case .network: return network?.featureNames ?? []
+        }
+    }
+
+    /// The network's inputs from `ds`: its feature columns in its order, row-major `[rows, features]`.
+    static func features(_ net: Network, _ ds: Dataset, file: String) throws -> [Float] {
+        let k = net.featureNames.count
+        var x = [Float](repeating: 0, count: ds.count * k)
+        for (j, name) in net.featureNames.enumerated() {
+            let c: [Double]
+            do { c = try ds.column(name) } catch let e as NeymanError { throw e.inFile(file) }
+            for r in 0..<ds.count { x[r * k + j] = Float(c[r]) }
+        }
+        return x
+    }
+
+    /// `r` for every event of `ds` (read from `file`).
+    /// - Throws: ``NeymanError`` naming the file and the row of the first event whose ratio is not finite and `>= 0`
+    ///   (a score of exactly 1 in Float gives `r = inf`: calibrate the network or check the event).
+    public func ratios(_ ds: Dataset, file: String) throws -> [Double] {
+        var r: [Double]
+        switch spec.source {
+        case .column(let c):
+            do { r = try ds.column(c) } catch let e as NeymanError { throw e.inFile(file) }
+        case .network(let path):
+            guard let net = network else { throw NeymanError.invalid("the network was not loaded", file: path) }
+            let x = try EventRatioSource.features(net, ds, file: file)
+            let out: (scores: [Double], ratios: [Double])
+            do { out = try net.scoresAndRatios(x, rows: ds.count) } catch let e as NeymanError { throw e.inFile(path) }
+            r = calibration.map { cal in out.scores.map { cal.ratio(score: $0) } } ?? out.ratios
+        }
+        if let alpha = spec.mixtureSignalFraction {
+            r = r.map { max(0, ($0 - (1 - alpha)) / alpha) }
+        }
+        if let i = r.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            let why: String
+            if case .column(let c) = spec.source { why = "column '\(c)' must hold finite ratios >= 0" } else {
+                why = "the network's score rounds to 1 (or is not a number) there; calibrate it ([model.ratio] calibration) or check the event"
+            }
+            throw NeymanError.invalid("the density ratio of event \(i) is \(r[i]): \(why)", file: file, row: i)
+        }
+        return r
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import NeymanCore
+import NeymanStats
+
+/// A user's unbinned analysis, built from a `[model]` file (``UnbinnedModelSpec``): the statistical model
+/// (``UnbinnedAnalysisModel``: yields, rate systematics, simulated pools with per-event ratios) and the observed data.
+///
+/// The ratio of every event (data, signal pool, background pool) is computed once, when the analysis is loaded
+/// (``EventRatioSource``). Yields: ``UnbinnedModelSpec/Normalisation``.
+public struct UnbinnedAnalysis: Sendable {
+    public let spec: UnbinnedModelSpec
+    public let model: UnbinnedAnalysisModel
+    public let data: UnbinnedAnalysisData
+
+    /// Reads the `[model]` file at `path` and everything it names.
+    /// - Parameter muBounds: overrides the file's `mu_bounds` (the CLI's `--mu-bounds`).
+    public static func load(path: String, muBounds: ClosedRange<Double>? = nil) throws -> UnbinnedAnalysis {
+        try UnbinnedAnalysis(spec: try UnbinnedModelSpec.read(path: path), muBounds: muBounds)
+    }
+
+    /// Builds the analysis of `spec`.
+    /// - Throws: ``NeymanError`` naming the file (and row, column or key) at fault: unreadable files, missing columns,
+    ///   ratios that are not finite and `>= 0`, weights that are not finite, pools whose weights do not sum to a
+    ///   positive number.
+    public init(spec: UnbinnedModelSpec, muBounds: ClosedRange<Double>? = nil) throws {
+        self.spec = spec
+        let ratios = try EventRatioSource(spec.ratio)
+        func load(_ s: UnbinnedModelSpec.Sample) throws -> (ratios: [Double], weights: [Double]?) {
+            var columns = ratios.requiredColumns
+            if let w = s.weight, !columns.contains(w) { columns.append(w) }
+            let ds = try Dataset.load(path: s.file, columns: columns)
+            let w: [Double]?
+            do { w = try s.weight.map { try ds.column($0) } } catch let e as NeymanError { throw e.inFile(s.file) }
+            return (try ratios.ratios(ds, file: s.file), w)
+        }
+        let d = try load(spec.data), sig = try load(spec.signal), bkg = try load(spec.background)
+        func pool(_ s: UnbinnedModelSpec.Sample, _ e: (ratios: [Double], weights: [Double]?), _ name: String) throws -> UnbinnedEventPool {
+            do { return try UnbinnedEventPool(ratios: e.ratios, weights: e.weights, name: name) } catch let x as NeymanError {
+                throw x.inFile(s.file)
+            }
+        }
+        let signalPool = try pool(spec.signal, sig, "signal"), backgroundPool = try pool(spec.background, bkg, "background")
+        func yield(_ s: UnbinnedModelSpec.Sample, _ p: UnbinnedEventPool) -> Double {
+            switch s.normalisation {
+            case .events(let n)?: return n
+            case .crossSection(let xs, let lumi, let generated)?: return xs * lumi * p.sumOfWeights / generated
+            case .sumOfWeights?, nil: return p.sumOfWeights
+            }
+        }
+        let s = yield(spec.signal, signalPool), b = yield(spec.background, backgroundPool)
+        let systematics = try spec.normsys.map { n -> RateSystematic in
+            func interpolation(_ p: (lo: Double, hi: Double)?, _ which: String) throws -> NormsysInterpolation? {
+                guard let p else { return nil }
+                guard let f = NormsysInterpolation(hi: p.hi, lo: p.lo) else {
+                    throw NeymanError.invalid("cannot interpolate lo = \(p.lo), hi = \(p.hi)", file: spec.file, key: "model.normsys.\(n.name).\(which)")
+                }
+                return f
+            }
+            return RateSystematic(name: n.name, signal: try interpolation(n.signal, "signal"), background: try interpolation(n.background, "background"))
+        }
+        let bounds = muBounds ?? spec.muBounds ?? 0...max(10, 10 * b.squareRoot() / s)
+        do {
+            model = try UnbinnedAnalysisModel(signal: s, background: b, systematics: systematics, signalPool: signalPool,
+                                              backgroundPool: backgroundPool, poiName: spec.poiName, muBounds: bounds)
+        } catch let e as NeymanError { throw e.inFile(spec.file) }
+        data = UnbinnedAnalysisData(ratios: d.ratios, weights: d.weights, auxiliary: [Double](repeating: 0, count: systematics.count))
+        _ = try model.likelihood(for: data)   // checks the data once, with the file's name on any fault
+    }
+
+    /// The closure test of the ratio on the background pool: `sum w r / sum w` (1 for a density ratio of these
+    /// samples) and its Monte Carlo error, and how many errors it lies from 1.
+    public var backgroundClosure: (mean: Double, error: Double, pull: Double) {
+        let m = model.backgroundPool.meanRatio, e = model.backgroundPool.meanRatioError
+        return (m, e, e > 0 ? (m - 1) / e : (m == 1 ? 0 : .infinity))
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import NeymanCore
+
+/// Unbinned events of an analysis (``UnbinnedAnalysisModel``): each event's density ratio `r_i = p_S(x_i) / p_B(x_i)`
+/// (from a trained network or given), optional per-event weights, and the auxiliary measurements of the rate
+/// systematics (0 for observed data; fluctuated in pseudo-experiments).
+public struct UnbinnedAnalysisData: Sendable {
+    /// `r_i >= 0`, one per event.
+    public var ratios: [Double]
+    /// Per-event weights (`nil`: every event weighs 1).
+    public var weights: [Double]?
+    /// One auxiliary measurement per rate systematic, in the model's order.
+    public var auxiliary: [Double]
+
+    public init(ratios: [Double], weights: [Double]? = nil, auxiliary: [Double]) {
+        self.ratios = ratios
+        self.weights = weights
+        self.auxiliary = auxiliary
+    }
+}
+
+/// The extended unbinned likelihood of a signal-strength fit with per-event density ratios and normalisation
+/// systematics (docs/formulas.md §3; guide eqs. 3.7-3.8), the likelihood of a user's own analysis:
+///
+/// ```
+///   -ln L(mu, alpha) = mu S(alpha) + B(alpha) - sum_i w_i ln(mu S(alpha) r_i + B(alpha)) + sum_k (alpha_k - a_k)^2 / 2
+/// ```
+/// with `S(alpha)`, `B(alpha)` of ``RateSystematic``. The per-event constant `sum_i w_i ln p_B(x_i)` and the
+/// constraints' normalisations are dropped (they do not depend on the parameters), so only differences of `-ln L`
+/// are meaningful. With `A = sum_i w_i r_i / D_i`, `C = sum_i w_i / D_i`, `D_i = mu S r_i + B`, the gradient is
+/// ```
+///   d/dmu      = S (1 - A)
+///   d/dalpha_k = mu S'_k (1 - A) + B'_k (1 - C) + (alpha_k - a_k)
+/// ```
+/// Where some `D_i <= 0` (a negative `mu` beyond `-B / (S r_max)`) `-ln L` is `+inf` (gradient 0), which the
+/// minimiser's line search backs away from.
+///
+/// Parameters: the parameter of interest (start 0), then one `alpha` per systematic (start 0, bounds `[-5, 5]`).
+public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
+    public let signalYield: Double
+    public let backgroundYield: Double
+    public let systematics: [RateSystematic]
+    public let data: UnbinnedAnalysisData
+    public let parameters: [Parameter]
+    public let poiIndex = 0
+
+    /// - Throws: ``NeymanError`` for a yield that is not positive and finite, a ratio that is not finite and `>= 0`
+    ///   or a weight that is not finite (naming the event), or a count of weights or auxiliary measurements that does
+    ///   not match.
+    public init(signal: Double, background: Double, systematics: [RateSystematic] = [], data: UnbinnedAnalysisData,
+                poiName: String = "mu", muBounds: ClosedRange<Double>) throws {
+        guard signal > 0, signal.isFinite else { throw NeymanError.invalid("signal yield must be positive, got \(signal)", key: "signal") }
+        guard background > 0, background.isFinite else {
+            throw NeymanError.invalid("background yield must be positive, got \(background)", key: "background")
+        }
+        for (i, r) in data.ratios.enumerated() where !(r.isFinite && r >= 0) {
+            throw NeymanError.invalid("the density ratio of event \(i) is \(r); it must be finite and >= 0", row: i)
+        }
+        if let w = data.weights {
+            guard w.count == data.ratios.count else { throw NeymanError.invalid("\(w.count) weights for \(data.ratios.count) events") }
+            if let i = w.firstIndex(where: { !$0.isFinite }) { throw NeymanError.invalid("the weight of event \(i) is not finite", row: i) }
+        }
+        guard data.auxiliary.count == systematics.count else {
+            throw NeymanError.invalid("\(data.auxiliary.count) auxiliary measurements for \(systematics.count) systematics")
+        }
+        signalYield = signal
+        backgroundYield = background
+        self.systematics = systematics
+        self.data = data
+        parameters = [Parameter(poiName, initial: 0, lower: muBounds.lowerBound, upper: muBounds.upperBound)]
+            + systematics.map { Parameter($0.name, initial: 0, lower: -5, upper: 5) }
+    }
+
+    /// `S(alpha)`, `B(alpha)` and their derivatives with respect to each `alpha_k`.
+    func yields(_ x: [Double]) -> (s: Double, b: Double, ds: [Double], db: [Double]) {
+        var s = signalYield, b = backgroundYield
+        var dlnS = [Double](repeating: 0, count: systematics.count), dlnB = dlnS
+        for (k, sys) in systematics.enumerated() {
+            let (fs, dfs) = RateSystematic.factor(sys.signal, x[k + 1])
+            let (fb, dfb) = RateSystematic.factor(sys.background, x[k + 1])
+            s *= fs
+            b *= fb
+            dlnS[k] = dfs / fs
+            dlnB[k] = dfb / fb
+        }
+        return (s, b, dlnS.map { $0 * s }, dlnB.map { $0 * b })
+    }
+
+    public func negativeLogLikelihood(_ x: [Double]) -> Double {
+        var g = [Double](repeating: 0, count: parameters.count)
+        return negativeLogLikelihood(x, gradient: &g)
+    }
+
+    public func negativeLogLikelihood(_ x: [Double], gradient: inout [Double]) -> Double {
+        let mu = x[0]
+        let (s, b, ds, db) = yields(x)
+        let ms = mu * s
+        var sumLog = 0.0, a = 0.0, c = 0.0
+        var positive = true
+        data.ratios.withUnsafeBufferPointer { r in
+            if let weights = data.weights {
+                weights.withUnsafeBufferPointer { w in
+                    for i in 0..<r.count {
+                        let d = ms * r[i] + b
+                        guard d > 0 else { positive = false; return }
+                        let inv = w[i] / d
+                        sumLog += w[i] * log(d)
+                        a += r[i] * inv
+                        c += inv
+                    }
+                }
+            } else {
+                for i in 0..<r.count {
+                    let d = ms * r[i] + b
+                    guard d > 0 else { positive = false; return }
+                    let inv = 1 / d
+                    sumLog += log(d)
+                    a += r[i] * inv
+                    c += inv
+                }
+            }
+        }
+        guard positive else {
+            for k in gradient.indices { gradient[k] = 0 }
+            return .infinity
+        }
+        var nll = ms + b - sumLog
+        gradient[0] = s * (1 - a)
+        for k in 0..<systematics.count {
+            let alpha = x[k + 1], aux = data.auxiliary[k]
+            nll += 0.5 * (alpha - aux) * (alpha - aux)
+            gradient[k + 1] = mu * ds[k] * (1 - a) + db[k] * (1 - c) + (alpha - aux)
+        }
+        return nll
+    }
+}
