@@ -60,15 +60,42 @@ public struct EventRatioSource {
     }
 
     /// The network's inputs from `ds`: its feature columns in its order, row-major `[rows, features]`.
-    static func features(_ net: Network, _ ds: Dataset, file: String) throws -> [Float] {
+    /// The column `except` (a parameter input set later) is left 0 and need not be in the file.
+    static func features(_ net: Network, _ ds: Dataset, file: String, except: String? = nil) throws -> [Float] {
         let k = net.featureNames.count
         var x = [Float](repeating: 0, count: ds.count * k)
-        for (j, name) in net.featureNames.enumerated() {
+        for (j, name) in net.featureNames.enumerated() where name != except {
             let c: [Double]
             do { c = try ds.column(name) } catch let e as NeymanError { throw e.inFile(file) }
             for r in 0..<ds.count { x[r * k + j] = Float(c[r]) }
         }
         return x
+    }
+
+    /// Every event's `r(theta)` at the grid points of `shape` (the network's input `shape.column` set to each point in
+    /// turn, whatever the file holds in that column).
+    /// - Throws: ``NeymanError`` if the network has no input called `shape.column`, or as ``ratios(_:file:)``.
+    public func grid(_ ds: Dataset, file: String, shape: UnbinnedModelSpec.ShapeSpec) throws -> RatioGrid {
+        guard case .network(let path) = spec.source, let net = network else {
+            throw NeymanError.invalid("a shape systematic needs a parameterized network", key: "model.shape.\(shape.name)")
+        }
+        guard let j = net.featureNames.firstIndex(of: shape.column) else {
+            throw NeymanError.invalid("the network has no input '\(shape.column)' (its inputs: \(net.featureNames.joined(separator: ", ")))",
+                                      file: path, key: "model.shape.\(shape.name).column")
+        }
+        let k = net.featureNames.count
+        var x = try EventRatioSource.features(net, ds, file: file, except: shape.column)
+        var table = [Double](repeating: 0, count: ds.count * shape.points)
+        let h = (shape.range.upperBound - shape.range.lowerBound) / Double(shape.points - 1)
+        for g in 0..<shape.points {
+            let theta = Float(shape.range.lowerBound + Double(g) * h)
+            for i in 0..<ds.count { x[i * k + j] = theta }
+            let r = try finish(try net.scoresAndRatios(x, rows: ds.count).ratios, file: file)
+            for i in 0..<ds.count { table[i * shape.points + g] = r[i] }
+        }
+        do {
+            return try RatioGrid(lower: shape.range.lowerBound, upper: shape.range.upperBound, points: shape.points, values: table)
+        } catch let e as NeymanError { throw e.inFile(file) }
     }
 
     /// `r` for every event of `ds` (read from `file`).
@@ -86,6 +113,12 @@ public struct EventRatioSource {
             do { out = try net.scoresAndRatios(x, rows: ds.count) } catch let e as NeymanError { throw e.inFile(path) }
             r = calibration.map { cal in out.scores.map { cal.ratio(score: $0) } } ?? out.ratios
         }
+        return try finish(r, file: file)
+    }
+
+    /// The mixture correction, then the check that every ratio is finite and `>= 0`.
+    func finish(_ raw: [Double], file: String) throws -> [Double] {
+        var r = raw
         if let alpha = spec.mixtureSignalFraction {
             r = r.map { max(0, ($0 - (1 - alpha)) / alpha) }
         }

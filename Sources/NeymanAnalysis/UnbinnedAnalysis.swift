@@ -11,6 +11,9 @@ public struct UnbinnedAnalysis: Sendable {
     public let spec: UnbinnedModelSpec
     public let model: UnbinnedAnalysisModel
     public let data: UnbinnedAnalysisData
+    /// With `normalise = true`: the ratio's weighted mean over the background sample before it was divided out (at
+    /// the nominal value of a shape parameter), and its Monte Carlo error.
+    public let normalisation: (mean: Double, error: Double)?
 
     /// Reads the `[model]` file at `path` and everything it names.
     /// - Parameter muBounds: overrides the file's `mu_bounds` (the CLI's `--mu-bounds`).
@@ -25,17 +28,50 @@ public struct UnbinnedAnalysis: Sendable {
     public init(spec: UnbinnedModelSpec, muBounds: ClosedRange<Double>? = nil) throws {
         self.spec = spec
         let ratios = try EventRatioSource(spec.ratio)
-        func load(_ s: UnbinnedModelSpec.Sample) throws -> (ratios: [Double], weights: [Double]?) {
-            var columns = ratios.requiredColumns
+        let shapeSpec = spec.shape
+        if let shapeSpec, case .network(let path) = spec.ratio.source, !ratios.requiredColumns.contains(shapeSpec.column) {
+            throw NeymanError.invalid("the network has no input '\(shapeSpec.column)' for the shape systematic \(shapeSpec.name) "
+                                      + "(its inputs: \(ratios.requiredColumns.joined(separator: ", ")))", file: path,
+                                      key: "model.shape.\(shapeSpec.name).column")
+        }
+        func load(_ s: UnbinnedModelSpec.Sample) throws -> (ratios: [Double], weights: [Double]?, grid: RatioGrid?) {
+            var columns = ratios.requiredColumns.filter { $0 != shapeSpec?.column }
             if let w = s.weight, !columns.contains(w) { columns.append(w) }
             let ds = try Dataset.load(path: s.file, columns: columns)
             let w: [Double]?
             do { w = try s.weight.map { try ds.column($0) } } catch let e as NeymanError { throw e.inFile(s.file) }
-            return (try ratios.ratios(ds, file: s.file), w)
+            guard let shapeSpec else { return (try ratios.ratios(ds, file: s.file), w, nil) }
+            let grid = try ratios.grid(ds, file: s.file, shape: shapeSpec)
+            return (grid.ratios(at: shapeSpec.nominal), w, grid)
         }
-        let d = try load(spec.data), sig = try load(spec.signal), bkg = try load(spec.background)
-        func pool(_ s: UnbinnedModelSpec.Sample, _ e: (ratios: [Double], weights: [Double]?), _ name: String) throws -> UnbinnedEventPool {
-            do { return try UnbinnedEventPool(ratios: e.ratios, weights: e.weights, name: name) } catch let x as NeymanError {
+        var d = try load(spec.data), sig = try load(spec.signal), bkg = try load(spec.background)
+        // E_B[p_S / p_B] = 1 for a density ratio: divide by the background sample's weighted mean (per grid point).
+        var applied: (mean: Double, error: Double)? = nil
+        if spec.ratio.normalise {
+            let w = bkg.weights ?? [Double](repeating: 1, count: bkg.ratios.count)
+            let before = try UnbinnedEventPool(ratios: bkg.ratios, weights: bkg.weights, name: "background")
+            applied = (before.meanRatio, before.meanRatioError)
+            if let grid = bkg.grid, let shapeSpec {
+                let means = grid.means(weights: w)
+                func divide(_ e: inout (ratios: [Double], weights: [Double]?, grid: RatioGrid?)) throws {
+                    guard let g = e.grid else { return }
+                    let scaled = try g.dividing(by: means)
+                    e = (scaled.ratios(at: shapeSpec.nominal), e.weights, scaled)
+                }
+                do { try divide(&d); try divide(&sig); try divide(&bkg) } catch let e as NeymanError { throw e.inFile(spec.background.file) }
+            } else {
+                let m = before.meanRatio
+                guard m > 0, m.isFinite else {
+                    throw NeymanError.invalid("the ratio's weighted mean over the background sample is \(m); it cannot be normalised", file: spec.background.file)
+                }
+                d.ratios = d.ratios.map { $0 / m }
+                sig.ratios = sig.ratios.map { $0 / m }
+                bkg.ratios = bkg.ratios.map { $0 / m }
+            }
+        }
+        normalisation = applied
+        func pool(_ s: UnbinnedModelSpec.Sample, _ e: (ratios: [Double], weights: [Double]?, grid: RatioGrid?), _ name: String) throws -> UnbinnedEventPool {
+            do { return try UnbinnedEventPool(ratios: e.ratios, weights: e.weights, grid: e.grid, name: name) } catch let x as NeymanError {
                 throw x.inFile(s.file)
             }
         }
@@ -59,11 +95,15 @@ public struct UnbinnedAnalysis: Sendable {
             return RateSystematic(name: n.name, signal: try interpolation(n.signal, "signal"), background: try interpolation(n.background, "background"))
         }
         let bounds = muBounds ?? spec.muBounds ?? 0...max(10, 10 * b.squareRoot() / s)
+        let shape = spec.shape.map {
+            ShapeSystematic(name: $0.name, nominal: $0.nominal, uncertainty: $0.uncertainty, target: $0.target == "background" ? .background : .signal)
+        }
         do {
-            model = try UnbinnedAnalysisModel(signal: s, background: b, systematics: systematics, signalPool: signalPool,
+            model = try UnbinnedAnalysisModel(signal: s, background: b, systematics: systematics, shape: shape, signalPool: signalPool,
                                               backgroundPool: backgroundPool, poiName: spec.poiName, muBounds: bounds)
         } catch let e as NeymanError { throw e.inFile(spec.file) }
-        data = UnbinnedAnalysisData(ratios: d.ratios, weights: d.weights, auxiliary: [Double](repeating: 0, count: systematics.count))
+        data = UnbinnedAnalysisData(ratios: d.ratios, weights: d.weights,
+                                    auxiliary: [Double](repeating: 0, count: systematics.count) + (shape.map { [$0.nominal] } ?? []), grid: d.grid)
         _ = try model.likelihood(for: data)   // checks the data once, with the file's name on any fault
     }
 

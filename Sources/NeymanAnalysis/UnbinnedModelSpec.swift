@@ -15,6 +15,9 @@ import NeymanCore
 /// trained_on = "signal_vs_background" # or "mixture_vs_background" (the network saw S+B against B):
 /// # signal_fraction = 0.1             #   then r = (lambda - (1 - alpha)) / alpha, alpha = this
 /// # calibration = { file = "holdout.csv", label = "label", weight = "weight", bins = 20 }
+/// # normalise = true                  # divide r by its weighted mean over the background sample (at every value
+///                                     # of a shape parameter): E_B[p_S / p_B] = 1. Default: true for a network,
+///                                     # false for a column
 ///
 /// [model.data]
 /// file = "data.csv"                   # the observed events (CSV, NPY or NPZ); weight = "w" optional
@@ -32,6 +35,14 @@ import NeymanCore
 /// [model.normsys.lumi]                # a rate systematic: relative yields at alpha = -1 and +1 (pyhf normsys)
 /// signal = { lo = 0.98, hi = 1.02 }
 /// background = { lo = 0.98, hi = 1.02 }
+///
+/// [model.shape.sigma]                 # a shape systematic: a parameter input of the network (at most one)
+/// nominal = 0.5                       # the value the simulation was made at = the auxiliary measurement
+/// uncertainty = 0.05                  # the Gaussian constraint's width
+/// target = "signal"                   # the density it changes: "signal" (default) or "background"
+/// column = "sigma"                    # optional: the network's input (default: the table's name)
+/// range = [0.3, 0.7]                  # optional: the grid, default nominal +- 4 uncertainty (clipped to the
+/// points = 21                         #   network's training range is your job), 21 points
 /// ```
 /// Relative paths are relative to the `[model]` file's directory. Every key is checked: an unknown or misspelt key
 /// is an error naming the file and the key path.
@@ -78,6 +89,15 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
         /// `nil`: signal against background. Otherwise the signal fraction `alpha` of the S+B training sample.
         public var mixtureSignalFraction: Double?
         public var calibration: Calibration?
+        /// Whether `r` is divided by its weighted mean over the background sample (per value of a shape parameter).
+        public var normalise: Bool
+
+        public init(source: RatioSource, mixtureSignalFraction: Double?, calibration: Calibration?, normalise: Bool = false) {
+            self.source = source
+            self.mixtureSignalFraction = mixtureSignalFraction
+            self.calibration = calibration
+            self.normalise = normalise
+        }
     }
 
     /// A rate systematic as written: `(lo, hi)` per yield it acts on.
@@ -92,6 +112,17 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
         }
     }
 
+    /// A shape systematic as written (``ShapeSystematic``, tabulated on a ``RatioGrid``).
+    public struct ShapeSpec: Sendable, Equatable {
+        public var name: String
+        public var column: String
+        public var nominal: Double
+        public var uncertainty: Double
+        public var target: String
+        public var range: ClosedRange<Double>
+        public var points: Int
+    }
+
     /// The file the spec came from.
     public var file: String
     public var poiName: String
@@ -101,6 +132,7 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
     public var signal: Sample
     public var background: Sample
     public var normsys: [RateSystematicSpec]
+    public var shape: ShapeSpec?
 
     /// Reads and checks a `[model]` TOML file.
     /// - Throws: ``NeymanError`` naming the file and the key: a missing table or key, a wrong type, a value out of its
@@ -217,9 +249,51 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
                 systematics.append(RateSystematicSpec(name: name, signal: s, background: b))
             }
         }
+        let normaliseDefault: Bool
+        if case .network = source { normaliseDefault = true } else { normaliseDefault = false }
+        let normalise = try ratioTable.bool("normalise") ?? normaliseDefault
+        var shape: ShapeSpec? = nil
+        if let table = try model.table("shape") {
+            let names = table.keys
+            guard names.count <= 1 else {
+                throw bad("model.shape", "holds \(names.count) shape systematics (\(names.joined(separator: ", "))); one is supported: its ratios are tabulated on a grid")
+            }
+            if let name = names.first {
+                let t = try table.require(name) { try table.table($0) }
+                let key = "model.shape.\(name)"
+                guard case .network = source else { throw bad(key, "needs a parameterized network: [model.ratio] network = ...") }
+                guard calibration == nil else { throw bad(key, "cannot be combined with [model.ratio] calibration (one histogram cannot follow the parameter)") }
+                let nominal = try t.require("nominal") { try t.double($0) }
+                let sigma = try t.require("uncertainty") { try t.double($0) }
+                guard nominal.isFinite else { throw bad("\(key).nominal", "must be finite") }
+                guard sigma > 0, sigma.isFinite else { throw bad("\(key).uncertainty", "must be positive and finite, got \(sigma)") }
+                let target = try t.string("target") ?? "signal"
+                guard target == "signal" || target == "background" else {
+                    throw bad("\(key).target", "must be \"signal\" or \"background\", got \"\(target)\"")
+                }
+                guard target == "signal" || !normalise else {
+                    throw bad("\(key).target", "\"background\" needs [model.ratio] normalise = false (E_B[r] = 1 fixes the ratio's "
+                              + "normalisation only when the parameter changes the signal)")
+                }
+                var range = (nominal - 4 * sigma)...(nominal + 4 * sigma)
+                if let r = try t.doubles("range") {
+                    guard r.count == 2, r[0].isFinite, r[1].isFinite, r[0] <= nominal, nominal <= r[1], r[0] < r[1] else {
+                        throw bad("\(key).range", "must be [lo, hi] with lo <= nominal <= hi, got \(r)")
+                    }
+                    range = r[0]...r[1]
+                }
+                let points = try t.int("points") ?? 21
+                guard points >= 3, points <= 1001 else { throw bad("\(key).points", "must be in 3 ... 1001, got \(points)") }
+                shape = ShapeSpec(name: name, column: try t.string("column") ?? name, nominal: nominal, uncertainty: sigma,
+                                  target: target, range: range, points: points)
+            }
+        }
+        if let shape, shape.name == poi || systematics.contains(where: { $0.name == shape.name }) {
+            throw bad("model.shape.\(shape.name)", "has the name of another parameter")
+        }
         return UnbinnedModelSpec(file: file, poiName: poi, muBounds: bounds,
-                                 ratio: Ratio(source: source, mixtureSignalFraction: alpha, calibration: calibration),
+                                 ratio: Ratio(source: source, mixtureSignalFraction: alpha, calibration: calibration, normalise: normalise),
                                  data: try sample("data", simulated: false), signal: try sample("signal", simulated: true),
-                                 background: try sample("background", simulated: true), normsys: systematics)
+                                 background: try sample("background", simulated: true), normsys: systematics, shape: shape)
     }
 }

@@ -9,13 +9,16 @@ public struct UnbinnedAnalysisData: Sendable {
     public var ratios: [Double]
     /// Per-event weights (`nil`: every event weighs 1).
     public var weights: [Double]?
-    /// One auxiliary measurement per rate systematic, in the model's order.
+    /// One auxiliary measurement per rate systematic, in the model's order, then one for the shape systematic.
     public var auxiliary: [Double]
+    /// With a shape systematic: each event's `r(theta)` on the grid (``ratios`` then holds `r` at the nominal value).
+    public var grid: RatioGrid?
 
-    public init(ratios: [Double], weights: [Double]? = nil, auxiliary: [Double]) {
+    public init(ratios: [Double], weights: [Double]? = nil, auxiliary: [Double], grid: RatioGrid? = nil) {
         self.ratios = ratios
         self.weights = weights
         self.auxiliary = auxiliary
+        self.grid = grid
     }
 }
 
@@ -32,14 +35,19 @@ public struct UnbinnedAnalysisData: Sendable {
 ///   d/dmu      = S (1 - A)
 ///   d/dalpha_k = mu S'_k (1 - A) + B'_k (1 - C) + (alpha_k - a_k)
 /// ```
+/// With a shape systematic (``ShapeSystematic``) the ratios are `r_i(theta)` from the data's ``RatioGrid``, the
+/// constraint `(theta - a_theta)^2 / (2 sigma_theta^2)` is added, and
+/// `d/dtheta = -mu S sum_i w_i r_i'(theta) / D_i + (theta - a_theta) / sigma_theta^2`.
 /// Where some `D_i <= 0` (a negative `mu` beyond `-B / (S r_max)`) `-ln L` is `+inf` (gradient 0), which the
 /// minimiser's line search backs away from.
 ///
-/// Parameters: the parameter of interest (start 0), then one `alpha` per systematic (start 0, bounds `[-5, 5]`).
+/// Parameters: the parameter of interest (start 0), then one `alpha` per systematic (start 0, bounds `[-5, 5]`), then
+/// the shape parameter if any (start at its nominal value, bounds = the grid's range).
 public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
     public let signalYield: Double
     public let backgroundYield: Double
     public let systematics: [RateSystematic]
+    public let shape: ShapeSystematic?
     public let data: UnbinnedAnalysisData
     public let parameters: [Parameter]
     public let poiIndex = 0
@@ -47,8 +55,8 @@ public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
     /// - Throws: ``NeymanError`` for a yield that is not positive and finite, a ratio that is not finite and `>= 0`
     ///   or a weight that is not finite (naming the event), or a count of weights or auxiliary measurements that does
     ///   not match.
-    public init(signal: Double, background: Double, systematics: [RateSystematic] = [], data: UnbinnedAnalysisData,
-                poiName: String = "mu", muBounds: ClosedRange<Double>) throws {
+    public init(signal: Double, background: Double, systematics: [RateSystematic] = [], shape: ShapeSystematic? = nil,
+                data: UnbinnedAnalysisData, poiName: String = "mu", muBounds: ClosedRange<Double>) throws {
         guard signal > 0, signal.isFinite else { throw NeymanError.invalid("signal yield must be positive, got \(signal)", key: "signal") }
         guard background > 0, background.isFinite else {
             throw NeymanError.invalid("background yield must be positive, got \(background)", key: "background")
@@ -60,15 +68,27 @@ public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
             guard w.count == data.ratios.count else { throw NeymanError.invalid("\(w.count) weights for \(data.ratios.count) events") }
             if let i = w.firstIndex(where: { !$0.isFinite }) { throw NeymanError.invalid("the weight of event \(i) is not finite", row: i) }
         }
-        guard data.auxiliary.count == systematics.count else {
-            throw NeymanError.invalid("\(data.auxiliary.count) auxiliary measurements for \(systematics.count) systematics")
+        let constraints = systematics.count + (shape == nil ? 0 : 1)
+        guard data.auxiliary.count == constraints else {
+            throw NeymanError.invalid("\(data.auxiliary.count) auxiliary measurements for \(constraints) constrained parameters")
+        }
+        var pars = [Parameter(poiName, initial: 0, lower: muBounds.lowerBound, upper: muBounds.upperBound)]
+            + systematics.map { Parameter($0.name, initial: 0, lower: -5, upper: 5) }
+        if let shape {
+            guard let grid = data.grid, grid.count == data.ratios.count else {
+                throw NeymanError.invalid("a shape systematic needs every event's ratio on a grid of \(shape.name)")
+            }
+            guard shape.uncertainty > 0, shape.uncertainty.isFinite else {
+                throw NeymanError.invalid("the uncertainty of \(shape.name) must be positive, got \(shape.uncertainty)", key: shape.name)
+            }
+            pars.append(Parameter(shape.name, initial: min(max(shape.nominal, grid.lower), grid.upper), lower: grid.lower, upper: grid.upper))
         }
         signalYield = signal
         backgroundYield = background
         self.systematics = systematics
+        self.shape = shape
         self.data = data
-        parameters = [Parameter(poiName, initial: 0, lower: muBounds.lowerBound, upper: muBounds.upperBound)]
-            + systematics.map { Parameter($0.name, initial: 0, lower: -5, upper: 5) }
+        parameters = pars
     }
 
     /// `S(alpha)`, `B(alpha)` and their derivatives with respect to each `alpha_k`.
@@ -95,28 +115,43 @@ public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
         let mu = x[0]
         let (s, b, ds, db) = yields(x)
         let ms = mu * s
-        var sumLog = 0.0, a = 0.0, c = 0.0
+        var sumLog = 0.0, a = 0.0, c = 0.0, dTheta = 0.0
         var positive = true
-        data.ratios.withUnsafeBufferPointer { r in
-            if let weights = data.weights {
-                weights.withUnsafeBufferPointer { w in
+        if shape != nil, let grid = data.grid {
+            let (k, t) = grid.cell(x[systematics.count + 1])
+            for i in 0..<grid.count {
+                let (r, dr) = grid.interpolate(event: i, cell: k, t: t)
+                let w = data.weights?[i] ?? 1
+                let d = ms * r + b
+                guard d > 0 else { positive = false; break }
+                let inv = w / d
+                sumLog += w * log(d)
+                a += r * inv
+                c += inv
+                dTheta += dr * inv
+            }
+        } else {
+            data.ratios.withUnsafeBufferPointer { r in
+                if let weights = data.weights {
+                    weights.withUnsafeBufferPointer { w in
+                        for i in 0..<r.count {
+                            let d = ms * r[i] + b
+                            guard d > 0 else { positive = false; return }
+                            let inv = w[i] / d
+                            sumLog += w[i] * log(d)
+                            a += r[i] * inv
+                            c += inv
+                        }
+                    }
+                } else {
                     for i in 0..<r.count {
                         let d = ms * r[i] + b
                         guard d > 0 else { positive = false; return }
-                        let inv = w[i] / d
-                        sumLog += w[i] * log(d)
+                        let inv = 1 / d
+                        sumLog += log(d)
                         a += r[i] * inv
                         c += inv
                     }
-                }
-            } else {
-                for i in 0..<r.count {
-                    let d = ms * r[i] + b
-                    guard d > 0 else { positive = false; return }
-                    let inv = 1 / d
-                    sumLog += log(d)
-                    a += r[i] * inv
-                    c += inv
                 }
             }
         }
@@ -130,6 +165,12 @@ public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
             let alpha = x[k + 1], aux = data.auxiliary[k]
             nll += 0.5 * (alpha - aux) * (alpha - aux)
             gradient[k + 1] = mu * ds[k] * (1 - a) + db[k] * (1 - c) + (alpha - aux)
+        }
+        if let shape {
+            let j = systematics.count + 1, theta = x[j], aux = data.auxiliary[systematics.count]
+            let v = shape.uncertainty * shape.uncertainty
+            nll += 0.5 * (theta - aux) * (theta - aux) / v
+            gradient[j] = -ms * dTheta + (theta - aux) / v
         }
         return nll
     }

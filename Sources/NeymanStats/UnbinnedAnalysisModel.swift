@@ -11,6 +11,9 @@ import NeymanCore
 ///   `sign(w_j) sum |w| / sum w` (so that the expected sum of weights is still the yield).
 /// - The Asimov data set at `(mu, alpha)` is both pools, reweighted to `mu S(alpha)` and `B(alpha)`, with the
 ///   auxiliary measurements at `alpha`.
+/// - With a shape systematic (``ShapeSystematic``), both at `theta`: the pools' ratios are `r_j(theta)` and the pool
+///   the parameter acts on is reweighted to `theta` before drawing or weighting; the drawn events carry their rows of
+///   the ``RatioGrid`` so that fits can move `theta`; the auxiliary measurement is drawn from `N(theta, sigma_theta)`.
 public struct UnbinnedAnalysisModel: StatisticalModel {
     public typealias Data = UnbinnedAnalysisData
 
@@ -19,14 +22,17 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
     /// `B_0`.
     public let backgroundYield: Double
     public let systematics: [RateSystematic]
+    /// The shape systematic, if any (then both pools carry a ``RatioGrid``).
+    public let shape: ShapeSystematic?
     public let signalPool: UnbinnedEventPool
     public let backgroundPool: UnbinnedEventPool
     public let poiName: String
     public let muBounds: ClosedRange<Double>
 
     /// - Throws: ``NeymanError`` for yields that are not positive and finite, or empty or inverted bounds.
-    public init(signal: Double, background: Double, systematics: [RateSystematic] = [], signalPool: UnbinnedEventPool,
-                backgroundPool: UnbinnedEventPool, poiName: String = "mu", muBounds: ClosedRange<Double>) throws {
+    public init(signal: Double, background: Double, systematics: [RateSystematic] = [], shape: ShapeSystematic? = nil,
+                signalPool: UnbinnedEventPool, backgroundPool: UnbinnedEventPool, poiName: String = "mu",
+                muBounds: ClosedRange<Double>) throws {
         guard signal > 0, signal.isFinite else { throw NeymanError.invalid("the signal yield must be positive, got \(signal)", key: "signal") }
         guard background > 0, background.isFinite else {
             throw NeymanError.invalid("the background yield must be positive, got \(background)", key: "background")
@@ -34,9 +40,19 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
         guard muBounds.lowerBound.isFinite, muBounds.upperBound.isFinite, muBounds.lowerBound < muBounds.upperBound else {
             throw NeymanError.invalid("the bounds of \(poiName) must be finite and increasing, got \(muBounds)", key: "mu_bounds")
         }
+        if let shape {
+            guard let g = signalPool.grid, let h = backgroundPool.grid, g.lower == h.lower, g.upper == h.upper, g.points == h.points else {
+                throw NeymanError.invalid("the shape systematic \(shape.name) needs both simulated samples' ratios on the same grid", key: shape.name)
+            }
+            guard shape.uncertainty > 0, shape.uncertainty.isFinite, shape.nominal >= g.lower, shape.nominal <= g.upper else {
+                throw NeymanError.invalid("\(shape.name): the uncertainty must be positive and the nominal value inside the grid "
+                                          + "[\(g.lower), \(g.upper)] (got \(shape.nominal) +- \(shape.uncertainty))", key: shape.name)
+            }
+        }
         signalYield = signal
         backgroundYield = background
         self.systematics = systematics
+        self.shape = shape
         self.signalPool = signalPool
         self.backgroundPool = backgroundPool
         self.poiName = poiName
@@ -46,13 +62,18 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
     public var parameters: [Parameter] {
         [Parameter(poiName, initial: 1, lower: muBounds.lowerBound, upper: muBounds.upperBound)]
             + systematics.map { Parameter($0.name, initial: 0, lower: -5, upper: 5) }
+            + (shape.map { s in [Parameter(s.name, initial: s.nominal, lower: signalPool.grid?.lower ?? s.nominal,
+                                           upper: signalPool.grid?.upper ?? s.nominal)] } ?? [])
     }
+
+    /// The shape parameter's value in `theta` (its nominal value without a shape systematic).
+    func shapeValue(_ theta: [Double]) -> Double { shape == nil ? 0 : theta[systematics.count + 1] }
 
     public var poiIndex: Int { 0 }
 
     public func likelihood(for data: UnbinnedAnalysisData) throws -> any Likelihood {
-        try UnbinnedAnalysisLikelihood(signal: signalYield, background: backgroundYield, systematics: systematics, data: data,
-                                       poiName: poiName, muBounds: muBounds)
+        try UnbinnedAnalysisLikelihood(signal: signalYield, background: backgroundYield, systematics: systematics, shape: shape,
+                                       data: data, poiName: poiName, muBounds: muBounds)
     }
 
     /// `S(alpha)` and `B(alpha)` at the parameter vector `theta` (`mu` first).
@@ -68,44 +89,60 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
     public func asimovData(_ theta: [Double]) throws -> UnbinnedAnalysisData {
         let (s, b) = yields(theta)
         let muS = max(theta[0], 0) * s
+        let t = shapeValue(theta)
+        let sig = signalPool.at(t, shape: shape, target: .signal), bkg = backgroundPool.at(t, shape: shape, target: .background)
         var r: [Double] = [], w: [Double] = []
-        r.reserveCapacity(signalPool.ratios.count + backgroundPool.ratios.count)
+        r.reserveCapacity(sig.ratios.count + bkg.ratios.count)
         w.reserveCapacity(r.capacity)
         if muS > 0 {
-            let scale = muS / signalPool.sumOfWeights
-            r += signalPool.ratios
-            w += signalPool.weights.map { $0 * scale }
+            let scale = muS / sig.weights.reduce(0, +)
+            r += sig.ratios
+            w += sig.weights.map { $0 * scale }
         }
-        let scale = b / backgroundPool.sumOfWeights
-        r += backgroundPool.ratios
-        w += backgroundPool.weights.map { $0 * scale }
-        return UnbinnedAnalysisData(ratios: r, weights: w, auxiliary: Array(theta.dropFirst()))
+        let scale = b / bkg.weights.reduce(0, +)
+        r += bkg.ratios
+        w += bkg.weights.map { $0 * scale }
+        var grid: RatioGrid? = nil
+        if shape != nil, let sg = signalPool.grid, let bg = backgroundPool.grid { grid = muS > 0 ? sg.appending(bg) : bg }
+        guard w.allSatisfy({ $0.isFinite }) else {
+            throw NeymanError.invalid("the simulated samples reweighted to \(shape?.name ?? "theta") = \(t) have no weight left")
+        }
+        return UnbinnedAnalysisData(ratios: r, weights: w, auxiliary: Array(theta.dropFirst()), grid: grid)
     }
 
     public func sample(_ theta: [Double], rng: RandomStream) throws -> UnbinnedAnalysisData {
         let (s, b) = yields(theta)
         let ns = Int(rng.poisson(mean: max(theta[0], 0) * s))
         let nb = Int(rng.poisson(mean: b))
-        let signed = signalPool.hasNegativeWeights || backgroundPool.hasNegativeWeights
-        var r: [Double] = [], w: [Double] = []
+        let t = shapeValue(theta)
+        var r: [Double] = [], w: [Double] = [], rows: [[Int]] = [[], []]
         r.reserveCapacity(ns + nb)
-        if signed { w.reserveCapacity(ns + nb) }
-        for (pool, n) in [(signalPool, ns), (backgroundPool, nb)] {
-            let absoluteOverSigned = pool.weights.reduce(0) { $0 + abs($1) } / pool.sumOfWeights
+        let signed = signalPool.hasNegativeWeights || backgroundPool.hasNegativeWeights
+        for (p, (pool, n, target)) in [(signalPool, ns, ShapeSystematic.Target.signal), (backgroundPool, nb, .background)].enumerated() {
+            guard n > 0 else { continue }
+            let (ratios, weights) = pool.at(t, shape: shape, target: target)
+            // The pool's own alias table unless the shape systematic reweights it.
+            let sampler = shape?.target == target && t != shape?.nominal ? try DiscreteDistribution(weights: weights.map { abs($0) })
+                                                                          : pool.sampler
+            let absoluteOverSigned = weights.reduce(0) { $0 + abs($1) } / weights.reduce(0, +)
             for _ in 0..<n {
-                let j = pool.sampler.sample(rng)
-                r.append(pool.ratios[j])
-                if signed { w.append(pool.weights[j] < 0 ? -absoluteOverSigned : absoluteOverSigned) }
+                let j = sampler.sample(rng)
+                r.append(ratios[j])
+                if signed { w.append(weights[j] < 0 ? -absoluteOverSigned : absoluteOverSigned) }
+                if shape != nil { rows[p].append(j) }
             }
         }
-        let aux = systematics.indices.map { rng.normal(mean: theta[$0 + 1], sigma: 1) }
-        return UnbinnedAnalysisData(ratios: r, weights: signed ? w : nil, auxiliary: aux)
+        var grid: RatioGrid? = nil
+        if shape != nil, let sg = signalPool.grid, let bg = backgroundPool.grid { grid = sg.rows(rows[0]).appending(bg.rows(rows[1])) }
+        var aux = systematics.indices.map { rng.normal(mean: theta[$0 + 1], sigma: 1) }
+        if let shape { aux.append(rng.normal(mean: t, sigma: shape.uncertainty)) }
+        return UnbinnedAnalysisData(ratios: r, weights: signed ? w : nil, auxiliary: aux, grid: grid)
     }
 
     public func withPOIBounds(lower: Double, upper: Double) -> UnbinnedAnalysisModel {
         // The bounds come from the calculators (finite, ordered); keep the old ones if they are not.
         let bounds = lower.isFinite && upper.isFinite && lower < upper ? lower...upper : muBounds
-        return (try? UnbinnedAnalysisModel(signal: signalYield, background: backgroundYield, systematics: systematics,
+        return (try? UnbinnedAnalysisModel(signal: signalYield, background: backgroundYield, systematics: systematics, shape: shape,
                                            signalPool: signalPool, backgroundPool: backgroundPool, poiName: poiName,
                                            muBounds: bounds)) ?? self
     }

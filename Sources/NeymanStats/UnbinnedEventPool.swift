@@ -14,6 +14,8 @@ public struct UnbinnedEventPool: Sendable {
     public let sumOfWeights: Double
     /// Whether any weight is negative (then drawn events carry the sign of their weight).
     public let hasNegativeWeights: Bool
+    /// With a shape systematic: every event's `r(theta)` on a grid.
+    public let grid: RatioGrid?
     let sampler: DiscreteDistribution
 
     /// - Parameters:
@@ -22,7 +24,8 @@ public struct UnbinnedEventPool: Sendable {
     ///   - name: the pool's name in error messages ("signal", "background").
     /// - Throws: ``NeymanError`` for an empty pool, a ratio that is not finite and `>= 0` or a weight that is not
     ///   finite (naming the event), mismatched counts, or a sum of weights that is not positive.
-    public init(ratios: [Double], weights: [Double]? = nil, name: String) throws {
+    ///   - grid: with a shape systematic, every event's `r(theta)` (same events, same order).
+    public init(ratios: [Double], weights: [Double]? = nil, grid: RatioGrid? = nil, name: String) throws {
         guard !ratios.isEmpty else { throw NeymanError.invalid("the \(name) sample has no events", key: name) }
         for (j, r) in ratios.enumerated() where !(r.isFinite && r >= 0) {
             throw NeymanError.invalid("the density ratio of \(name) event \(j) is \(r); it must be finite and >= 0", row: j, key: name)
@@ -38,8 +41,12 @@ public struct UnbinnedEventPool: Sendable {
         guard total > 0, total.isFinite else {
             throw NeymanError.invalid("the \(name) sample's weights sum to \(total); the sum must be positive", key: name)
         }
+        if let grid, grid.count != ratios.count {
+            throw NeymanError.invalid("the \(name) sample has \(grid.count) rows of tabulated ratios for \(ratios.count) events", key: name)
+        }
         self.ratios = ratios
         self.weights = w
+        self.grid = grid
         sumOfWeights = total
         hasNegativeWeights = w.contains { $0 < 0 }
         sampler = try DiscreteDistribution(weights: w.map { abs($0) })
@@ -59,6 +66,23 @@ public struct UnbinnedEventPool: Sendable {
         var s = 0.0
         for j in 0..<ratios.count { s += weights[j] * weights[j] * (ratios[j] - m) * (ratios[j] - m) }
         return s.squareRoot() / abs(sumOfWeights)
+    }
+
+    /// The pool as it is at `theta` of `shape` (``ShapeSystematic``): each event's ratio `r_j(theta)`, and its weight,
+    /// reweighted when the parameter changes this pool's density (`target`). Without a grid: the pool as it is.
+    public func at(_ theta: Double, shape: ShapeSystematic?, target: ShapeSystematic.Target) -> (ratios: [Double], weights: [Double]) {
+        guard let shape, let grid else { return (ratios, weights) }
+        let r = grid.ratios(at: theta)
+        guard shape.target == target else { return (r, weights) }
+        let r0 = grid.ratios(at: shape.nominal)
+        var w = weights
+        for j in 0..<w.count {
+            switch target {
+            case .signal: w[j] = r0[j] > 0 ? w[j] * r[j] / r0[j] : 0
+            case .background: w[j] = r[j] > 0 ? w[j] * r0[j] / r[j] : (r0[j] > 0 ? 0 : w[j])
+            }
+        }
+        return (r, w)
     }
 
     /// The largest ratio in the pool.

@@ -181,7 +181,10 @@ struct ModelOptions: ParsableArguments {
         }
         let analysis = try UnbinnedAnalysis.load(path: model, muBounds: try parsedMuBounds().map { $0.lower...$0.upper })
         let c = analysis.backgroundClosure
-        if abs(c.pull) > 3 {
+        if let n = analysis.normalisation, abs(n.mean - 1) > 3 * n.error {
+            CLIExit.writeLine("neyman: note: the network's ratio averaged \(fmt(n.mean)) +- \(fmt(n.error)) over the background sample, "
+                              + "not 1; it was divided by its mean ([model.ratio] normalise = true)")
+        } else if abs(c.pull) > 3 {
             CLIExit.writeLine("neyman: warning: the ratio's weighted mean over the background sample is \(fmt(c.mean)) +- \(fmt(c.error)), "
                               + "not 1: it is not the density ratio of these samples (calibrate the network: [model.ratio] calibration)")
         }
