@@ -66,6 +66,33 @@ struct UnbinnedModelCLITests {
         #expect((j["parameters"] as? [String: Double])?.keys.sorted() == ["mu"])
     }
 
+    /// `--interval` and `--scan` against the analytic profile (no nuisance parameters: -2 ln lambda is explicit).
+    @Test func intervalAndScanMatchTheAnalyticProfile() throws {
+        let (path, r) = try Self.analysis(signal: 50, background: 1000, observedSignal: 50, observedBackground: 981)
+        let out = try CLI.run(["fit", "--model", path, "--interval", "--scan", "0:2", "--scan-points", "5", "--format", "json"])
+        let j = try #require(out.json, "\(out.stderr)")
+        let (muHat, _) = Self.analyticFit(r, s: 50, b: 1000)
+        func twiceNLL(_ mu: Double) -> Double { 2 * (mu * 50 - r.reduce(0) { $0 + log(mu * 50 * $1 + 1000) }) }
+        func crossing(_ a0: Double, _ b0: Double) -> Double {
+            var a = a0, b = b0
+            for _ in 0..<200 {
+                let c = (a + b) / 2
+                if (twiceNLL(a) - twiceNLL(muHat) > 1) == (twiceNLL(c) - twiceNLL(muHat) > 1) { a = c } else { b = c }
+            }
+            return (a + b) / 2
+        }
+        let interval = try #require(j["mu_interval"] as? [Double])
+        #expect(interval.count == 2)
+        #expect(abs(interval[0] - crossing(-0.5, muHat)) < 1e-6 && abs(interval[1] - crossing(muHat, 5)) < 1e-6, "\(interval)")
+        let scan = try #require(j["scan"] as? [String: [Double]])
+        #expect(scan["mu"] == [0, 0.5, 1, 1.5, 2])
+        for (mu, v) in zip(scan["mu"] ?? [], scan["delta_twice_nll"] ?? []) {
+            #expect(abs(v - (twiceNLL(mu) - twiceNLL(muHat))) < 1e-6, "mu = \(mu)")
+        }
+        #expect(try CLI.run(["fit", "--model", path, "--scan", "2:1"]).status == 2)
+        #expect(try CLI.run(["fit", "--model", path, "--scan", "0:1", "--scan-points", "1"]).status == 2)
+    }
+
     /// A background normalisation systematic is profiled: mu's error grows, and the nuisance parameter's fitted value
     /// and error are reported.
     @Test func rateSystematicsAreProfiled() throws {
