@@ -94,16 +94,19 @@ public struct UnbinnedAnalysis: Sendable {
             }
             return RateSystematic(name: n.name, signal: try interpolation(n.signal, "signal"), background: try interpolation(n.background, "background"))
         }
+        let systematicsAll = systematics + spec.normfactors.map {
+            RateSystematic.normfactor(name: $0.name, signal: $0.signal, background: $0.background, bounds: $0.bounds)
+        }
         let bounds = muBounds ?? spec.muBounds ?? 0...max(10, 10 * b.squareRoot() / s)
         let shape = spec.shape.map {
             ShapeSystematic(name: $0.name, nominal: $0.nominal, uncertainty: $0.uncertainty, target: $0.target == "background" ? .background : .signal)
         }
         do {
-            model = try UnbinnedAnalysisModel(signal: s, background: b, systematics: systematics, shape: shape, signalPool: signalPool,
+            model = try UnbinnedAnalysisModel(signal: s, background: b, systematics: systematicsAll, shape: shape, signalPool: signalPool,
                                               backgroundPool: backgroundPool, poiName: spec.poiName, muBounds: bounds)
         } catch let e as NeymanError { throw e.inFile(spec.file) }
         data = UnbinnedAnalysisData(ratios: d.ratios, weights: d.weights,
-                                    auxiliary: [Double](repeating: 0, count: systematics.count) + (shape.map { [$0.nominal] } ?? []), grid: d.grid)
+                                    auxiliary: systematicsAll.map { $0.isConstrained ? 0 : 1 } + (shape.map { [$0.nominal] } ?? []), grid: d.grid)
         _ = try model.likelihood(for: data)   // checks the data once, with the file's name on any fault
     }
 

@@ -36,6 +36,10 @@ import NeymanCore
 /// signal = { lo = 0.98, hi = 1.02 }
 /// background = { lo = 0.98, hi = 1.02 }
 ///
+/// [model.normfactor.bkg_scale]        # a free factor on a yield (pyhf normfactor), no constraint
+/// background = true                   # signal = true for the signal yield
+/// bounds = [0.0, 10.0]                # optional
+///
 /// [model.shape.sigma]                 # a shape systematic: a parameter input of the network (at most one)
 /// nominal = 0.5                       # the value the simulation was made at = the auxiliary measurement
 /// uncertainty = 0.05                  # the Gaussian constraint's width
@@ -112,6 +116,14 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
         }
     }
 
+    /// A free normalisation factor as written.
+    public struct NormFactorSpec: Sendable, Equatable {
+        public var name: String
+        public var signal: Bool
+        public var background: Bool
+        public var bounds: ClosedRange<Double>
+    }
+
     /// A shape systematic as written (``ShapeSystematic``, tabulated on a ``RatioGrid``).
     public struct ShapeSpec: Sendable, Equatable {
         public var name: String
@@ -132,6 +144,7 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
     public var signal: Sample
     public var background: Sample
     public var normsys: [RateSystematicSpec]
+    public var normfactors: [NormFactorSpec] = []
     public var shape: ShapeSpec?
 
     /// Reads and checks a `[model]` TOML file.
@@ -249,6 +262,24 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
                 systematics.append(RateSystematicSpec(name: name, signal: s, background: b))
             }
         }
+        var normfactors: [NormFactorSpec] = []
+        if let n = try model.table("normfactor") {
+            for name in n.keys {
+                let t = try n.require(name) { try n.table($0) }
+                let key = "model.normfactor.\(name)"
+                let onSignal = try t.bool("signal") ?? false, onBackground = try t.bool("background") ?? false
+                guard onSignal || onBackground else { throw bad(key, "acts on nothing: give signal = true and/or background = true") }
+                var bounds = 0.0...10.0
+                if let b = try t.doubles("bounds") {
+                    guard b.count == 2, b[0].isFinite, b[1].isFinite, b[0] >= 0, b[0] < b[1] else {
+                        throw bad("\(key).bounds", "must be [lo, hi] with 0 <= lo < hi, got \(b)")
+                    }
+                    bounds = b[0]...b[1]
+                }
+                guard name != poi, !systematics.contains(where: { $0.name == name }) else { throw bad(key, "has the name of another parameter") }
+                normfactors.append(NormFactorSpec(name: name, signal: onSignal, background: onBackground, bounds: bounds))
+            }
+        }
         let normaliseDefault: Bool
         if case .network = source { normaliseDefault = true } else { normaliseDefault = false }
         let normalise = try ratioTable.bool("normalise") ?? normaliseDefault
@@ -288,12 +319,12 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
                                   target: target, range: range, points: points)
             }
         }
-        if let shape, shape.name == poi || systematics.contains(where: { $0.name == shape.name }) {
+        if let shape, shape.name == poi || systematics.contains(where: { $0.name == shape.name }) || normfactors.contains(where: { $0.name == shape.name }) {
             throw bad("model.shape.\(shape.name)", "has the name of another parameter")
         }
         return UnbinnedModelSpec(file: file, poiName: poi, muBounds: bounds,
                                  ratio: Ratio(source: source, mixtureSignalFraction: alpha, calibration: calibration, normalise: normalise),
                                  data: try sample("data", simulated: false), signal: try sample("signal", simulated: true),
-                                 background: try sample("background", simulated: true), normsys: systematics, shape: shape)
+                                 background: try sample("background", simulated: true), normsys: systematics, normfactors: normfactors, shape: shape)
     }
 }

@@ -27,6 +27,7 @@ public struct UnbinnedAnalysisData: Sendable {
 ///
 /// ```
 ///   -ln L(mu, alpha) = mu S(alpha) + B(alpha) - sum_i w_i ln(mu S(alpha) r_i + B(alpha)) + sum_k (alpha_k - a_k)^2 / 2
+///   (the constraint sum over normsys parameters only; normfactors are free)
 /// ```
 /// with `S(alpha)`, `B(alpha)` of ``RateSystematic``. The per-event constant `sum_i w_i ln p_B(x_i)` and the
 /// constraints' normalisations are dropped (they do not depend on the parameters), so only differences of `-ln L`
@@ -41,7 +42,7 @@ public struct UnbinnedAnalysisData: Sendable {
 /// Where some `D_i <= 0` (a negative `mu` beyond `-B / (S r_max)`) `-ln L` is `+inf` (gradient 0), which the
 /// minimiser's line search backs away from.
 ///
-/// Parameters: the parameter of interest (start 0), then one `alpha` per systematic (start 0, bounds `[-5, 5]`), then
+/// Parameters: the parameter of interest (start 0), then one per rate modifier (``RateSystematic/parameter``), then
 /// the shape parameter if any (start at its nominal value, bounds = the grid's range).
 public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
     public let signalYield: Double
@@ -73,7 +74,7 @@ public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
             throw NeymanError.invalid("\(data.auxiliary.count) auxiliary measurements for \(constraints) constrained parameters")
         }
         var pars = [Parameter(poiName, initial: 0, lower: muBounds.lowerBound, upper: muBounds.upperBound)]
-            + systematics.map { Parameter($0.name, initial: 0, lower: -5, upper: 5) }
+            + systematics.map(\.parameter)
         if let shape {
             guard let grid = data.grid, grid.count == data.ratios.count else {
                 throw NeymanError.invalid("a shape systematic needs every event's ratio on a grid of \(shape.name)")
@@ -91,19 +92,23 @@ public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
         parameters = pars
     }
 
-    /// `S(alpha)`, `B(alpha)` and their derivatives with respect to each `alpha_k`.
+    /// `S(alpha)`, `B(alpha)` and their derivatives with respect to each `alpha_k` (products without the `k`-th
+    /// factor, so a normfactor at 0 is fine).
     func yields(_ x: [Double]) -> (s: Double, b: Double, ds: [Double], db: [Double]) {
-        var s = signalYield, b = backgroundYield
-        var dlnS = [Double](repeating: 0, count: systematics.count), dlnB = dlnS
+        let n = systematics.count
+        var fs = [Double](repeating: 1, count: n), fb = fs, dfs = [Double](repeating: 0, count: n), dfb = dfs
         for (k, sys) in systematics.enumerated() {
-            let (fs, dfs) = RateSystematic.factor(sys.signal, x[k + 1])
-            let (fb, dfb) = RateSystematic.factor(sys.background, x[k + 1])
-            s *= fs
-            b *= fb
-            dlnS[k] = dfs / fs
-            dlnB[k] = dfb / fb
+            (fs[k], dfs[k]) = RateSystematic.factor(sys.signalEffect, x[k + 1])
+            (fb[k], dfb[k]) = RateSystematic.factor(sys.backgroundEffect, x[k + 1])
         }
-        return (s, b, dlnS.map { $0 * s }, dlnB.map { $0 * b })
+        var ds = [Double](repeating: 0, count: n), db = ds
+        for k in 0..<n {
+            var ps = signalYield * dfs[k], pb = backgroundYield * dfb[k]
+            for j in 0..<n where j != k { ps *= fs[j]; pb *= fb[j] }
+            ds[k] = ps
+            db[k] = pb
+        }
+        return (fs.reduce(signalYield, *), fb.reduce(backgroundYield, *), ds, db)
     }
 
     public func negativeLogLikelihood(_ x: [Double]) -> Double {
@@ -163,8 +168,11 @@ public struct UnbinnedAnalysisLikelihood: ModelLikelihood, Sendable {
         gradient[0] = s * (1 - a)
         for k in 0..<systematics.count {
             let alpha = x[k + 1], aux = data.auxiliary[k]
-            nll += 0.5 * (alpha - aux) * (alpha - aux)
-            gradient[k + 1] = mu * ds[k] * (1 - a) + db[k] * (1 - c) + (alpha - aux)
+            gradient[k + 1] = mu * ds[k] * (1 - a) + db[k] * (1 - c)
+            if systematics[k].isConstrained {
+                nll += 0.5 * (alpha - aux) * (alpha - aux)
+                gradient[k + 1] += alpha - aux
+            }
         }
         if let shape {
             let j = systematics.count + 1, theta = x[j], aux = data.auxiliary[systematics.count]

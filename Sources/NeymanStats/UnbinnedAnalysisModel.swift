@@ -7,7 +7,7 @@ import NeymanCore
 ///
 /// - A pseudo-experiment at `(mu, alpha)` draws `N_S ~ Pois(mu S(alpha))` events from the signal pool and
 ///   `N_B ~ Pois(B(alpha))` from the background pool, with replacement and with probability `|w_j| / sum |w|`; each
-///   auxiliary measurement is drawn from `N(alpha_k, 1)`. Drawn events weigh 1, or, in a pool with negative weights,
+///   normsys auxiliary measurement is drawn from `N(alpha_k, 1)` (a normfactor has none). Drawn events weigh 1, or, in a pool with negative weights,
 ///   `sign(w_j) sum |w| / sum w` (so that the expected sum of weights is still the yield).
 /// - The Asimov data set at `(mu, alpha)` is both pools, reweighted to `mu S(alpha)` and `B(alpha)`, with the
 ///   auxiliary measurements at `alpha`.
@@ -61,7 +61,7 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
 
     public var parameters: [Parameter] {
         [Parameter(poiName, initial: 1, lower: muBounds.lowerBound, upper: muBounds.upperBound)]
-            + systematics.map { Parameter($0.name, initial: 0, lower: -5, upper: 5) }
+            + systematics.map(\.parameter)
             + (shape.map { s in [Parameter(s.name, initial: s.nominal, lower: signalPool.grid?.lower ?? s.nominal,
                                            upper: signalPool.grid?.upper ?? s.nominal)] } ?? [])
     }
@@ -80,8 +80,8 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
     public func yields(_ theta: [Double]) -> (signal: Double, background: Double) {
         var s = signalYield, b = backgroundYield
         for (k, sys) in systematics.enumerated() {
-            s *= RateSystematic.factor(sys.signal, theta[k + 1]).0
-            b *= RateSystematic.factor(sys.background, theta[k + 1]).0
+            s *= RateSystematic.factor(sys.signalEffect, theta[k + 1]).0
+            b *= RateSystematic.factor(sys.backgroundEffect, theta[k + 1]).0
         }
         return (s, b)
     }
@@ -134,7 +134,7 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
         }
         var grid: RatioGrid? = nil
         if shape != nil, let sg = signalPool.grid, let bg = backgroundPool.grid { grid = sg.rows(rows[0]).appending(bg.rows(rows[1])) }
-        var aux = systematics.indices.map { rng.normal(mean: theta[$0 + 1], sigma: 1) }
+        var aux = systematics.indices.map { systematics[$0].isConstrained ? rng.normal(mean: theta[$0 + 1], sigma: 1) : theta[$0 + 1] }
         if let shape { aux.append(rng.normal(mean: t, sigma: shape.uncertainty)) }
         return UnbinnedAnalysisData(ratios: r, weights: signed ? w : nil, auxiliary: aux, grid: grid)
     }

@@ -93,6 +93,21 @@ struct UnbinnedModelCLITests {
         #expect(try CLI.run(["fit", "--model", path, "--scan", "0:1", "--scan-points", "1"]).status == 2)
     }
 
+    /// With the background normalisation free (a normfactor), the extended fit is the signal-fraction fit:
+    /// `phi_hat = mu_hat S / N` maximises `sum_i ln(1 + phi (r_i - 1))`.
+    @Test func freeBackgroundNormalisationGivesTheFractionFit() throws {
+        let (path, r) = try Self.analysis(signal: 50, background: 1000, observedSignal: 50, observedBackground: 981,
+                                          extra: "[model.normfactor.bkg_scale]\nbackground = true")
+        let j = try #require(try CLI.run(["fit", "--model", path, "--format", "json"]).json)
+        let mu = try #require(j["mu_hat"] as? Double)
+        func score(_ phi: Double) -> Double { r.reduce(0) { $0 + ($1 - 1) / (1 + phi * ($1 - 1)) } }
+        var lo = 0.0, hi = 0.5
+        for _ in 0..<200 { let m = (lo + hi) / 2; if score(m) > 0 { lo = m } else { hi = m } }
+        #expect(abs(mu * 50 / Double(r.count) - (lo + hi) / 2) < 1e-7, "\(mu * 50 / Double(r.count)) vs \((lo + hi) / 2)")
+        let k = try #require((j["parameters"] as? [String: Double])?["bkg_scale"])
+        #expect(abs(mu * 50 + k * 1000 - Double(r.count)) < 1e-5)   // extended ML: the fitted total is N
+    }
+
     /// A background normalisation systematic is profiled: mu's error grows, and the nuisance parameter's fitted value
     /// and error are reported.
     @Test func rateSystematicsAreProfiled() throws {

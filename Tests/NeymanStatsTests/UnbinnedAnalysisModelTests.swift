@@ -28,6 +28,31 @@ struct UnbinnedAnalysisModelTests {
         }
     }
 
+    /// A free normfactor: no constraint term, a linear factor, and derivatives that stay finite at 0.
+    @Test func normfactorIsFreeAndLinear() throws {
+        let sys = [RateSystematic.normfactor(name: "k", signal: false, background: true),
+                   RateSystematic(name: "lumi", signal: NormsysInterpolation(hi: 1.05, lo: 0.95), background: NormsysInterpolation(hi: 1.05, lo: 0.95))]
+        #expect(!sys[0].isConstrained && sys[1].isConstrained && sys[0].parameter.initial == 1)
+        let data = UnbinnedAnalysisData(ratios: Self.ratios, weights: Self.weights, auxiliary: [1, 0.2])
+        let l = try UnbinnedAnalysisLikelihood(signal: 12, background: 100, systematics: sys, data: data, muBounds: -1...10)
+        let plain = try UnbinnedAnalysisLikelihood(signal: 12, background: 130, systematics: [sys[1]],
+                                                   data: UnbinnedAnalysisData(ratios: Self.ratios, weights: Self.weights, auxiliary: [0.2]), muBounds: -1...10)
+        #expect(abs(l.negativeLogLikelihood([0.7, 1.3, -0.4]) - plain.negativeLogLikelihood([0.7, -0.4])) < 1e-10)
+        for x in [[0.7, 1.3, -0.4], [1.5, 0.0, 0.3], [0.2, 2.5, 1.1]] {
+            var g = [0.0, 0.0, 0.0]
+            let f = l.negativeLogLikelihood(x, gradient: &g)
+            #expect(g.allSatisfy(\.isFinite) || !f.isFinite)
+            guard f.isFinite else { continue }
+            for k in 0..<3 {
+                var up = x, dn = x
+                up[k] += 1e-6
+                dn[k] -= 1e-6
+                let numeric = (l.negativeLogLikelihood(up) - l.negativeLogLikelihood(dn)) / 2e-6
+                #expect(abs(g[k] - numeric) < 1e-5 * max(1, abs(numeric)), "x = \(x), k = \(k): \(g[k]) vs \(numeric)")
+            }
+        }
+    }
+
     /// Without systematics, differences of -ln L are those of the independent ``UnbinnedRatioLikelihood``.
     @Test func agreesWithTheRatioLikelihoodWithoutSystematics() throws {
         let data = UnbinnedAnalysisData(ratios: Self.ratios, weights: Self.weights, auxiliary: [])
