@@ -34,7 +34,9 @@ public enum ROC {
 
     /// AUC from labels (`label > 0.5`: signal) and optional weights (default 1): the AUC of
     /// ``auc(scores:signalWeights:backgroundWeights:)`` with `wS_i = w_i [label_i > 0.5]`, `wB_i = w_i [label_i <= 0.5]`,
-    /// bit for bit (a zero weight added to a sum leaves it unchanged), without building those two arrays.
+    /// bit for bit (the same nonzero terms summed in the same order; a skipped term was +0.0, which leaves a sum as it
+    /// is), without building those two arrays: the two classes are sorted apart, each score with its weight
+    /// (``RadixSort``), and one pass merges them.
     /// - Throws: if the arrays differ in length, and as ``auc(scores:signalWeights:backgroundWeights:)``.
     public static func auc(scores: [Double], labels: [Double], weights: [Double]? = nil) throws -> Double {
         let n = scores.count
@@ -58,21 +60,18 @@ public enum ROC {
                 }
                 guard n < Int(UInt32.max) else { throw NeymanError.invalid("more than 2^32 - 1 events") }
                 guard totalS != 0, totalB != 0 else { throw NeymanError.invalid("a class has zero total weight") }
-                // The label travels through the sort in the pairs' tag bit, so the sweep looks up one weight per
-                // event in the given weights.
-                let area = try RadixSort.withSortedPairs(scores, tag: { labels[$0] > 0.5 ? 1 : 0 }) { pairs in
+                // Background and signal sorted apart, each event's weight carried with its score: the sweep merges
+                // the two sorted runs, a group of tied scores being the run of one key in either, and looks nothing up.
+                let area = try RadixSort.withSortedPairs(scores, inSecondClass: { labels[$0] > 0.5 },
+                                                         payload: { w[$0].bitPattern }) { background, signal in
+                    let nB = background.count, nS = signal.count
                     var below = 0.0, area = 0.0
-                    var k = 0
-                    while k < n {
-                        let key = pairs[k].key
+                    var b = 0, s = 0
+                    while b < nB || s < nS {
+                        let key = b == nB ? signal[s].key : (s == nS ? background[b].key : min(background[b].key, signal[s].key))
                         var gS = 0.0, gB = 0.0
-                        while k < n && pairs[k].key == key {
-                            let tagged = pairs[k].index
-                            let weight = w[tagged & ((1 << 62) - 1)]
-                            let isSignal = tagged >> 62 != 0
-                            gS += keep(weight, isSignal); gB += keep(weight, !isSignal)
-                            k += 1
-                        }
+                        while s < nS && signal[s].key == key { gS += Double(bitPattern: signal[s].payload); s += 1 }
+                        while b < nB && background[b].key == key { gB += Double(bitPattern: background[b].payload); b += 1 }
                         area += gS * (below + 0.5 * gB)
                         below += gB
                     }
@@ -111,7 +110,7 @@ public enum ROC {
                     let key = pairs[k].key
                     var gS = 0.0, gB = 0.0
                     while k < n && pairs[k].key == key {
-                        let w = weights[pairs[k].index]
+                        let w = weights[Int(truncatingIfNeeded: pairs[k].payload)]
                         gS += w.signal; gB += w.background
                         k += 1
                     }

@@ -17,7 +17,9 @@ import NeymanCore
 /// ```
 /// A pass whose digit is the same for every key is skipped (it would not move anything), so values that share their
 /// high bits (small integers, narrow ranges) need fewer passes. Equal values keep their index order (stable), so the
-/// permutation is the one any stable sort gives.
+/// permutation is the one any stable sort gives. Inside the module the pairs can carry another 64-bit payload than
+/// the index, and the values can be sorted in two classes at once (ROC: background and signal, each score with its
+/// weight).
 ///
 /// Why 8-bit digits: a scatter writes to one place per bucket; 256 buckets of 16-byte pairs keep those places in
 /// L1 (256 cache lines = 16 KiB), 2048 buckets (6 passes of 11 bits) do not. Measured on 2·10^6 normal scores
@@ -45,7 +47,7 @@ public enum RadixSort {
     public static func ascendingOrder(_ values: [Double]) throws -> [Int] {
         try withSortedPairs(values) { pairs in
             [Int](unsafeUninitializedCapacity: pairs.count) { out, initialized in
-                for k in 0..<pairs.count { out[k] = pairs[k].index }
+                for k in 0..<pairs.count { out[k] = Int(truncatingIfNeeded: pairs[k].payload) }
                 initialized = pairs.count
             }
         }
@@ -58,35 +60,45 @@ public enum RadixSort {
     /// - Throws: as ``ascendingOrder(_:)``.
     public static func ascendingKeysAndOrder(_ values: [Double]) throws -> (keys: [UInt64], order: [Int]) {
         try withSortedPairs(values) { pairs in
-            (pairs.map(\.key), pairs.map(\.index))
+            (pairs.map(\.key), pairs.map { Int(truncatingIfNeeded: $0.payload) })
         }
     }
 
-    /// A key and the index of the value it came from: one 16-byte element, so each scatter writes one stream per
-    /// bucket.
+    /// A key and 64 bits that travel with it through the sort (the value's index, or what a caller would otherwise
+    /// look up by index in sorted order): one 16-byte element, so each scatter writes one stream per bucket.
     struct Pair {
         var key: UInt64
-        /// The value's index, with whatever a caller of ``withSortedPairs(_:tag:_:)`` put in bits 62 and 63.
-        var index: Int
+        var payload: UInt64
     }
 
-    /// Call `body` with the `(orderKey(values[i]), i)` pairs in ascending order of key, ties in index order; the
+    /// Call `body` with the pairs `(orderKey(values[i]), i)` in ascending order of key, ties in index order; the
     /// buffer is the sort's own and is valid only inside `body` (no copy into result arrays).
     ///
     /// - Throws: as ``ascendingOrder(_:)``; whatever `body` throws.
     static func withSortedPairs<R>(_ values: [Double], _ body: (UnsafeBufferPointer<Pair>) throws -> R) throws -> R {
-        try withSortedPairs(values, tag: { _ in 0 }, body)
+        try withSortedPairs(values, inSecondClass: { _ in false }, payload: { UInt64(truncatingIfNeeded: $0) }) { first, _ in
+            try body(first)
+        }
     }
 
-    /// As ``withSortedPairs(_:_:)``, with `tag(i) << 62` added to the index of value `i`: two bits that travel with
-    /// the value through the sort (ROC's class label), so that a pass over the sorted pairs need not look them up.
-    /// `tag(i)` must be 0 to 3, and `values.count` below 2^62 (it is far below: the buffers would not fit).
+    /// The values split into two classes and each class sorted, in one sort: `body` gets the pairs
+    /// `(orderKey(values[i]), payload(i))` of the values with `inSecondClass(i) == false` in ascending order of key,
+    /// then those of the others, ties in index order in each. ROC uses it with the class label and the event's weight
+    /// as the payload, so that its sweep merges two sorted runs and looks nothing up.
+    ///
+    /// The classes share the passes: the histogram read counts each class's digits apart, the first scatter puts each
+    /// value in its class's part of the buffer, and the later passes scatter each part within itself. A pass is
+    /// skipped only when its digit is single-valued in both classes.
+    ///
+    /// - Throws: as ``ascendingOrder(_:)``; whatever `body` throws.
     @inline(__always)
-    static func withSortedPairs<R>(_ values: [Double], tag: (Int) -> Int,
-                                   _ body: (UnsafeBufferPointer<Pair>) throws -> R) throws -> R {
+    static func withSortedPairs<R>(_ values: [Double], inSecondClass: (Int) -> Bool, payload: (Int) -> UInt64,
+                                   _ body: (UnsafeBufferPointer<Pair>, UnsafeBufferPointer<Pair>) throws -> R)
+        throws -> R {
         let n = values.count
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: passes * buckets)
-        counts.initialize(repeating: 0, count: passes * buckets)
+        let perClass = passes * buckets
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2 * perClass)
+        counts.initialize(repeating: 0, count: 2 * perClass)
         defer { counts.deallocate() }
         let firstNaN: Int? = values.withUnsafeBufferPointer { v -> Int? in
             var nanSeen: UInt8 = 0
@@ -94,67 +106,85 @@ public enum RadixSort {
                 let x = v[i]
                 nanSeen |= x.isNaN ? 1 : 0
                 let k = orderKey(x)
-                counts[Int(truncatingIfNeeded: k & 0xFF)] += 1
-                counts[256 + Int(truncatingIfNeeded: (k >> 8) & 0xFF)] += 1
-                counts[512 + Int(truncatingIfNeeded: (k >> 16) & 0xFF)] += 1
-                counts[768 + Int(truncatingIfNeeded: (k >> 24) & 0xFF)] += 1
-                counts[1024 + Int(truncatingIfNeeded: (k >> 32) & 0xFF)] += 1
-                counts[1280 + Int(truncatingIfNeeded: (k >> 40) & 0xFF)] += 1
-                counts[1536 + Int(truncatingIfNeeded: (k >> 48) & 0xFF)] += 1
-                counts[1792 + Int(truncatingIfNeeded: k >> 56)] += 1
+                let c = counts + (inSecondClass(i) ? perClass : 0)
+                c[Int(truncatingIfNeeded: k & 0xFF)] += 1
+                c[256 + Int(truncatingIfNeeded: (k >> 8) & 0xFF)] += 1
+                c[512 + Int(truncatingIfNeeded: (k >> 16) & 0xFF)] += 1
+                c[768 + Int(truncatingIfNeeded: (k >> 24) & 0xFF)] += 1
+                c[1024 + Int(truncatingIfNeeded: (k >> 32) & 0xFF)] += 1
+                c[1280 + Int(truncatingIfNeeded: (k >> 40) & 0xFF)] += 1
+                c[1536 + Int(truncatingIfNeeded: (k >> 48) & 0xFF)] += 1
+                c[1792 + Int(truncatingIfNeeded: k >> 56)] += 1
             }
             return nanSeen != 0 ? v.firstIndex(where: \.isNaN) : nil
         }
         if let i = firstNaN {
             throw NeymanError.invalid("cannot sort: value \(i) (0-based) is NaN, which has no place in an order")
         }
-        // The passes that move something; each one's counts become the first output slot of every bucket.
+        // The first class's size, from any pass's counts; then each (class, pass)'s counts become the first output
+        // slot of every bucket, the second class's part starting after the first's.
+        var firstCount = 0
+        for d in 0..<buckets { firstCount += counts[d] }
         var active: [Int] = []
         for p in 0..<passes {
-            let c = counts + p * buckets
-            var total = 0, single = false
-            for d in 0..<buckets {
-                let m = c[d]
-                single = single || m == n
-                c[d] = total
-                total += m
+            var single = true
+            for (c, start, size) in [(0, 0, firstCount), (1, firstCount, n - firstCount)] {
+                let slot = counts + c * perClass + p * buckets
+                var total = start, one = size < 2
+                for d in 0..<buckets {
+                    let m = slot[d]
+                    one = one || m == size
+                    slot[d] = total
+                    total += m
+                }
+                single = single && one
             }
             if !single { active.append(p) }
         }
         // Passes alternate between two buffers so that the last one writes bufferA, the first pass reading the
-        // values themselves; with no active pass (n < 2, or all values equal) the pairs are in index order already.
+        // values themselves; with no active pass (n < 2, or all values equal in each class) the pairs go in index
+        // order, each class in its part.
         let bufferA = UnsafeMutablePointer<Pair>.allocate(capacity: n)
         let bufferB = UnsafeMutablePointer<Pair>.allocate(capacity: active.count > 1 ? n : 0)
         defer { bufferA.deallocate(); bufferB.deallocate() }
         values.withUnsafeBufferPointer { v in
             if active.isEmpty {
-                for i in 0..<n { bufferA[i] = Pair(key: orderKey(v[i]), index: i | tag(i) << 62) }
+                var next = (0, firstCount)
+                for i in 0..<n {
+                    let pair = Pair(key: orderKey(v[i]), payload: payload(i))
+                    if inSecondClass(i) { bufferA[next.1] = pair; next.1 += 1 } else { bufferA[next.0] = pair; next.0 += 1 }
+                }
                 return
             }
             let digitMask = UInt64(buckets - 1)
             var source = bufferB
             for (j, p) in active.enumerated() {
-                let slot = counts + p * buckets
                 let shift = UInt64(p * digitBits)
                 let target = (active.count - j) % 2 == 1 ? bufferA : bufferB
                 if j == 0 {
+                    let firstSlots = counts + p * buckets, secondSlots = firstSlots + perClass
                     for i in 0..<n {
                         let k = orderKey(v[i])
                         let d = Int(truncatingIfNeeded: (k >> shift) & digitMask)
-                        target[slot[d]] = Pair(key: k, index: i | tag(i) << 62)
+                        let slot = inSecondClass(i) ? secondSlots : firstSlots
+                        target[slot[d]] = Pair(key: k, payload: payload(i))
                         slot[d] += 1
                     }
                 } else {
-                    for i in 0..<n {
-                        let e = source[i]
-                        let d = Int(truncatingIfNeeded: (e.key >> shift) & digitMask)
-                        target[slot[d]] = e
-                        slot[d] += 1
+                    for (c, range) in [(0, 0..<firstCount), (1, firstCount..<n)] {
+                        let slot = counts + c * perClass + p * buckets
+                        for i in range {
+                            let e = source[i]
+                            let d = Int(truncatingIfNeeded: (e.key >> shift) & digitMask)
+                            target[slot[d]] = e
+                            slot[d] += 1
+                        }
                     }
                 }
                 source = target
             }
         }
-        return try body(UnsafeBufferPointer(start: bufferA, count: n))
+        return try body(UnsafeBufferPointer(start: bufferA, count: firstCount),
+                        UnsafeBufferPointer(start: bufferA + firstCount, count: n - firstCount))
     }
 }
