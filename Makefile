@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Release build with @testable imports: numeric tests run 10-100x faster than in debug.
 SWIFT_RELEASE := -c release -Xswiftc -enable-testing
-APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev libhdf5-dev pkg-config
+APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev libhdf5-dev zlib1g-dev pkg-config
 # The tests pin OpenBLAS's kernel family on every CPU with AVX2 + FMA, so that trained networks (and the tolerances
 # their tests were measured with) are bit for bit the same on CI's machine and ours; OpenBLAS's own choice depends on
 # the CPU model (and falls back to its slowest kernels on CPUs it does not know; see Sources/NeymanCore/BLASKernel.swift).
@@ -11,7 +11,7 @@ BLAS_PIN := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /pro
 
 .PHONY: deps build test run bench clean fuzz test-asan pythia-venv
 
-## deps: install the system libraries (GSL, OpenBLAS, libcerf, pkg-config) with apt-get when any is missing.
+## deps: install the system libraries (GSL, OpenBLAS, libcerf, HDF5, zlib, pkg-config) with apt-get when any is missing.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

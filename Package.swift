@@ -29,12 +29,14 @@ let package = Package(
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CCerf", path: "Sources/CCerf", pkgConfig: "libcerf"),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // zlib for the NPZ reader (CRC-32, inflate); not named CZlib, the module name ZIPFoundation's shim has.
+        .systemLibrary(name: "CLibZ", path: "Sources/CLibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // C helpers: the load-time OpenBLAS thread pin (NeymanCore/BLASThreads.swift), renameat2 (StudyOutputDirectory).
         .target(name: "CNeymanSystem", dependencies: ["CBLAS"]),
         .target(
             name: "NeymanCore",
             dependencies: [
-                "CGSL", "CBLAS", "CNeymanSystem",
+                "CGSL", "CBLAS", "CNeymanSystem", "CLibZ",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

@@ -280,6 +280,31 @@ def splot_job(job, peer_script, events):
 splot = [("sweights", "extended fit (Voigt, Gamma fixed, + exponential) and sWeights, 10^5 events",
           "iminuit 2.33.0 + sweights 1.7.0", splot_job("sweights", "sweights_peer.py", 100_000)),
          ("auc", "weighted ROC AUC, 10^7 events", "scikit-learn roc_auc_score", splot_job("auc", "auc_peer.py", 10_000_000))]
+# --- AUC from an NPZ file: the whole `neyman auc` command vs scikit-learn's in-process call --------
+AUC_NPZ_EVENTS = 2_000_000
+AUC_NPZ = os.path.join(ROOT, ".build-bench-auc.npz")
+log(f"python auc_peer.py, {AUC_NPZ_EVENTS:,} events written to {os.path.relpath(AUC_NPZ, ROOT)}, median of 3 calls")
+try:
+    _, out = run(PEER + ["bench/auc_peer.py", "--events", str(AUC_NPZ_EVENTS), "--seed", str(SEED), "--repeat", "3",
+                         "--write-npz", AUC_NPZ])
+    a_peer = last_json(out)
+except Exception as e:  # noqa: BLE001 - report it in the table, go on
+    log(f"auc peer (NPZ row) failed: {e}")
+    a_peer = None
+a_ney = None
+if neyman_ok and os.path.exists(AUC_NPZ):
+    cmd = [NEYMAN, "auc", "--input", AUC_NPZ, "--score", "score", "--label", "label", "--weight", "weight",
+           "--format", "json"]
+    log("neyman auc on the NPZ file, whole command: a warm-up, then the median of 3")
+    try:
+        run(cmd)
+        times = []
+        for _ in range(3):
+            dt, out = run(cmd)
+            times.append(dt)
+        a_ney = {"seconds": statistics.median(times), "auc": float(last_json(out)["auc"])}
+    except Exception as e:  # noqa: BLE001
+        log(f"neyman auc failed: {e}")
 # --- distance correlation: Neyman (neyman-bench dcor) vs dcor 0.7 ----------------------------------
 DCOR_N = 1_000_000
 
@@ -469,6 +494,11 @@ if res.get("n_asym"):
     a_diff = f" Asymptotic CLs differ by {d:.1e}."
 
 toys_note = "" if TOYS == 10000 else f" **Quick run: BENCH_TOYS={TOYS}, not the 10,000-toy headline.**"
+a_row = (f"weighted AUC, {AUC_NPZ_EVENTS:,} labelled events from a .npz (stored members)",
+         fmt_t(a_ney["seconds"]) if a_ney else f"neyman: {neyman_why if not neyman_ok else 'failed (see the log)'}",
+         fmt_t(float(a_peer["seconds"])) if a_peer else "peer: failed (see the log)",
+         ratio(float(a_peer["seconds"]) if a_peer else None, a_ney["seconds"] if a_ney else None),
+         f"{a_ney['auc']:.12f}" if a_ney else "-", f"{float(a_peer['auc']):.12f}" if a_peer else "-")
 lines = [
     "# Benchmarks: Neyman vs pyhf" + (", PyTorch" if nn else "") + ", iminuit + sweights, scikit-learn, dcor and energyflow",
     "",
@@ -537,6 +567,19 @@ lines = [
     "(Migrad + Hesse on the NLL with scipy's voigt_profile normalised by quad, then sweights.SWeight summation); "
     "both on their own Z -> mu mu-like samples of the same model. auc: `neyman-bench auc` (ROC.auc) vs "
     "`bench/auc_peer.py` (sklearn.metrics.roc_auc_score with sample_weight).",
+    "",
+    "Weighted ROC AUC read from an NPZ file (Neyman: the whole command; scikit-learn: the call alone):",
+    "",
+    "| job | Neyman | scikit-learn roc_auc_score | ratio (peer/Neyman) | AUC Neyman | AUC scikit-learn |",
+    "|---|---|---|---|---|---|",
+    "| " + " | ".join(a_row) + " |",
+    "",
+    "- Both sides: the events of `bench/auc_peer.py --events 2000000 --seed 7` (40% signal, score ~ N(label, 1), "
+    "weights ~ U(0.1, 3)), which saves them with numpy.savez (float64 members score, label, weight). Neyman: "
+    "`neyman auc --input FILE --score score --label label --weight weight --format json`, wall time of the whole "
+    "process (start-up, reading and checking the file, the AUC, output), a warm-up run then the median of 3. "
+    "scikit-learn: `roc_auc_score(y, s, sample_weight=w)` in-process, median of 3 calls; its reading and the "
+    "interpreter's start-up are not timed.",
     "",
     "Distance correlation:",
     "",

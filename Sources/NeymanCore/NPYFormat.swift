@@ -111,21 +111,23 @@ public enum NPYFormat {
         func load<T: FixedWidthInteger>(_: T.Type, _ i: Int) -> T {
             T(littleEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))
         }
-        var out = [Double](repeating: 0, count: count)
-        switch dtype {
-        case .float64: for i in 0..<count { out[i] = Double(bitPattern: load(UInt64.self, i)) }
-        case .float32: for i in 0..<count { out[i] = Double(Float(bitPattern: load(UInt32.self, i))) }
-        case .int64: for i in 0..<count { out[i] = Double(load(Int64.self, i)) }
-        case .int32: for i in 0..<count { out[i] = Double(load(Int32.self, i)) }
-        case .int16: for i in 0..<count { out[i] = Double(load(Int16.self, i)) }
-        case .int8: for i in 0..<count { out[i] = Double(load(Int8.self, i)) }
-        case .uint64: for i in 0..<count { out[i] = Double(load(UInt64.self, i)) }
-        case .uint32: for i in 0..<count { out[i] = Double(load(UInt32.self, i)) }
-        case .uint16: for i in 0..<count { out[i] = Double(load(UInt16.self, i)) }
-        case .uint8: for i in 0..<count { out[i] = Double(raw[i]) }
-        case .bool: for i in 0..<count { out[i] = raw[i] != 0 ? 1 : 0 }
+        // Written once, straight into uninitialised storage (no zero fill first: the arrays are large).
+        return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            switch dtype {
+            case .float64: for i in 0..<count { out[i] = Double(bitPattern: load(UInt64.self, i)) }
+            case .float32: for i in 0..<count { out[i] = Double(Float(bitPattern: load(UInt32.self, i))) }
+            case .int64: for i in 0..<count { out[i] = Double(load(Int64.self, i)) }
+            case .int32: for i in 0..<count { out[i] = Double(load(Int32.self, i)) }
+            case .int16: for i in 0..<count { out[i] = Double(load(Int16.self, i)) }
+            case .int8: for i in 0..<count { out[i] = Double(load(Int8.self, i)) }
+            case .uint64: for i in 0..<count { out[i] = Double(load(UInt64.self, i)) }
+            case .uint32: for i in 0..<count { out[i] = Double(load(UInt32.self, i)) }
+            case .uint16: for i in 0..<count { out[i] = Double(load(UInt16.self, i)) }
+            case .uint8: for i in 0..<count { out[i] = Double(raw[i]) }
+            case .bool: for i in 0..<count { out[i] = raw[i] != 0 ? 1 : 0 }
+            }
+            initialized = count
         }
-        return out
     }
 
     // MARK: Header

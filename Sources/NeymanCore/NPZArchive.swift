@@ -11,10 +11,11 @@ import ZIPFoundation
 ///   └── README.txt    (ignored: not a .npy member)
 /// ```
 ///
-/// Reading keeps archive order, drops the `.npy` suffix from member names, ignores directories and members whose
-/// names do not end in `.npy`, and accepts ZIP64 archives (NumPy writes every member with ZIP64 extensions) and both
-/// stored and deflated members; checksums are verified. Each member must satisfy ``NPYFormat``'s reader (1-D or
-/// 2-D, a supported little-endian dtype, C order).
+/// Reading keeps archive order, drops the `.npy` suffix from member names, ignores directories, symbolic links and
+/// members whose names do not end in `.npy`, and accepts ZIP64 archives (NumPy writes every member with ZIP64
+/// extensions) and both stored and deflated members; checksums are verified. Each member must satisfy
+/// ``NPYFormat``'s reader (1 to 4 dimensions, a supported little-endian dtype, C order). The archive is read by
+/// ``ZIPDirectory`` (central directory), ``RawInflate`` and ``CRC32Checksum`` (zlib); ZIPFoundation writes it.
 ///
 /// Writing builds the archive in memory and puts it in place with ``AtomicFile``, so a reader never sees a partial
 /// archive and a failed write leaves no file behind (and the previous version, if any, intact). Member timestamps
@@ -23,9 +24,15 @@ public enum NPZArchive {
 
     /// Read every `.npy` member of the archive at `path`, in archive order, as `(name without .npy, array)`.
     ///
+    /// The file is mapped into memory (``MappedFile``); a stored member is checked and decoded where it lies, with
+    /// no copy of its bytes, a deflated one is inflated by zlib (``RawInflate``). Every member read has its CRC-32
+    /// (``CRC32Checksum``, zlib's `crc32`) compared with the central directory's.
+    ///
     /// - Throws: ``NeymanError/io(_:_:)`` if the file cannot be read; ``NeymanError/invalidInput(_:_:)`` naming
-    ///   `path` if it is not a ZIP archive, a member cannot be extracted (bad checksum, unknown compression), two
-    ///   members have the same name, or a member is not a readable `.npy` file (the message names the member).
+    ///   `path` if it is not a ZIP archive, its central directory cannot be read as far as it declares, a member
+    ///   cannot be extracted (bad CRC-32, data past the end of the file, encrypted, unknown compression, corrupt
+    ///   deflate data), two members have the same name, or a member is not a readable `.npy` file (the message names
+    ///   the member, and the error's column is the member's name without `.npy`).
     public static func read(path: String) throws -> [(String, NPYArray)] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -35,116 +42,93 @@ public enum NPZArchive {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw NeymanError.ioError("cannot open for reading: permission denied", file: path)
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw FileSystemError.readError(path, underlying: error)
-        }
-        return try decode(fileAt: URL(fileURLWithPath: path), bytes: data, source: path)
+        let file = try MappedFile(path: path)
+        return try file.withBytes { try decode($0, source: path) }
     }
 
     /// Decode `.npz` bytes held in memory (same rules and errors as ``read(path:)``).
     ///
-    /// The bytes are read through a private temporary file (removed before returning), exactly as ``read(path:)``
-    /// reads a file: ZIPFoundation's in-memory archives trap (a crash, not an error) on a central-directory or
-    /// member offset beyond the end of the data, and leak the whole buffer when the data is not a ZIP archive.
-    ///
     /// - Parameter source: the file name used in error locations (`nil`: none).
-    /// - Throws: as ``read(path:)``, and ``NeymanError/io(_:_:)`` if the temporary file cannot be written.
     public static func decode(_ data: Data, source: String? = nil) throws -> [(String, NPYArray)] {
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("neyman-npz-\(UUID().uuidString).npz")
-        do {
-            try data.write(to: temporary, options: .withoutOverwriting)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw NeymanError.ioError("cannot write a temporary copy of the archive to \(temporary.path): "
-                                      + FileSystemError.describe(error: error), file: source)
-        }
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        return try decode(fileAt: temporary, bytes: data, source: source)
+        try data.withUnsafeBytes { try decode($0, source: source) }
     }
 
-    /// The archive in the file at `url`, whose content is `bytes`, read by ZIPFoundation from the file (not from
-    /// memory: see ``decode(_:source:)``).
-    private static func decode(fileAt url: URL, bytes: Data, source: String?) throws -> [(String, NPYArray)] {
-        let archive: Archive
+    /// The archive `bytes`: each `.npy` file member checked and decoded in archive order.
+    static func decode(_ bytes: UnsafeRawBufferPointer, source: String?) throws -> [(String, NPYArray)] {
+        let listing: ZIPDirectory.Listing
         do {
-            archive = try Archive(url: url, accessMode: .read)
-        } catch {
-            throw NeymanError.invalid("not a ZIP (.npz) archive: \(error)", file: source)
+            listing = try ZIPDirectory.read(bytes)
+        } catch let e as ZIPDirectory.NotAnArchive {
+            throw NeymanError.invalid("not a ZIP (.npz) archive: \(e.reason)", file: source)
         }
-        return try members(of: archive, declaredCount: declaredEntryCount(bytes), source: source)
-    }
-
-    private static func members(of archive: Archive, declaredCount: Int?, source: String?) throws
-        -> [(String, NPYArray)] {
         var result: [(String, NPYArray)] = []
         var seen = Set<String>()
-        var entryCount = 0
-        for entry in archive {
-            entryCount += 1
-            guard entry.type == .file && entry.path.hasSuffix(".npy") else { continue }
-            let name = String(entry.path.dropLast(4))
+        for member in listing.members {
+            guard member.kind == .file && member.name.hasSuffix(".npy") else { continue }
+            let name = String(member.name.dropLast(4))
             if !seen.insert(name).inserted {
-                throw NeymanError.invalid("the archive has two members named '\(entry.path)'", file: source,
+                throw NeymanError.invalid("the archive has two members named '\(member.name)'", file: source,
                                           column: name)
             }
-            var bytes = Data()
-            // The declared size is the archive's claim, not a fact: reserve at most 64 MiB up front.
-            bytes.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 26)))
-            let checksum: CRC32
-            do {
-                checksum = try archive.extract(entry, skipCRC32: false) { chunk in bytes.append(chunk) }
-            } catch {
-                throw NeymanError.invalid("cannot extract member '\(entry.path)': \(error)", file: source, column: name)
+            func fail(_ reason: String) -> NeymanError {
+                NeymanError.invalid("cannot extract member '\(member.name)': \(reason)", file: source, column: name)
             }
-            if checksum != entry.checksum {
-                throw NeymanError.invalid(
-                    "cannot extract member '\(entry.path)': CRC-32 mismatch (the archive is corrupt)",
-                    file: source, column: name)
+            let array = try withMemberBytes(member, in: bytes, fail: fail) { content in
+                if CRC32Checksum.of(content) != member.crc32 {
+                    throw fail("CRC-32 mismatch (the archive is corrupt)")
+                }
+                do {
+                    return try NPYFormat.decode(content, source: nil)
+                } catch let e as NeymanError {
+                    throw NeymanError.invalid("member '\(member.name)': \(e.message)", file: source, column: name)
+                }
             }
-            do {
-                result.append((name, try NPYFormat.decode(bytes, source: nil)))
-            } catch let e as NeymanError {
-                throw NeymanError.invalid("member '\(entry.path)': \(e.message)", file: source, column: name)
-            }
+            result.append((name, array))
         }
-        // ZIPFoundation stops iterating silently at an unreadable central-directory record: compare with the count
-        // the end-of-central-directory record declares, so a damaged archive is an error, not a shorter result.
-        if let declared = declaredCount, declared != entryCount {
+        // A central-directory record that cannot be read ends the listing early: compare with the count the end
+        // record declares, so a damaged archive is an error, not a shorter result.
+        if listing.declaredCount != UInt64(listing.members.count) {
             throw NeymanError.invalid(
-                "corrupt archive: the central directory lists \(declared) members but \(entryCount) could be read",
-                file: source)
+                "corrupt archive: the central directory lists \(listing.declaredCount) members but "
+                    + "\(listing.members.count) could be read", file: source)
         }
         return result
     }
 
-    /// The number of entries the end-of-central-directory record declares (following the ZIP64 locator when the
-    /// 16-bit field is saturated), or `nil` when the record cannot be found.
-    static func declaredEntryCount(_ data: Data) -> Int? {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
-            let n = raw.count
-            guard n >= 22 else { return nil }
-            func u16(_ i: Int) -> Int { Int(raw[i]) | Int(raw[i + 1]) << 8 }
-            func u32(_ i: Int) -> UInt32 { UInt32(u16(i)) | UInt32(u16(i + 2)) << 16 }
-            func u64(_ i: Int) -> UInt64 { UInt64(u32(i)) | UInt64(u32(i + 4)) << 32 }
-            var eocd = n - 22
-            let lowest = max(0, n - 22 - 0xFFFF)
-            while eocd >= lowest && u32(eocd) != 0x0605_4B50 { eocd -= 1 }
-            guard eocd >= lowest else { return nil }
-            let total = u16(eocd + 10)
-            if total != 0xFFFF { return total }
-            let locator = eocd - 20
-            guard locator >= 0, u32(locator) == 0x0706_4B50 else { return total }
-            let recordOffset = u64(locator + 8)
-            guard n >= 56, recordOffset <= UInt64(n - 56) else { return nil }
-            let record = Int(recordOffset)
-            guard u32(record) == 0x0606_4B50 else { return nil }
-            let total64 = u64(record + 32)
-            return total64 <= UInt64(Int.max) ? Int(total64) : nil
+    /// Call `body` with the uncompressed bytes of `member`: a stored member's bytes where they lie in `archive`, a
+    /// deflated member's inflated into a new buffer.
+    ///
+    /// - Throws: `fail(reason)` when the member is encrypted, uses another compression method, its data runs past the
+    ///   end of the archive, or it does not inflate to its declared size; whatever `body` throws.
+    private static func withMemberBytes<R>(_ member: ZIPDirectory.Member, in archive: UnsafeRawBufferPointer,
+                                           fail: (String) -> NeymanError,
+                                           _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        if member.isEncrypted { throw fail("it is encrypted, which is not supported") }
+        guard member.method == 0 || member.method == 8 else {
+            throw fail("unsupported compression method \(member.method) (only 0, stored, and 8, deflated)")
         }
+        if member.method == 0 && member.compressedSize != member.uncompressedSize {
+            throw fail("it is stored, yet its compressed size (\(member.compressedSize) bytes) differs from its "
+                       + "uncompressed size (\(member.uncompressedSize))")
+        }
+        let size = UInt64(archive.count)
+        guard member.dataOffset <= size, member.compressedSize <= size - member.dataOffset else {
+            throw fail("its data (\(member.compressedSize) bytes at offset \(member.dataOffset)) runs past the end "
+                       + "of the archive (\(size) bytes)")
+        }
+        let start = Int(member.dataOffset), count = Int(member.compressedSize)
+        let data = UnsafeRawBufferPointer(rebasing: archive[start..<(start + count)])
+        if member.method == 0 { return try body(data) }
+        guard let expected = Int(exactly: member.uncompressedSize) else {
+            throw fail("it declares \(member.uncompressedSize) uncompressed bytes")
+        }
+        let inflated: [UInt8]
+        do {
+            inflated = try RawInflate.inflate(data, size: expected)
+        } catch let e as RawInflate.Failure {
+            throw fail(e.reason)
+        }
+        return try inflated.withUnsafeBytes { try body($0) }
     }
 
     /// Encode named arrays as `.npz` bytes: member `name.npy` per array, in the given order, each encoded by

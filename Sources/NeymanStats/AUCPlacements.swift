@@ -26,7 +26,7 @@ public struct AUCPlacements: Sendable {
         guard scores.allSatisfy(\.isFinite) else { throw NeymanError.invalid("a score is not finite") }
         let nS = isSignal.lazy.filter { $0 }.count, nB = scores.count - nS
         guard nS >= 2, nB >= 2 else { throw NeymanError.invalid("DeLong's variance needs two events of each class (\(nS) S, \(nB) B)") }
-        let order = RadixSort.ascendingOrder(scores)
+        let order = try RadixSort.ascendingOrder(scores)
         var v = [Double](repeating: 0, count: scores.count)   // placement of each event, by event index
         var belowS = 0, belowB = 0
         var k = 0

@@ -42,15 +42,16 @@ public enum AverageDecisionOrdering {
         guard totalS != 0, totalB != 0 else {
             throw NeymanError.invalid("ADO needs both classes with non-zero total weight (signal \(totalS), background \(totalB))")
         }
-        let p = signedPairSum(f: f, g: g, isSignal: isSignal, weights: w)
+        let p = try signedPairSum(f: f, g: g, isSignal: isSignal, weights: w)
         return 0.5 + p / (2 * totalS * totalB)
     }
 
-    /// `P = sum_{i in S, j in B} w_i w_j sign(f_i - f_j) sign(g_i - g_j)`, exactly, in O(n log n).
-    static func signedPairSum(f: [Double], g: [Double], isSignal: [Bool], weights w: [Double]) -> Double {
+    /// `P = sum_{i in S, j in B} w_i w_j sign(f_i - f_j) sign(g_i - g_j)`, exactly, in O(n log n). Throws only for a NaN
+    /// in `f` or `g` (``RadixSort``), which ``ado(f:g:isSignal:weights:)`` rules out first.
+    static func signedPairSum(f: [Double], g: [Double], isSignal: [Bool], weights w: [Double]) throws -> Double {
         let n = f.count
         // Ranks of g (1-based, ties share a rank) for the Fenwick tree.
-        let gOrder = RadixSort.ascendingOrder(g)
+        let gOrder = try RadixSort.ascendingOrder(g)
         var gRank = [Int](repeating: 0, count: n)
         var ranks = 0
         for k in 0..<n {
@@ -70,7 +71,7 @@ public enum AverageDecisionOrdering {
             let below = tree.prefixSum(r - 1), upTo = tree.prefixSum(r)
             return below - (tree.total - upTo)
         }
-        let fOrder = RadixSort.ascendingOrder(f)
+        let fOrder = try RadixSort.ascendingOrder(f)
         var p = 0.0
         var k = 0
         while k < n {

@@ -21,7 +21,7 @@ extension ROC {
     public static func curve(scores: [Double], signalWeights wS: [Double], backgroundWeights wB: [Double]) throws -> [ROCPoint] {
         _ = try auc(scores: scores, signalWeights: wS, backgroundWeights: wB)  // the same input checks
         let n = scores.count
-        let order = Array(RadixSort.ascendingOrder(scores).reversed())
+        let order = Array(try RadixSort.ascendingOrder(scores).reversed())
         let totalS = wS.reduce(0, +), totalB = wB.reduce(0, +)
         var points = [ROCPoint(threshold: .infinity, falsePositiveRate: 0, truePositiveRate: 0)]
         var cumS = 0.0, cumB = 0.0

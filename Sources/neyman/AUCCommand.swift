@@ -50,8 +50,17 @@ struct AUCCommand: ParsableCommand {
     func run() throws {
         guard bootstrap == 0 || bootstrap >= 2 else { throw NeymanError.invalid("give 0 (none) or at least 2 replicas, got \(bootstrap)", parameter: "bootstrap") }
         if let roc { try OutputPath.check(roc, option: "roc", inputs: [(input, "input")]) }
-        let (wS, wB, scores) = try weights()
-        let central = try ROC.auc(scores: scores, signalWeights: wS, backgroundWeights: wB)
+        let (scores, classes) = try columns()
+        let central: Double
+        switch classes {
+        case .labelled(let labels, let w): central = try ROC.auc(scores: scores, labels: labels, weights: w)
+        case .sweighted(let wS, let wB): central = try ROC.auc(scores: scores, signalWeights: wS, backgroundWeights: wB)
+        }
+        guard bootstrap > 0 || roc != nil else {
+            emit(central: central, boot: nil, n: scores.count)
+            return
+        }
+        let (wS, wB) = classes.perClassWeights
         let boot = bootstrap > 0
             ? try ROC.bootstrapAUC(scores: scores, signalWeights: wS, backgroundWeights: wB, replicas: bootstrap, seed: seed, threads: threads)
             : nil
@@ -60,17 +69,41 @@ struct AUCCommand: ParsableCommand {
             try CSVWriter.write([("threshold", points.map(\.threshold)), ("fpr", points.map(\.falsePositiveRate)),
                                  ("tpr", points.map(\.truePositiveRate))], to: roc)
         }
+        emit(central: central, boot: boot, n: scores.count)
+    }
+
+    /// The result, as JSON or text.
+    private func emit(central: Double, boot: BootstrapAUC?, n: Int) {
         var members: [(String, JSONValue)] = [("auc", .number(central)), ("auc_error", boot.map { .number($0.error) } ?? .null),
-                                              ("n", .integer(scores.count))]
+                                              ("n", .integer(n))]
         if let boot { members += [("bootstrap", .integer(boot.replicas)), ("seed", .unsigned(seed))] }
         output.emit(.object(members)) {
             "AUC = \(fmt(central))" + (boot.map { " +- \(fmt($0.error)) (bootstrap, \($0.replicas) replicas, seed \(seed))" } ?? "")
-                + " on \(scores.count) events" + (roc.map { "\n  wrote \($0)" } ?? "")
+                + " on \(n) events" + (roc.map { "\n  wrote \($0)" } ?? "")
         }
     }
 
-    /// `(wS, wB, scores)` from the options.
-    private func weights() throws -> ([Double], [Double], [Double]) {
+    /// How the events are split into classes: labels (0/1) with optional weights, or a signal and a background
+    /// weight per event (sWeights).
+    private enum Classes {
+        case labelled([Double], [Double]?)
+        case sweighted([Double], [Double])
+
+        /// `(wS, wB)` per event: `wS_i = w_i [label_i = 1]`, `wB_i = w_i [label_i = 0]` for labels (`w_i` = 1
+        /// without weights).
+        var perClassWeights: ([Double], [Double]) {
+            switch self {
+            case .sweighted(let wS, let wB): return (wS, wB)
+            case .labelled(let labels, let w):
+                var wS = [Double](repeating: 0, count: labels.count), wB = wS
+                for (i, y) in labels.enumerated() { if y == 1 { wS[i] = w?[i] ?? 1 } else { wB[i] = w?[i] ?? 1 } }
+                return (wS, wB)
+            }
+        }
+    }
+
+    /// The scores and the classes from the options (labels checked to be 0 or 1).
+    private func columns() throws -> ([Double], Classes) {
         let labelled = label != nil
         let sweighted = signalWeight != nil || backgroundWeight != nil
         guard labelled != sweighted else {
@@ -85,17 +118,13 @@ struct AUCCommand: ParsableCommand {
         if let label {
             let labels = try SPlotOptionParsing.column(data, label, file: input)
             let w = try weight.map { try SPlotOptionParsing.column(data, $0, file: input) }
-            var wS = [Double](repeating: 0, count: scores.count), wB = wS
-            for (i, y) in labels.enumerated() {
-                guard y == 0 || y == 1 else {
-                    throw NeymanError.invalid("label \(y) is neither 0 nor 1", file: input, row: i + 2, column: label)
-                }
-                if y == 1 { wS[i] = w?[i] ?? 1 } else { wB[i] = w?[i] ?? 1 }
+            for (i, y) in labels.enumerated() where !(y == 0 || y == 1) {
+                throw NeymanError.invalid("label \(y) is neither 0 nor 1", file: input, row: i + 2, column: label)
             }
-            return (wS, wB, scores)
+            return (scores, .labelled(labels, w))
         }
         let wS = try SPlotOptionParsing.column(data, signalWeight ?? "", file: input)
         let wB = try SPlotOptionParsing.column(data, backgroundWeight ?? "", file: input)
-        return (wS, wB, scores)
+        return (scores, .sweighted(wS, wB))
     }
 }

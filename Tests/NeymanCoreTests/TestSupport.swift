@@ -45,3 +45,22 @@ func handMadeNPY(descr: String, fortran: Bool = false, shape: String, data: [UIn
     header.append(0x0A)
     return [0x93] + Array("NUMPY".utf8) + [1, 0] + le(UInt16(header.count)) + header + data
 }
+
+/// The offsets at which `signature` occurs in `bytes` (ZIP record signatures: `PK\1\2` central-directory records,
+/// `PK\3\4` local headers).
+func offsets(of signature: [UInt8], in bytes: [UInt8]) -> [Int] {
+    guard bytes.count >= signature.count else { return [] }
+    return (0...(bytes.count - signature.count)).filter { i in Array(bytes[i..<(i + signature.count)]) == signature }
+}
+
+/// `bytes` with the little-endian integer at `offset` replaced by `value`.
+func patching<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int, _ value: T) -> [UInt8] {
+    var out = bytes
+    out.replaceSubrange(offset..<(offset + MemoryLayout<T>.size), with: le(value))
+    return out
+}
+
+/// The little-endian integer at `offset` of `bytes`.
+func reading<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int, as: T.Type) -> T {
+    (0..<MemoryLayout<T>.size).reduce(T(0)) { $0 | T(bytes[offset + $1]) << (8 * $1) }
+}
