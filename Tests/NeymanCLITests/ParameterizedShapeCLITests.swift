@@ -102,12 +102,14 @@ struct ParameterizedShapeCLITests {
         let mu = try #require(p["mu_hat"] as? Double), muError = try #require(p["mu_uncertainty"] as? Double)
         // The data measure sigma to ~0.02, far better than the 0.1 constraint.
         #expect(sigmaError > 0.01 && sigmaError < 0.04, "\(sigmaError)")
-        // The true sigma (0.6) and mu (1) within 3 errors; the network's fit within half an error of the exact one.
+        // The true sigma (0.6) and mu (1) within 3 errors; the network's fit within one error of the exact one (the
+        // trained network differs in its last bits with the BLAS kernel, e.g. OPENBLAS_CORETYPE, which moves sigma_hat
+        // by up to ~0.6 error between machines).
         #expect(abs(sigma - 0.6) < 3 * sigmaError, "sigma = \(sigma) +- \(sigmaError)")
         #expect(abs(mu - 1) < 3 * muError, "mu = \(mu) +- \(muError)")
         let exact = Self.exactFit(data, s: 1000, b: 2000)
-        #expect(abs(sigma - exact.sigma) < 0.5 * sigmaError, "network \(sigma), exact \(exact.sigma)")
-        #expect(abs(mu - exact.mu) < 0.5 * muError, "network \(mu), exact \(exact.mu)")
+        #expect(abs(sigma - exact.sigma) < sigmaError, "network \(sigma), exact \(exact.sigma)")
+        #expect(abs(mu - exact.mu) < muError, "network \(mu), exact \(exact.mu)")
         // Profiling sigma widens the interval on mu.
         let fixedError = try #require(f["mu_uncertainty"] as? Double)
         #expect(muError > 1.03 * fixedError, "profiled \(muError), fixed \(fixedError)")
