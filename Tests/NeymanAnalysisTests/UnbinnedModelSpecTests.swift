@@ -59,6 +59,32 @@ struct UnbinnedModelSpecTests {
         #expect(s.normsys[1].signal?.lo == 0.98)
     }
 
+    @Test func readsNormfactorsAndTheShapeSystematic() throws {
+        let text = Self.full.replacingOccurrences(of: "trained_on = \"mixture_vs_background\"\nsignal_fraction = 0.2\ncalibration = { file = \"holdout.csv\", label = \"y\", bins = 12 }", with: "")
+            + "\n[model.normfactor.k]\nbackground = true\nbounds = [0.5, 2.0]\n[model.shape.sigma]\nnominal = 0.5\nuncertainty = 0.05\n"
+        let s = try UnbinnedModelSpec.read(path: try Self.write(text))
+        #expect(s.normfactors == [.init(name: "k", signal: false, background: true, bounds: 0.5...2)])
+        #expect(s.shape == .init(name: "sigma", column: "sigma", nominal: 0.5, uncertainty: 0.05, target: "signal", range: 0.3...0.7, points: 21))
+        #expect(s.ratio.normalise)   // the default for a network
+        // Two shape systematics, a shape without a network, a normfactor acting on nothing, a clash of names.
+        for (extra, key) in [("[model.shape.a]\nnominal = 1\nuncertainty = 0.1\n[model.shape.b]\nnominal = 1\nuncertainty = 0.1", "model.shape"),
+                             ("[model.normfactor.j]\nbounds = [0, 2]", "model.normfactor.j"),
+                             ("[model.normfactor.lumi]\nsignal = true", "model.normfactor.lumi"),
+                             ("[model.shape.s]\nnominal = 1\nuncertainty = 0", "model.shape.s.uncertainty"),
+                             ("[model.shape.s]\nnominal = 1\nuncertainty = 0.1\ntarget = \"background\"", "model.shape.s.target")] {
+            do {
+                let base = Self.full.replacingOccurrences(of: "calibration = { file = \"holdout.csv\", label = \"y\", bins = 12 }", with: "")
+                _ = try UnbinnedModelSpec.read(path: try Self.write(base + "\n" + extra + "\n"))
+                Issue.record("accepted: \(extra)")
+            } catch let e as NeymanError {
+                #expect(e.location.key == key, "\(extra): \(e)")
+            }
+        }
+        let column = Self.full.replacingOccurrences(of: "network = \"net/model.safetensors\"", with: "column = \"r\"")
+            .replacingOccurrences(of: "calibration = { file = \"holdout.csv\", label = \"y\", bins = 12 }", with: "")
+        #expect(throws: NeymanError.self) { try UnbinnedModelSpec.read(path: try Self.write(column + "\n[model.shape.s]\nnominal = 1\nuncertainty = 0.1\n")) }
+    }
+
     /// Each broken file is refused with the key at fault named.
     @Test(arguments: [
         ("network = \"net/model.safetensors\"", "network = \"a\"\ncolumn = \"r\"", "model.ratio"),
