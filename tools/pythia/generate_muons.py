@@ -237,7 +237,10 @@ def main():
     fn = chunk_isolation if s["kind"] == "isolation" else chunk_dimuon
     start = time.time()
     results = []
-    with mp.Pool(max(1, min(a.workers, len(chunks)))) as pool:
+    # "spawn", not the Linux default "fork": a worker forked while another thread of this process (numpy's OpenBLAS
+    # pool) holds a lock inherits the lock held and waits on it forever (seen once in CI: a worker parked in a futex
+    # wait, the run hung). Chunks are seeded by their index, so the output does not depend on the start method.
+    with mp.get_context("spawn").Pool(max(1, min(a.workers, len(chunks)))) as pool:
         for i, r in enumerate(pool.imap(fn, chunks)):
             results.append(r)
             print(f"\r[pythia] chunk {i + 1}/{len(chunks)}", end="", file=sys.stderr, flush=True)
