@@ -42,17 +42,7 @@ struct RatioGridTests {
                                                systematics: [RateSystematic(name: "b", signal: nil, background: NormsysInterpolation(hi: 1.1, lo: 0.9))],
                                                shape: shape, data: data, muBounds: -1...10)
         #expect(l.parameters.map(\.name) == ["mu", "b", "sigma"])
-        for x in [[1.0, 0.1, 0.45], [0.3, -0.5, 0.62], [2.0, 0.0, 0.5]] {
-            var grad = [0.0, 0.0, 0.0]
-            _ = l.negativeLogLikelihood(x, gradient: &grad)
-            for k in 0..<3 {
-                var up = x, dn = x
-                up[k] += 1e-7
-                dn[k] -= 1e-7
-                let numeric = (l.negativeLogLikelihood(up) - l.negativeLogLikelihood(dn)) / 2e-7
-                #expect(abs(grad[k] - numeric) < 1e-4 * max(1, abs(numeric)), "x = \(x), k = \(k): \(grad[k]) vs \(numeric)")
-            }
-        }
+        expectGradientMatchesFiniteDifferences(l, at: [[1.0, 0.1, 0.45], [0.3, -0.5, 0.62], [2.0, 0.0, 0.5]], step: 1e-7, tolerance: 1e-4)
         // The likelihood's value at sigma is the plain likelihood with the ratios at sigma, plus the constraints.
         let plain = try UnbinnedAnalysisLikelihood(signal: 20, background: 100,
                                                    systematics: [RateSystematic(name: "b", signal: nil, background: NormsysInterpolation(hi: 1.1, lo: 0.9))],
