@@ -49,8 +49,8 @@ public struct UnbinnedAnalysis: Sendable {
         var applied: (mean: Double, error: Double)? = nil
         if spec.ratio.normalise {
             let w = bkg.weights ?? [Double](repeating: 1, count: bkg.ratios.count)
-            let before = try UnbinnedEventPool(ratios: bkg.ratios, weights: bkg.weights, name: "background")
-            applied = (before.meanRatio, before.meanRatioError)
+            let before = UnbinnedEventPool.meanRatio(ratios: bkg.ratios, weights: bkg.weights)
+            applied = before
             if let grid = bkg.grid, let shapeSpec {
                 let means = grid.means(weights: w)
                 func divide(_ e: inout (ratios: [Double], weights: [Double]?, grid: RatioGrid?)) throws {
@@ -60,7 +60,7 @@ public struct UnbinnedAnalysis: Sendable {
                 }
                 do { try divide(&d); try divide(&sig); try divide(&bkg) } catch let e as NeymanError { throw e.inFile(spec.background.file) }
             } else {
-                let m = before.meanRatio
+                let m = before.mean
                 guard m > 0, m.isFinite else {
                     throw NeymanError.invalid("the ratio's weighted mean over the background sample is \(m); it cannot be normalised", file: spec.background.file)
                 }

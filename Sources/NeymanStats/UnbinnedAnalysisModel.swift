@@ -124,7 +124,7 @@ public struct UnbinnedAnalysisModel: StatisticalModel {
             // The pool's own alias table unless the shape systematic reweights it.
             let sampler = shape?.target == target && t != shape?.nominal ? try DiscreteDistribution(weights: weights.map { abs($0) })
                                                                           : pool.sampler
-            let absoluteOverSigned = weights.reduce(0) { $0 + abs($1) } / weights.reduce(0, +)
+            let absoluteOverSigned = signed ? weights.reduce(0) { $0 + abs($1) } / weights.reduce(0, +) : 1
             for _ in 0..<n {
                 let j = sampler.sample(rng)
                 r.append(ratios[j])

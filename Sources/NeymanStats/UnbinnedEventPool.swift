@@ -54,18 +54,26 @@ public struct UnbinnedEventPool: Sendable {
 
     /// The weighted mean of `r` over the pool, `sum w r / sum w`. For the background pool it is 1 when `r` is the
     /// density ratio of these samples (`E_B[p_S / p_B] = 1`): a closure test of the network.
-    public var meanRatio: Double {
-        var s = 0.0
-        for j in 0..<ratios.count { s += weights[j] * ratios[j] }
-        return s / sumOfWeights
-    }
+    public var meanRatio: Double { Self.meanRatio(ratios: ratios, weights: weights).mean }
 
     /// The Monte Carlo error of ``meanRatio`` (the weighted standard error, `sqrt(sum w^2 (r - mean)^2) / sum w`).
-    public var meanRatioError: Double {
-        let m = meanRatio
+    public var meanRatioError: Double { Self.meanRatio(ratios: ratios, weights: weights).error }
+
+    /// ``meanRatio`` and ``meanRatioError`` of any events (`nil` weights: 1 each), without building a pool.
+    public static func meanRatio(ratios: [Double], weights: [Double]?) -> (mean: Double, error: Double) {
+        var sw = 0.0, swr = 0.0
+        for j in ratios.indices {
+            let w = weights?[j] ?? 1
+            sw += w
+            swr += w * ratios[j]
+        }
+        let m = swr / sw
         var s = 0.0
-        for j in 0..<ratios.count { s += weights[j] * weights[j] * (ratios[j] - m) * (ratios[j] - m) }
-        return s.squareRoot() / abs(sumOfWeights)
+        for j in ratios.indices {
+            let w = weights?[j] ?? 1
+            s += w * w * (ratios[j] - m) * (ratios[j] - m)
+        }
+        return (m, s.squareRoot() / abs(sw))
     }
 
     /// The pool as it is at `theta` of `shape` (``ShapeSystematic``): each event's ratio `r_j(theta)`, and its weight,
