@@ -46,10 +46,21 @@ public enum Significance {
     }
 
     /// Toy-based discovery significance: background-only pseudo-experiments at `theta_hat_hat(0)`; pseudo-experiment
-    /// `i` draws from `RandomStream(seed, task: i)`.
+    /// `i` draws from `RandomStream(seed, task: i)`. ``toyStatistics(model:data:indices:seed:threads:quiet:)`` then
+    /// ``toyResult(observedStatistic:observedConverged:statistics:converged:)``.
     public static func toys<M: StatisticalModel>(model: M, data: M.Data, toys: Int, seed: UInt64, threads: Int? = nil,
                                                   quiet: Bool = true) throws -> SignificanceResult {
         guard toys > 0 else { throw NeymanError.invalid("the number of toys must be positive, got \(toys)", parameter: "toys") }
+        let t = try toyStatistics(model: model, data: data, indices: 0..<toys, seed: seed, threads: threads, quiet: quiet)
+        return toyResult(observedStatistic: t.observed.value, observedConverged: t.observed.converged, statistics: t.q0,
+                         converged: t.converged)
+    }
+
+    /// The observed `q0` and `q0` of the background-only pseudo-experiments `indices` (all of a run, or one shard's:
+    /// pseudo-experiment `i` is the same whichever subset runs it), each with whether its fits converged.
+    public static func toyStatistics<M: StatisticalModel>(model: M, data: M.Data, indices: Range<Int>, seed: UInt64,
+                                                          threads: Int? = nil, quiet: Bool = true) throws
+        -> (observed: TestStatisticValue, q0: [Double], converged: [Bool]) {
         // No covariance is used here, so none is asked for (a singular Hessian would flag the fit as not converged).
         let profile = ProfileLikelihood(model: model, minimizer: Minimizer(options: .fast))
         let fast = ProfileLikelihood(model: model, minimizer: Minimizer(options: .fast))
@@ -57,18 +68,27 @@ public enum Significance {
         let bFit = try profile.conditionalFit(mu: 0, data)
         guard bFit.converged else { throw NeymanError.numericalFailure("background-only fit did not converge: \(bFit.status)") }
         let theta = bFit.values
-        let progress = ProgressDisplay("toys (mu = 0)", total: toys, quiet: quiet)
+        let progress = ProgressDisplay("toys (mu = 0)", total: indices.count, quiet: quiet)
         defer { progress.finish() }
-        let q: [(Double, Bool)] = try deterministicParallelMap(count: toys, threads: threads, progress: progress) { i in
-            let d = try model.sample(theta, rng: RandomStream(seed: seed, task: UInt64(i)))
+        let first = indices.lowerBound
+        let q: [(Double, Bool)] = try deterministicParallelMap(count: indices.count, threads: threads, progress: progress) { j in
+            let d = try model.sample(theta, rng: RandomStream(seed: seed, task: UInt64(first + j)))
             let v = try fast.evaluate(.q0, mu: 0, data: d, start: theta)
             return (v.value, v.converged)
         }
+        return (observed, q.map(\.0), q.map(\.1))
+    }
+
+    /// The toy-based result from the observed `q0` and the background-only toys' `q0` (all of a run, in any order):
+    /// `p0 = #{q0_b >= q0_obs} / N`, `Z = max(0, Phi^-1(1 - p0))`, the binomial error of `p0`.
+    public static func toyResult(observedStatistic q0: Double, observedConverged: Bool, statistics q: [Double],
+                                 converged: [Bool]) -> SignificanceResult {
+        let toys = q.count
         let n = Double(toys)
-        let count = q.filter { $0.0 >= observed.value }.count
+        let count = q.filter { $0 >= q0 }.count
         let p0 = Double(count) / n
-        return SignificanceResult(q0: observed.value, p0: p0, z: max(0, Normal.upperQuantile(p0)), expectedZ: nil, calculator: "toys",
+        return SignificanceResult(q0: q0, p0: p0, z: max(0, Normal.upperQuantile(p0)), expectedZ: nil, calculator: "toys",
                                   toys: toys, p0Error: (p0 * (1 - p0) / n).squareRoot(),
-                                  fitsConverged: observed.converged && q.allSatisfy { $0.1 }, observedFitsConverged: observed.converged)
+                                  fitsConverged: observedConverged && converged.allSatisfy { $0 }, observedFitsConverged: observedConverged)
     }
 }

@@ -7,8 +7,17 @@ public struct ToyDistributions: Sendable {
     public let signalPlusBackground: [Double]
     /// Test statistic of each pseudo-experiment generated at `mu = 0` (at `mu = 1` for `q0`).
     public let backgroundOnly: [Double]
+    /// Per pseudo-experiment (index = toy number), how many of its two fits converged: 0, 1 or 2.
+    public let convergedFits: [Int]
     /// Pseudo-experiments whose fits all converged (out of `2 * toys`).
-    public let convergedCount: Int
+    public var convergedCount: Int { convergedFits.reduce(0, +) }
+
+    /// The distributions from per-toy arrays of equal length (e.g. the shards of a run joined in toy order).
+    public init(signalPlusBackground: [Double], backgroundOnly: [Double], convergedFits: [Int]) {
+        self.signalPlusBackground = signalPlusBackground
+        self.backgroundOnly = backgroundOnly
+        self.convergedFits = convergedFits
+    }
 }
 
 /// p-values, CLs and expected bands from pseudo-experiments (docs/formulas.md §3), with pyhf's conventions
@@ -23,7 +32,8 @@ public struct ToyDistributions: Sendable {
 ///   `100 Phi(k)`, `k = -2..2` (linear interpolation between order statistics, numpy's default).
 ///
 /// Randomness: pseudo-experiment `i` under s+b draws from `RandomStream(seed, task: 2i)`, under b from
-/// `RandomStream(seed, task: 2i + 1)`; so toy `i` is the same for any thread count and any total number of toys.
+/// `RandomStream(seed, task: 2i + 1)`; so toy `i` is the same for any thread count, any total number of toys and any shard
+/// (``distributions(mu:indices:)``).
 ///
 /// Defined edge cases:
 /// - `mu = 0` (for `q`, `q~`): signal-plus-background *is* background-only, and both samples come from the same
@@ -64,8 +74,10 @@ public struct ToyCalculator<Model: StatisticalModel>: Sendable {
         try profile.evaluate(statistic, mu: mu, data: data)
     }
 
-    /// Generates and refits the pseudo-experiments for a test of `mu`.
-    public func distributions(mu: Double) throws -> ToyDistributions {
+    /// Generates and refits the pseudo-experiments for a test of `mu`: all ``toys`` of them, or those of `indices`
+    /// (a shard of the run, ``ShardSelection``; toy `i` is the same whichever subset runs it).
+    public func distributions(mu: Double, indices: Range<Int>? = nil) throws -> ToyDistributions {
+        let indices = indices ?? 0..<toys
         let model = profile.model
         let sbFit = try profile.conditionalFit(mu: mu, data)
         let bMu: Double = statistic == .q0 ? 1 : 0
@@ -75,9 +87,11 @@ public struct ToyCalculator<Model: StatisticalModel>: Sendable {
                                                + "(\(sbFit.converged ? bFit.status : sbFit.status))")
         }
         let sbTheta = sbFit.values, bTheta = bFit.values
-        let progress = ProgressDisplay("toys (mu = \(mu))", total: toys, quiet: quiet)
+        let progress = ProgressDisplay("toys (mu = \(mu))", total: indices.count, quiet: quiet)
         defer { progress.finish() }
-        let results: [(Double, Double, Int)] = try deterministicParallelMap(count: toys, threads: threads, progress: progress) { i in
+        let first = indices.lowerBound
+        let results: [(Double, Double, Int)] = try deterministicParallelMap(count: indices.count, threads: threads, progress: progress) { j in
+            let i = first + j
             let sbData = try model.sample(sbTheta, rng: RandomStream(seed: seed, task: UInt64(2 * i)))
             let bData = try model.sample(bTheta, rng: RandomStream(seed: seed, task: UInt64(2 * i + 1)))
             let qsb = try profile.evaluate(statistic, mu: mu, data: sbData, start: sbTheta)
@@ -85,7 +99,7 @@ public struct ToyCalculator<Model: StatisticalModel>: Sendable {
             return (qsb.value, qb.value, (qsb.converged ? 1 : 0) + (qb.converged ? 1 : 0))
         }
         return ToyDistributions(signalPlusBackground: results.map(\.0), backgroundOnly: results.map(\.1),
-                                convergedCount: results.reduce(0) { $0 + $1.2 })
+                                convergedFits: results.map(\.2))
     }
 
     /// The CLs test of `mu`.
@@ -98,13 +112,21 @@ public struct ToyCalculator<Model: StatisticalModel>: Sendable {
     /// Combines an observed statistic and sampled distributions into CLs values and bands.
     public static func result(mu: Double, statistic: TestStatistic, observed: TestStatisticValue,
                               distributions dist: ToyDistributions) -> HypothesisTestResult {
+        result(mu: mu, statistic: statistic, observedStatistic: observed.value, observedConverged: observed.converged,
+               distributions: dist)
+    }
+
+    /// Combines an observed statistic (its value, and whether its fits converged) and sampled distributions into CLs
+    /// values and bands: what ``test(mu:)`` returns, and what `neyman merge` computes from the joined shards of a run.
+    public static func result(mu: Double, statistic: TestStatistic, observedStatistic q: Double, observedConverged: Bool,
+                              distributions dist: ToyDistributions) -> HypothesisTestResult {
         let sb = dist.signalPlusBackground.sorted()
         let b = dist.backgroundOnly.sorted()
         let n = Double(sb.count)
-        let q = observed.value
         let total = 2 * sb.count
         if statistic != .q0 && mu == 0 {
-            return coincidentHypotheses(statistic: statistic, observed: observed, distributions: dist, total: total)
+            return coincidentHypotheses(statistic: statistic, observed: q, observedConverged: observedConverged, distributions: dist,
+                                        total: total)
         }
         let clsb = Double(countAtLeast(sb, q)) / n
         let clb = Double(countAtLeast(b, q)) / Double(b.count)
@@ -130,26 +152,26 @@ public struct ToyCalculator<Model: StatisticalModel>: Sendable {
                                     clsb: clsb, clb: clb, cls: cls, clsbExpected: clsbExp, clbExpected: clbExp,
                                     clsExpected: clsExp, asimovStatistic: nil, toys: sb.count,
                                     clsbError: eSB, clbError: eB, clsError: eS,
-                                    fitsConverged: observed.converged && dist.convergedCount == total,
-                                    observedFitsConverged: observed.converged,
+                                    fitsConverged: observedConverged && dist.convergedCount == total,
+                                    observedFitsConverged: observedConverged,
                                     convergedFraction: Double(dist.convergedCount) / Double(total))
     }
 
     /// The test of `mu = 0`: both samples pooled (see the type's documentation), `CLs = 1`.
-    static func coincidentHypotheses(statistic: TestStatistic, observed: TestStatisticValue, distributions dist: ToyDistributions,
-                                     total: Int) -> HypothesisTestResult {
+    static func coincidentHypotheses(statistic: TestStatistic, observed q: Double, observedConverged: Bool,
+                                     distributions dist: ToyDistributions, total: Int) -> HypothesisTestResult {
         let pooled = (dist.signalPlusBackground + dist.backgroundOnly).sorted()
         let m = Double(pooled.count)
-        let p = Double(countAtLeast(pooled, observed.value)) / m
+        let p = Double(countAtLeast(pooled, q)) / m
         let e = (p * (1 - p) / m).squareRoot()
         let pAt = dist.backgroundOnly.map { Double(countAtLeast(pooled, $0)) / m }
         let pExp = Percentile.linear(pAt, ExpectedBand.sigmas.map { 100 * Normal.cdf($0) })
-        return HypothesisTestResult(mu: 0, statistic: statistic, calculator: "toys", observedStatistic: observed.value,
+        return HypothesisTestResult(mu: 0, statistic: statistic, calculator: "toys", observedStatistic: q,
                                     clsb: p, clb: p, cls: 1, clsbExpected: pExp, clbExpected: pExp,
                                     clsExpected: [Double](repeating: 1, count: 5), asimovStatistic: nil,
                                     toys: dist.signalPlusBackground.count, clsbError: e, clbError: e, clsError: 0,
-                                    fitsConverged: observed.converged && dist.convergedCount == total,
-                                    observedFitsConverged: observed.converged,
+                                    fitsConverged: observedConverged && dist.convergedCount == total,
+                                    observedFitsConverged: observedConverged,
                                     convergedFraction: Double(dist.convergedCount) / Double(total))
     }
 

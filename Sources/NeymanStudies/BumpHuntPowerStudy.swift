@@ -18,8 +18,9 @@ import NeymanStats
 /// ```
 /// (constants dropped). Bins and cuts are in the exact ratio `r`, as in the guide, with exact bin expectations
 /// (``RatioBinning``). Pseudo-experiment `i` under H0 uses random stream `(seed, 2i)`, under H1 `(seed, 2i + 1)`,
-/// so results do not depend on the thread count.
-public struct BumpHuntPowerStudy: Study {
+/// so results do not depend on the thread count, and the study runs in shards (``ShardableStudy``: every shard trains
+/// the same network, then runs its pseudo-experiments; the columns are the six statistics under each hypothesis).
+public struct BumpHuntPowerStudy: ShardableStudy {
     public static let kind = "bumphunt-power"
 
     public var sigma: Double
@@ -84,15 +85,23 @@ public struct BumpHuntPowerStudy: Study {
         return [Double(exact.count)] + binnings.map { $0.statistic(ratios: exact, signal: s, background: b) } + [optimal, learned]
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
+    public var pseudoExperimentCount: Int { toys }
+
+    /// The payload column of test `t` (``testNames``) under H0 (`null_...`) or H1 (`alternative_...`).
+    static func column(_ t: Int, alternative: Bool) -> String { (alternative ? "alternative_" : "null_") + testNames[t] }
+
+    /// Trains the network, then runs pseudo-experiments `indices`: the six statistics under H0 and H1 of each.
+    public func runPseudoExperiments(_ indices: Range<Int>, seed: UInt64, context: StudyContext) throws -> ShardPayload {
         let model = try BumpHuntModel(resolution: .global(sigma))
         let binnings = try binnings()
         let networkSeed = RandomStream.mixSeed(seed, 0x4E4E)
         let (ratioNet, history) = try network.trainBumpHuntRatio(model: model, dataSeed: networkSeed, trainingSeed: networkSeed &+ 3,
                                                                  context: context)
         let s = signal, b = background
-        let progress = ProgressDisplay("pseudo-experiments", total: toys, quiet: context.quiet)
-        let pairs = try deterministicParallelMap(count: toys, threads: context.threads, progress: progress) { i -> ([Double], [Double]) in
+        let progress = ProgressDisplay("pseudo-experiments", total: indices.count, quiet: context.quiet)
+        let first = indices.lowerBound
+        let pairs = try deterministicParallelMap(count: indices.count, threads: context.threads, progress: progress) { j -> ([Double], [Double]) in
+            let i = first + j
             var out: [[Double]] = []
             for (hypothesis, mu) in [(0, 0.0), (1, 1.0)] {
                 let events = model.pseudoExperiment(signal: mu * s, background: b,
@@ -104,10 +113,22 @@ public struct BumpHuntPowerStudy: Study {
             return (out[0], out[1])
         }
         progress.finish()
+        let names = BumpHuntPowerStudy.testNames.indices
+        return ShardPayload(common: [("training_epochs", [Double(history.count)]),
+                                     ("training_final_validation_loss", [history.last?.validationLoss ?? .nan])],
+                            columns: names.map { t in (Self.column(t, alternative: false), pairs.map { $0.0[t] }) }
+                                + names.map { t in (Self.column(t, alternative: true), pairs.map { $0.1[t] }) })
+    }
 
+    /// Power curves, plots and tables from the statistics of all pseudo-experiments.
+    public func finish(_ payload: ShardPayload, seed: UInt64, context: StudyContext) throws -> StudyResult {
+        let s = signal, b = background
+        let epochs = try payload.commonCount("training_epochs")
+        let finalValidationLoss = try payload.commonNumber("training_final_validation_loss")
         // Power curves.
         let curvesByTest = try BumpHuntPowerStudy.testNames.indices.map { t in
-            try PowerCurve(null: pairs.map { $0.0[t] }, alternative: pairs.map { $0.1[t] })
+            try PowerCurve(null: payload.column(Self.column(t, alternative: false)),
+                           alternative: payload.column(Self.column(t, alternative: true)))
         }
         let alphas = PowerCurve.defaultAlphas
         var curves: [(String, [Double])] = [("alpha", alphas)]
@@ -148,7 +169,7 @@ public struct BumpHuntPowerStudy: Study {
                          + "Cuts and bins are on the exact per-event ratio r = p_S/p_B (the signal density is a wrapped normal of "
                          + "width √2 σ = \(fmt(2.0.squareRoot() * sigma)), not σ as the guide's figure labels it). "
                          + "The network is a dense \(network.layers) \(network.activation.rawValue) classifier trained S vs B on y "
-                         + "(\(network.eventsPerClass) events per class, \(history.count) epochs), converted to r^ = s/(1−s)·W_B/W_A.")
+                         + "(\(network.eventsPerClass) events per class, \(epochs) epochs), converted to r^ = s/(1−s)·W_B/W_A.")
         report.figure(plot, caption: "Power against type-I error for each test (dotted: random guessing and α = \(fmt(alpha))). "
                       + "Higher is better: the unbinned tests (optimal and network) lie on top, twenty bins nearly reach them, "
                       + "the inclusive count is the weakest.")
@@ -168,8 +189,9 @@ public struct BumpHuntPowerStudy: Study {
                 ($0, $1.powerError($1.power(at: 0.05)))
             })),
             ("power_at_alpha", alpha == 0.05 ? .null : .numberObject(atAlpha)),
-            ("training_epochs", .integer(history.count)),
-            ("training_final_validation_loss", history.last?.validationLoss.map { JSONValue.number($0) } ?? .null),
+            ("training_epochs", .integer(epochs)),
+            // No validation loss (NaN here) prints as null, as a NaN loss would.
+            ("training_final_validation_loss", finalValidationLoss.isNaN ? .null : .number(finalValidationLoss)),
         ]
         return StudyResult(results: results, tables: [StudyTable(name: "power_curves", columns: curves)], report: report)
     }

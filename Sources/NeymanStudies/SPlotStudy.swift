@@ -30,9 +30,10 @@ import NeymanStats
 /// the smaller of its two p-values (signal and background sWeights) is below `level`.
 ///
 /// Pseudo-experiment `i` uses random streams `(seed, 100 + 3i)` (events), `(seed, 101 + 3i)` (control) and
-/// `(seed, 102 + 3i)` (bootstrap), so results do not depend on the thread count. Pseudo-experiments whose fit does not
-/// converge (or whose sWeight matrix is singular) are counted in `converged_fraction` and left out of the rest.
-public struct SPlotStudy: Study {
+/// `(seed, 102 + 3i)` (bootstrap), so results do not depend on the thread count, and the study runs in shards
+/// (``ShardableStudy``; the columns are ``ToyResult``'s numbers). Pseudo-experiments whose fit does not converge (or
+/// whose sWeight matrix is singular) are counted in `converged_fraction` and left out of the rest.
+public struct SPlotStudy: ShardableStudy {
     public static let kind = "splot-zmumu"
 
     /// Expected signal and background yields per pseudo-experiment; their sum is the fixed number of events.
@@ -133,6 +134,14 @@ public struct SPlotStudy: Study {
         /// min(p_signal, p_background) of the independence check, per variable.
         var pScore = Double.nan, pControl = Double.nan
         var pull: Double { (aucSWeighted - aucTrue) / errorDifference }
+
+        /// The shard payload's columns, in this order (`converged` as 0 or 1).
+        static let columns = ["converged", "auc_true", "auc_sweighted", "error_difference", "error_sweighted", "p_score", "p_control"]
+        var row: [Double] { [converged ? 1 : 0, aucTrue, aucSWeighted, errorDifference, errorSWeighted, pScore, pControl] }
+        init(converged: Bool = false) { self.converged = converged }
+        init(row v: [Double]) {
+            (converged, aucTrue, aucSWeighted, errorDifference, errorSWeighted, pScore, pControl) = (v[0] == 1, v[1], v[2], v[3], v[4], v[5], v[6])
+        }
     }
 
     var model: SPlotModel { SPlotModel(signal: VoigtPDF(), background: ExponentialPDF(range: range), range: range) }
@@ -193,11 +202,27 @@ public struct SPlotStudy: Study {
         return r
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
-        context.log("\(toys) pseudo-experiments of \(events) events, \(bootstrapReplicas) bootstrap replicas each")
-        let progress = ProgressDisplay("sPlot pseudo-experiments", total: toys, quiet: context.quiet)
-        let results = try deterministicParallelMap(count: toys, threads: context.threads, progress: progress) { try toy($0, seed: seed) }
+    public var pseudoExperimentCount: Int { toys }
+
+    /// Pseudo-experiments `indices` (nothing is shared between them: no common values).
+    public func runPseudoExperiments(_ indices: Range<Int>, seed: UInt64, context: StudyContext) throws -> ShardPayload {
+        context.log("\(indices.count) pseudo-experiments of \(events) events, \(bootstrapReplicas) bootstrap replicas each")
+        let progress = ProgressDisplay("sPlot pseudo-experiments", total: indices.count, quiet: context.quiet)
+        let first = indices.lowerBound
+        let rows = try deterministicParallelMap(count: indices.count, threads: context.threads, progress: progress) {
+            try toy(first + $0, seed: seed).row
+        }
         progress.finish()
+        return ShardPayload(columns: ToyResult.columns.indices.map { k in (ToyResult.columns[k], rows.map { $0[k] }) })
+    }
+
+    /// Pulls, the independence check's rates, plots and tables from all pseudo-experiments' numbers.
+    public func finish(_ payload: ShardPayload, seed: UInt64, context: StudyContext) throws -> StudyResult {
+        let columns = try ToyResult.columns.map { try payload.column($0) }
+        let results = (0..<(columns.first?.count ?? 0)).map { i in ToyResult(row: columns.map { $0[i] }) }
+        guard results.count == toys else {
+            throw NeymanError.invalid("\(results.count) pseudo-experiments where the study has \(toys)", key: "columns")
+        }
         let ok = results.filter { $0.converged }
         guard ok.count >= 2 else {
             throw NeymanError.numericalFailure("only \(ok.count) of \(toys) pseudo-experiments had a converged fit")

@@ -39,13 +39,24 @@ public enum StudyRunner {
         public let description: String?
         /// `[study] seed`: every random number of the study derives from it.
         public let seed: UInt64
+        /// The study file's text (shards carry it, and it decides their hash).
+        public let text: String
         let study: any Study
     }
 
     /// Parses one study file and checks every key, without running anything (so that all files of a run can be
     /// checked before the first one spends its run time).
     public static func prepare(file: String, context: StudyContext) throws -> PreparedStudy {
-        let root = try ConfigFile.load(path: file)
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw FileSystemError.readError(file, underlying: error)
+        }
+        return try prepare(text: text, file: file, context: context)
+    }
+
+    /// ``prepare(file:context:)`` from the file's text (`file` names it in messages and the report).
+    public static func prepare(text: String, file: String, context: StudyContext) throws -> PreparedStudy {
+        let root = try ConfigFile.parse(text, file: file)
         let header = try root.require("study") { try root.table($0) }
         let kind = try header.require("kind") { try header.string($0) }
         guard let type = studies.first(where: { $0.kind == kind }) else {
@@ -58,7 +69,7 @@ public enum StudyRunner {
         let study = try type.init(config: root, scale: context.scale)
         try root.rejectUnknownKeys()
         return PreparedStudy(file: file, name: name, kind: kind, title: title, description: description, seed: seed,
-                             study: study)
+                             text: text, study: study)
     }
 
     /// Parses and runs one study file.
@@ -68,12 +79,17 @@ public enum StudyRunner {
 
     /// Runs a prepared study.
     public static func run(_ prepared: PreparedStudy, context: StudyContext) throws -> StudyOutput {
-        let (file, name, kind, title) = (prepared.file, prepared.name, prepared.kind, prepared.title)
-        context.log("\(name): \(kind) at scale \(context.scale.rawValue)")
+        context.log("\(prepared.name): \(prepared.kind) at scale \(context.scale.rawValue)")
         let started = Date()
         let out = try prepared.study.run(seed: prepared.seed, context: context)
-        context.log(String(format: "%@: done in %.1f s", name, Date().timeIntervalSince(started)))
+        context.log(String(format: "%@: done in %.1f s", prepared.name, Date().timeIntervalSince(started)))
+        return assemble(prepared, out, context: context)
+    }
 
+    /// A study's own result with the runner's header and provenance keys: what `neyman study` writes, and what
+    /// `neyman merge` writes from a sharded run.
+    static func assemble(_ prepared: PreparedStudy, _ out: StudyResult, context: StudyContext) -> StudyOutput {
+        let (file, name, kind, title) = (prepared.file, prepared.name, prepared.kind, prepared.title)
         var report = HTMLReport(title: title)
         if let d = prepared.description { report.paragraph(d) }
         report.paragraph("Study file \(URL(fileURLWithPath: file).lastPathComponent), kind \(kind), seed \(prepared.seed), scale "

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NeymanCore
 
 /// `neyman <verb>`: statistical inference for particle physics with classifiers as likelihood ratios.
 struct NeymanCommand: ParsableCommand {
@@ -9,9 +10,9 @@ struct NeymanCommand: ParsableCommand {
         Every verb that computes numbers accepts --format json and then prints exactly one JSON object on stdout;
         logs and progress go to stderr. Bad input exits with status 2 and a one-line message.
         """,
-        version: "0.1.0",
+        version: NeymanVersion.string,
         subcommands: [ClsCommand.self, UpperLimitCommand.self, SignificanceCommand.self, FitCommand.self,
-                      TrainCommand.self, PredictCommand.self, StudyCommand.self, SWeightsCommand.self, AUCCommand.self, ADOCommand.self, EFPCommand.self, IsolationCommand.self, GenerateCommand.self, DcorCommand.self,
+                      TrainCommand.self, PredictCommand.self, StudyCommand.self, MergeCommand.self, SubmitCommand.self, SWeightsCommand.self, AUCCommand.self, ADOCommand.self, EFPCommand.self, IsolationCommand.self, GenerateCommand.self, DcorCommand.self,
                       ReweightCommand.self]
     )
 }

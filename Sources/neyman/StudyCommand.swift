@@ -17,6 +17,9 @@ struct StudyCommand: ParsableCommand {
         in DIR is replaced; a non-empty DIR that Neyman did not write is refused), so a killed run never leaves a
         DIR that looks whole. DIR/.neyman-study marks the directory as a study output.
         JSON keys: report, scale, studies (array of objects with name, kind, directory, results, report).
+        With --shard K/N (one study file; 0-based K) only the study's pseudo-experiments of shard K run, and their raw
+        numbers go to DIR/shard-K-of-N.json instead of results.json and the report; neyman merge --out DIR2 writes
+        from the N shards exactly what the unsharded run writes. Studies whose work is not pseudo-experiments refuse it.
         """
     )
 
@@ -34,6 +37,9 @@ struct StudyCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @Option(help: "Run only shard K of N of the study's pseudo-experiments (0-based: 0/4 ... 3/4) and write its raw numbers to DIR/shard-K-of-N.json; join the shards with neyman merge.")
+    var shard: String?
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one study file") }
     }
@@ -45,7 +51,25 @@ struct StudyCommand: ParsableCommand {
         for f in files {
             if let problem = FileSystemError.readProblem(f) { throw NeymanError.invalid("study file: \(problem)", file: f) }
         }
+        if let shard {
+            let selection = try ShardSelection(parsing: shard)
+            guard files.count == 1 else { throw NeymanError.invalid("--shard runs one study file, not \(files.count)", parameter: "shard") }
+            let prepared = try StudyRunner.prepare(file: files[0], context: context)
+            if let reason = StudyRunner.shardRefusal(prepared) {
+                throw NeymanError.invalid("a \(prepared.kind) study cannot run in shards: \(reason)", file: prepared.file, parameter: "shard")
+            }
+            return try ShardOptions.write(try StudyRunner.runShard(prepared, shard: selection, context: context), directory: out,
+                                          inputs: [(files[0], "files")], output: output)
+        }
         let prepared = try files.map { try StudyRunner.prepare(file: $0, context: context) }
+        try Self.write(prepared, files: files, out: out, scale: scale, output: output) { try StudyRunner.run($0, context: context) }
+    }
+
+    /// Writes the outputs of the studies `prepared` (from `files`), each computed by `compute`, into `out` (staged and
+    /// moved into place, see the discussion) and prints the summary: `neyman study`'s output, and `neyman merge`'s
+    /// for a sharded study.
+    static func write(_ prepared: [StudyRunner.PreparedStudy], files: [String], out: String, scale: StudyScale, output: OutputOptions,
+                      compute: (StudyRunner.PreparedStudy) throws -> StudyOutput) throws {
         var names = Set<String>()
         for p in prepared where !names.insert(p.name).inserted {
             throw NeymanError.invalid("two study files are named '\(p.name)'; their outputs would share DIR/\(p.name)",
@@ -59,7 +83,7 @@ struct StudyCommand: ParsableCommand {
         var outputs: [StudyOutput] = []
         var entries: [JSONValue] = []
         for p in prepared {
-            let o = try StudyRunner.run(p, context: context)
+            let o = try compute(p)
             let relative = prepared.count == 1 ? "" : o.name
             try StudyRunner.write(o, to: (staging.staging as NSString).appendingPathComponent(relative))
             outputs.append(o)

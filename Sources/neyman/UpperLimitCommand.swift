@@ -27,10 +27,19 @@ struct UpperLimitCommand: ParsableCommand {
             transform: strictDouble("scan-max"))
     var scanMax: Double?
 
+    @Option(help: "Refused: a limit cannot run in shards (its scan chooses each next mu from the CLs of all toys at the previous ones); shard neyman cls --calculator toys at fixed values of mu instead.")
+    var shard: String?
+
     /// The default of `--scan-max`, as a multiple of the upper bound of mu.
     static let defaultScanFactor = 100.0
 
+    /// Why `--shard` is refused.
+    static let shardRefusal = "upper-limit cannot run in shards: the scan chooses each next mu from the CLs of all toys at "
+        + "the mu values before it, so no shard can run its share alone; shard `neyman cls --calculator toys` at fixed values "
+        + "of mu instead (and find where CLs crosses 1 - CL from the merged results)"
+
     func run() throws {
+        if shard != nil { throw NeymanError.invalid(Self.shardRefusal, parameter: "shard") }
         if let analysis = try model.unbinned() { return try execute(analysis.model, analysis.data) }
         let (m, data) = try model.build()
         try execute(m, data)

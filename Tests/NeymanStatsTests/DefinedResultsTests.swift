@@ -69,10 +69,10 @@ struct DefinedResultsTests {
         let fit = FitResult(names: ["mu"], values: [0], uncertainties: [0], covariance: nil, nll: 0, edm: 0, converged: true,
                             status: "ok", evaluations: 1)
         let observed = TestStatisticValue(value: 5, freeFit: fit, conditionalFit: fit)
-        let none = ToyDistributions(signalPlusBackground: [1, 2, 3, 4], backgroundOnly: [0, 0.5, 1, 2], convergedCount: 8)
+        let none = ToyDistributions(signalPlusBackground: [1, 2, 3, 4], backgroundOnly: [0, 0.5, 1, 2], convergedFits: [2, 2, 2, 2])
         let r = ToyCalculator<BinnedModel>.result(mu: 1, statistic: .qmuTilde, observed: observed, distributions: none)
         #expect(r.clb == 0 && r.cls.isNaN)
-        let some = ToyDistributions(signalPlusBackground: [1, 2, 3, 4], backgroundOnly: [0, 0.5, 6, 7], convergedCount: 8)
+        let some = ToyDistributions(signalPlusBackground: [1, 2, 3, 4], backgroundOnly: [0, 0.5, 6, 7], convergedFits: [2, 2, 2, 2])
         let s = ToyCalculator<BinnedModel>.result(mu: 1, statistic: .qmuTilde, observed: observed, distributions: some)
         #expect(s.clsb == 0 && s.clb == 0.5 && s.cls == 0)
         #expect(s.clsError == 0)
