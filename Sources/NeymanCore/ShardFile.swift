@@ -51,13 +51,15 @@ public struct ShardPayload: Sendable {
 /// {"neyman_shard": 1, "neyman_version": "0.1.0",
 ///  "command": ["cls", "--n", "51,48", ...], "study_file": null,
 ///  "hash": "<sha-256>", "seed": 7, "shard": 0, "shards": 4, "toys": 2000, "toy_range": [0, 500],
-///  "encoding": "...", "common": {"q_obs": ["400f..."]}, "columns": {"q_sb": ["3ff0...", ...], ...}}
+///  "encoding": "...", "payload_sha256": "<sha-256>",
+///  "common": {"q_obs": ["400f..."]}, "columns": {"q_sb": ["3ff0...", ...], ...}}
 /// ```
 /// - `command`: for a verb, the verb and its canonical options (what `neyman merge` parses again to print the verb's
 ///   output); for a study, `["study", FILE, "--scale", SCALE]`, with the study file's text in `study_file`.
 /// - `hash`: ``ShardFingerprint`` of everything that affects the numbers (never `--threads`, `--shard` or output
 ///   paths); shards merge only with shards of the same hash.
 /// - `toys`: the whole run's pseudo-experiments; `toy_range`: this shard's (``ShardSelection/range(of:)``).
+/// - `payload_sha256`: ``digest(_:)`` of the numbers; a file whose numbers were changed is refused.
 /// - Numbers are lossless: each double is its IEEE-754 binary64 bit pattern as 16 hex digits (most significant
 ///   first), so NaN payloads, signed zeros and infinities survive, and no decimal round trip is involved. In Python:
 ///   `struct.unpack('>d', bytes.fromhex(s))[0]`.
@@ -119,9 +121,21 @@ public struct ShardFile: Sendable {
             ("command", .array(command.map { .string($0) })), ("study_file", studyText.map { .string($0) } ?? .null),
             ("hash", .string(hash)), ("seed", .unsigned(seed)), ("shard", .integer(shard.index)), ("shards", .integer(shard.count)),
             ("toys", .integer(toys)), ("toy_range", .array([.integer(r.lowerBound), .integer(r.upperBound)])),
-            ("encoding", .string(Self.encoding)), ("common", hexes(payload.common)), ("columns", hexes(payload.columns)),
+            ("encoding", .string(Self.encoding)), ("payload_sha256", .string(Self.digest(payload))),
+            ("common", hexes(payload.common)), ("columns", hexes(payload.columns)),
         ])
         return doc.serialized(pretty: true) + "\n"
+    }
+
+    /// SHA-256 of the payload: for each common value, then each column, sorted by name, the entry
+    /// `name = hex hex ...` (``ShardFingerprint``). A shard whose numbers no longer give it was changed after it was
+    /// written, and is refused.
+    public static func digest(_ payload: ShardPayload) -> String {
+        var f = ShardFingerprint()
+        for (group, pairs) in [("common", payload.common), ("columns", payload.columns)] {
+            for (name, values) in pairs.sorted(by: { $0.0 < $1.0 }) { f.add(group + "." + name, values.map(hex).joined(separator: " ")) }
+        }
+        return f.finalize()
     }
 
     /// Writes the file atomically (``AtomicFile``) to `path`.
@@ -140,6 +154,7 @@ public struct ShardFile: Sendable {
         let shards: Int
         let toys: Int
         let toy_range: [Int]
+        let payload_sha256: String
         let common: [String: [String]]
         let columns: [String: [String]]
     }
@@ -190,8 +205,13 @@ public struct ShardFile: Sendable {
             }
             return (name, c)
         }
+        let payload = ShardPayload(common: common, columns: columns)
+        guard digest(payload) == doc.payload_sha256 else {
+            throw NeymanError.invalid("its numbers do not give its payload_sha256: the file was changed after it was written", file: path,
+                                      key: "payload_sha256")
+        }
         return ShardFile(command: doc.command, studyText: doc.study_file, hash: doc.hash, seed: doc.seed, shard: shard,
-                         toys: doc.toys, payload: ShardPayload(common: common, columns: columns), neymanVersion: doc.neyman_version)
+                         toys: doc.toys, payload: payload, neymanVersion: doc.neyman_version)
     }
 
     /// One line for a decoding error: the key path and what was wrong.

@@ -75,8 +75,19 @@ public struct HTMLReport: Sendable {
                 s += HTMLReport.tableHTML(headers: headers, rows: rows, caption: caption)
             }
         }
-        s += "<p style=\"font-size:0.85em;color:#777\">Written by Neyman on \(ISO8601DateFormatter().string(from: Date())).</p>\n</body></html>\n"
+        s += "<p style=\"font-size:0.85em;color:#777\">Written by Neyman on \(ISO8601DateFormatter().string(from: HTMLReport.date())).</p>\n</body></html>\n"
         return s
+    }
+
+    /// The time the report says it was written: now, or `SOURCE_DATE_EPOCH` (seconds since 1970, the
+    /// reproducible-builds convention) when that variable holds a whole number, so that two runs, e.g. a sharded
+    /// run's merge and the unsharded run, can write byte-identical reports.
+    static func date() -> Date {
+        if let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], !text.isEmpty, text.count <= 15,
+           text.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Int64(text) {
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
+        return Date()
     }
 
     /// Writes the document atomically (temporary file, then rename).

@@ -12,9 +12,12 @@ import NeymanStats
 /// (with the exact ratios, sigma-aware `WN(y; sqrt 2 sigma_i)` and sigma-blind `E_sigma[WN(y; sqrt 2 sigma)]`, as
 /// references) and, over pseudo-experiments, the width and the coverage of each network's 68 % interval.
 ///
-/// Pseudo-experiment `i` draws its events from random stream `(seed, 100 + i)`; the networks evaluate all events in
-/// large batches on one thread, then the fits run in parallel, so results do not depend on the thread count.
-public struct NuisanceFeatureStudy: Study {
+/// Pseudo-experiment `i` draws its events from random stream `(seed, 100 + i)`; the networks evaluate each
+/// pseudo-experiment's events on one thread (one call per pseudo-experiment, so its ratios do not depend on which
+/// others run beside it), then the fits run in parallel, so results do not depend on the thread count, and the study
+/// runs in shards (``ShardableStudy``: every shard trains the same networks; the shown data set's intervals and
+/// scans and the epoch counts are the common values, each pseudo-experiment's four intervals the columns).
+public struct NuisanceFeatureStudy: ShardableStudy {
     public static let kind = "nuisance-features"
 
     public var sigmaRange: ClosedRange<Double>
@@ -65,7 +68,17 @@ public struct NuisanceFeatureStudy: Study {
         (0..<n).map { _ in model.event(signal: rng.uniform() < mu, rng: rng) }
     }
 
-    public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
+    public var pseudoExperimentCount: Int { toys }
+
+    /// The ratios' names, in the order of the intervals: the four fits of the shown data set, and (the first two
+    /// calibrated, then the same uncalibrated) the four fits of each pseudo-experiment.
+    static let names = ["network_y_sigma", "network_y", "exact_y_sigma", "exact_y"]
+    static let toyNames = ["network_y_sigma", "network_y", "network_y_sigma_uncalibrated", "network_y_uncalibrated"]
+    static let bounds = ["mu_hat", "lower", "upper"]
+
+    /// Trains and calibrates the two networks, fits and scans the shown data set (the common values), then fits
+    /// pseudo-experiments `indices` (columns `<toy name>_<mu_hat|lower|upper>`).
+    public func runPseudoExperiments(_ indices: Range<Int>, seed: UInt64, context: StudyContext) throws -> ShardPayload {
         let model = try BumpHuntModel(resolution: .perEvent(sigmaRange))
         let n = network.eventsPerClass
         let sig = model.events(n, signal: true, rng: RandomStream(seed: seed, task: 1))
@@ -106,43 +119,83 @@ public struct NuisanceFeatureStudy: Study {
         let exactBlind = try data.map { try BumpHuntModel.sigmaBlindRatio(y: $0.y, sigmaRange: sigmaRange) }
         let fits = [try SignalFractionFit(ratios: ratiosAware(data)), try SignalFractionFit(ratios: ratiosBlind(data)),
                     try SignalFractionFit(ratios: exactAware), try SignalFractionFit(ratios: exactBlind)]
-        let names = ["network_y_sigma", "network_y", "exact_y_sigma", "exact_y"]
-        let labels = ["network on (y, σ)", "network on y", "exact ratio, σ known", "exact ratio, σ unknown"]
         let intervals = try fits.map { try $0.interval() }
         let half = 3 * max(intervals[1].upper - intervals[1].best, intervals[1].best - intervals[1].lower)
         let mus = (0...200).map { muTrue - half + 2 * half * Double($0) / 200 }
+        var common: [(String, [Double])] = [("training_epochs", [Double(hAware.count), Double(hBlind.count)]), ("scan_mu", mus)]
+        for k in fits.indices {
+            common += [("interval_" + Self.names[k], [intervals[k].best, intervals[k].lower, intervals[k].upper]),
+                       ("scan_" + Self.names[k], try fits[k].scan(mus))]
+        }
+
+        // Pseudo-experiments: events, then network ratios (one call per pseudo-experiment), then fits in parallel.
+        context.log("\(indices.count) pseudo-experiments of \(events) events")
+        let first = indices.lowerBound
+        let toyEvents = try deterministicParallelMap(count: indices.count, threads: context.threads) { j in
+            NuisanceFeatureStudy.dataSet(model, events, mu: muTrue, rng: RandomStream(seed: seed, task: UInt64(100 + first + j)))
+        }
+        let ratios = toyEvents.map { ev in
+            (aware: ratiosAware(ev), blind: ratiosBlind(ev),
+             rawAware: calibrationBins > 0 ? ratiosAware(ev, raw: true) : nil, rawBlind: calibrationBins > 0 ? ratiosBlind(ev, raw: true) : nil)
+        }
+        let progress = ProgressDisplay("interval fits", total: indices.count, quiet: context.quiet)
+        let toyIntervals = try deterministicParallelMap(count: indices.count, threads: context.threads, progress: progress) { j in
+            let r = ratios[j]
+            return [try SignalFractionFit(ratios: r.aware).interval(), try SignalFractionFit(ratios: r.blind).interval(),
+                    try SignalFractionFit(ratios: r.rawAware ?? r.aware).interval(),
+                    try SignalFractionFit(ratios: r.rawBlind ?? r.blind).interval()]
+        }
+        progress.finish()
+        var columns: [(String, [Double])] = []
+        for k in Self.toyNames.indices {
+            columns += [(Self.toyNames[k] + "_mu_hat", toyIntervals.map { $0[k].best }), (Self.toyNames[k] + "_lower", toyIntervals.map { $0[k].lower }),
+                        (Self.toyNames[k] + "_upper", toyIntervals.map { $0[k].upper })]
+        }
+        return ShardPayload(common: common, columns: columns)
+    }
+
+    /// Coverage, widths, plots and tables from the shown data set's fits and all pseudo-experiments' intervals.
+    public func finish(_ payload: ShardPayload, seed: UInt64, context: StudyContext) throws -> StudyResult {
+        let names = Self.names
+        let labels = ["network on (y, σ)", "network on y", "exact ratio, σ known", "exact ratio, σ unknown"]
+        let n = network.eventsPerClass
+        let epochs = try payload.common("training_epochs", count: 2)
+        guard epochs.allSatisfy({ $0.isFinite && $0 >= 0 && $0 < 1e9 && $0 == $0.rounded() }) else {
+            throw NeymanError.invalid("the epoch counts \(epochs) are not counts", key: "common.training_epochs")
+        }
+        let (hAwareCount, hBlindCount) = (Int(epochs[0]), Int(epochs[1]))
+        // Everything below is a finite number in a run that gets this far (a fit that fails throws): anything else in
+        // a shard file means the file was altered, and would only garble the plots.
+        for (name, values) in payload.common + payload.columns where !values.allSatisfy(\.isFinite) {
+            throw NeymanError.invalid("'\(name)' holds a number that is not finite", key: name)
+        }
+        let mus = try payload.common("scan_mu", count: 201)
+        guard mus[0] < mus[200] else { throw NeymanError.invalid("the scan's mu values are not increasing", key: "common.scan_mu") }
+        let intervals = try names.map { name -> (best: Double, lower: Double, upper: Double) in
+            let v = try payload.common("interval_" + name, count: 3)
+            return (v[0], v[1], v[2])
+        }
         var scan = Plot(title: "Profile scan of the signal fraction (N = \(events), μ_true = \(fmt(muTrue)))",
                         xLabel: "signal fraction μ", yLabel: "−2 Δ ln L(μ)")
         scan.yRange = 0...4
         scan.xRange = mus[0]...mus[mus.count - 1]
         scan.legend = .topLeft
         var scanColumns: [(String, [Double])] = [("mu", mus)]
-        for k in fits.indices {
-            let values = try fits[k].scan(mus)
+        for k in names.indices {
+            let values = try payload.common("scan_" + names[k], count: mus.count)
             scanColumns.append((names[k], values))
             scan.add(.line(labels[k], x: mus, y: values, dashed: k >= 2))
         }
         scan.add(.horizontal(1))
         scan.add(.vertical(muTrue))
 
-        // Pseudo-experiments: events, then network ratios in batches, then fits in parallel.
-        context.log("\(toys) pseudo-experiments of \(events) events")
-        let toyEvents = try deterministicParallelMap(count: toys, threads: context.threads) { i in
-            NuisanceFeatureStudy.dataSet(model, events, mu: muTrue, rng: RandomStream(seed: seed, task: UInt64(100 + i)))
+        // The pseudo-experiments' intervals, per ratio (toyNames order).
+        let toyColumns = try Self.toyNames.map { name in try Self.bounds.map { try payload.column(name + "_" + $0) } }
+        let toyCount = toyColumns[0][0].count
+        guard toyCount == toys else { throw NeymanError.invalid("\(toyCount) pseudo-experiments where the study has \(toys)", key: "columns") }
+        let toyIntervals = (0..<toyCount).map { i in
+            toyColumns.map { c in (best: c[0][i], lower: c[1][i], upper: c[2][i]) }
         }
-        let flat = toyEvents.flatMap { $0 }
-        let allAware = ratiosAware(flat), allBlind = ratiosBlind(flat)
-        let rawAware = calibrationBins > 0 ? ratiosAware(flat, raw: true) : allAware
-        let rawBlind = calibrationBins > 0 ? ratiosBlind(flat, raw: true) : allBlind
-        let progress = ProgressDisplay("interval fits", total: toys, quiet: context.quiet)
-        let toyIntervals = try deterministicParallelMap(count: toys, threads: context.threads, progress: progress) { i in
-            let range = (i * events)..<((i + 1) * events)
-            return [try SignalFractionFit(ratios: Array(allAware[range])).interval(),
-                    try SignalFractionFit(ratios: Array(allBlind[range])).interval(),
-                    try SignalFractionFit(ratios: Array(rawAware[range])).interval(),
-                    try SignalFractionFit(ratios: Array(rawBlind[range])).interval()]
-        }
-        progress.finish()
         func summary(_ k: Int) -> (coverage: Double, coverageError: Double, width: Double, bias: Double) {
             let iv = toyIntervals.map { $0[k] }
             let covered = Double(iv.filter { $0.lower <= muTrue && muTrue <= $0.upper }.count) / Double(toys)
@@ -172,7 +225,7 @@ public struct NuisanceFeatureStudy: Study {
         report.paragraph("Per-event resolution σ ~ U(\(fmt(sigmaRange.lowerBound)), \(fmt(sigmaRange.upperBound))), known for each event; "
                          + "data sets of \(events) events with signal fraction μ = \(fmt(muTrue)). Two dense \(network.layers) "
                          + "\(network.activation.rawValue) networks are trained S vs B (\(n) events per class): one on y alone "
-                         + "(\(hBlind.count) epochs), one on (y, σ) (\(hAware.count) epochs). The fit maximises Σ ln(1 + μ(r_i − 1)) "
+                         + "(\(hBlindCount) epochs), one on (y, σ) (\(hAwareCount) epochs). The fit maximises Σ ln(1 + μ(r_i − 1)) "
                          + "with each network's ratio; the interval is where −2Δ ln L = 1.")
         report.figure(scan, caption: "Profile scans of one data set. The σ-aware network's curve is narrower: knowing each event's "
                       + "resolution sharpens the measurement (guide fig. 5). Dashed: the same fit with the exact ratios.")
@@ -211,7 +264,7 @@ public struct NuisanceFeatureStudy: Study {
             ("calibration_bins", .integer(calibrationBins)),
             ("pseudo_experiments", .object([("network_y_sigma", summaryJSON(sAware)), ("network_y", summaryJSON(sBlind))])),
             ("pseudo_experiments_uncalibrated", .object([("network_y_sigma", summaryJSON(sRawAware)), ("network_y", summaryJSON(sRawBlind))])),
-            ("training_epochs", .object([("network_y_sigma", .integer(hAware.count)), ("network_y", .integer(hBlind.count))])),
+            ("training_epochs", .object([("network_y_sigma", .integer(hAwareCount)), ("network_y", .integer(hBlindCount))])),
         ]
         let tables: [StudyTable] = [
             StudyTable(name: "profile_scans", columns: scanColumns),

@@ -223,6 +223,13 @@ public struct SPlotStudy: ShardableStudy {
         guard results.count == toys else {
             throw NeymanError.invalid("\(results.count) pseudo-experiments where the study has \(toys)", key: "columns")
         }
+        // A converged pseudo-experiment's numbers are finite and its p-values in [0, 1]; anything else comes from an
+        // altered shard file and would only garble the plots.
+        if let bad = results.firstIndex(where: { r in
+            r.converged && !(r.row.allSatisfy(\.isFinite) && (0...1).contains(r.pScore) && (0...1).contains(r.pControl))
+        }) {
+            throw NeymanError.invalid("pseudo-experiment \(bad) converged but holds numbers out of their range", key: "columns")
+        }
         let ok = results.filter { $0.converged }
         guard ok.count >= 2 else {
             throw NeymanError.numericalFailure("only \(ok.count) of \(toys) pseudo-experiments had a converged fit")

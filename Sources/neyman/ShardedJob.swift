@@ -27,9 +27,13 @@ struct ShardedJob {
     let description: String
     /// A study (the merge writes a directory) rather than a verb (the merge prints JSON).
     let resultIsDirectory: Bool
-    /// Variables the jobs export (`OPENBLAS_CORETYPE` when set at submission, so that every node uses the same
-    /// OpenBLAS kernels as the single-machine run would).
+    /// Variables the jobs export: those of ``exportedVariables`` set at submission.
     let environment: [(String, String)]
+
+    /// Passed on to every job when set where `neyman submit` runs: `OPENBLAS_CORETYPE` (every node then uses the
+    /// same OpenBLAS kernels, so a network trains to the same bits as on the submitting machine) and
+    /// `SOURCE_DATE_EPOCH` (the date a merged study report states, for byte-identical reports).
+    static let exportedVariables = ["OPENBLAS_CORETYPE", "SOURCE_DATE_EPOCH"]
 
     /// Stands for the shard index in ``shardArguments``; each scheduler puts its own variable there.
     static let indexPlaceholder = "\u{1}K\u{1}"

@@ -101,7 +101,9 @@ struct SubmitOptions: ParsableArguments {
         return ShardedJob(shards: shards, threads: threads, directory: out, absoluteDirectory: directory, workingDirectory: cwd,
                           executable: ShardedJob.currentExecutable(), runArguments: runArguments, description: description,
                           resultIsDirectory: resultIsDirectory,
-                          environment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { [("OPENBLAS_CORETYPE", $0)] } ?? [])
+                          environment: ShardedJob.exportedVariables.compactMap { name in
+                              ProcessInfo.processInfo.environment[name].map { (name, $0) }
+                          })
     }
 
     /// Parses a verb's arguments as the verb would and returns its toy count (its calculator must be `toys`).

@@ -30,6 +30,10 @@ struct UpperLimitCommand: ParsableCommand {
     @Option(help: "Refused: a limit cannot run in shards (its scan chooses each next mu from the CLs of all toys at the previous ones); shard neyman cls --calculator toys at fixed values of mu instead.")
     var shard: String?
 
+    /// Accepted only so that `--shard K/N --out DIR` gets the refusal's reason, not "unknown option".
+    @Option(help: ArgumentHelp("Not used (upper-limit cannot run in shards).", visibility: .hidden))
+    var out: String?
+
     /// The default of `--scan-max`, as a multiple of the upper bound of mu.
     static let defaultScanFactor = 100.0
 
@@ -39,7 +43,7 @@ struct UpperLimitCommand: ParsableCommand {
         + "of mu instead (and find where CLs crosses 1 - CL from the merged results)"
 
     func run() throws {
-        if shard != nil { throw NeymanError.invalid(Self.shardRefusal, parameter: "shard") }
+        if shard != nil || out != nil { throw NeymanError.invalid(Self.shardRefusal, parameter: "shard") }
         if let analysis = try model.unbinned() { return try execute(analysis.model, analysis.data) }
         let (m, data) = try model.build()
         try execute(m, data)
