@@ -9,7 +9,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev libcerf-dev libhdf5-dev zlib1g-dev pk
 # the CPU model (and falls back to its slowest kernels on CPUs it does not know; see Sources/NeymanCore/BLASKernel.swift).
 BLAS_PIN := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo Haswell)
 
-.PHONY: deps build test run bench clean fuzz test-asan pythia-venv
+.PHONY: deps build test run bench clean fuzz test-asan pythia-venv test-slurm
 
 ## deps: install the system libraries (GSL, OpenBLAS, libcerf, HDF5, zlib, pkg-config) with apt-get when any is missing.
 deps:
@@ -65,6 +65,12 @@ test-asan: deps
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0 \
 	  $(SWIFT) test $(SWIFT_RELEASE) --sanitize=address --scratch-path .build-asan --disable-xctest \
 	  --filter '$(ASAN_TESTS)'
+
+## test-slurm: a 4-shard study and a 4-shard `neyman cls --calculator toys` run as Slurm job arrays on a real local
+## single-node Slurm (tools/slurm/setup-local-slurm.sh installs and starts it: needs root), merged and compared byte
+## for byte with the single-process runs. Not part of `make test` (it needs root and daemons); about 15 s here.
+test-slurm: build
+	$(if $(BLAS_PIN),OPENBLAS_CORETYPE=$(BLAS_PIN)) bash tools/slurm/test-slurm.sh
 
 clean:
 	rm -rf .build .build-asan fuzz/.build out
