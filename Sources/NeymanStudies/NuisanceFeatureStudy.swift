@@ -164,13 +164,15 @@ public struct NuisanceFeatureStudy: ShardableStudy {
             throw NeymanError.invalid("the epoch counts \(epochs) are not counts", key: "common.training_epochs")
         }
         let (hAwareCount, hBlindCount) = (Int(epochs[0]), Int(epochs[1]))
-        // Everything below is a finite number in a run that gets this far (a fit that fails throws): anything else in
-        // a shard file means the file was altered, and would only garble the plots.
-        for (name, values) in payload.common + payload.columns where !values.allSatisfy(\.isFinite) {
-            throw NeymanError.invalid("'\(name)' holds a number that is not finite", key: name)
+        // The pseudo-experiments' intervals and the scan's mu values are finite in a run that gets this far (a fit that
+        // fails throws); anything else comes from an altered shard file and would break the histogram of the widths.
+        for (name, values) in payload.columns where !values.allSatisfy(\.isFinite) {
+            throw NeymanError.invalid("'\(name)' holds a number that is not finite", key: "columns.\(name)")
         }
         let mus = try payload.common("scan_mu", count: 201)
-        guard mus[0] < mus[200] else { throw NeymanError.invalid("the scan's mu values are not increasing", key: "common.scan_mu") }
+        guard mus.allSatisfy(\.isFinite), mus[0] < mus[200] else {
+            throw NeymanError.invalid("the scan's mu values are not finite and increasing", key: "common.scan_mu")
+        }
         let intervals = try names.map { name -> (best: Double, lower: Double, upper: Double) in
             let v = try payload.common("interval_" + name, count: 3)
             return (v[0], v[1], v[2])
