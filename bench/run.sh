@@ -624,6 +624,12 @@ lines = [
     "",
 ]
 text = "\n".join(lines)
+# The block bench/shard-throughput.sh writes into the same file is kept (it is measured by that script alone).
+if DOC and DOC != "-" and os.path.exists(DOC):
+    import re
+    kept = re.findall(r"<!-- shard-throughput:.*?<!-- /shard-throughput -->\n?", open(DOC).read(), re.S)
+    if kept:
+        text = text.rstrip("\n") + "\n\n" + "".join(kept)
 print()
 print(text)
 if DOC and DOC != "-":
