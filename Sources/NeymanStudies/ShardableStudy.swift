@@ -72,10 +72,13 @@ extension StudyRunner {
 
     /// The hash of everything that decides a study's numbers: the study file's text and the scale (never the
     /// threads, the shard or the output directory).
-    public static func shardHash(_ prepared: PreparedStudy, scale: StudyScale) -> String {
+    public static func shardHash(_ prepared: PreparedStudy, scale: StudyScale) -> String { shardHash(text: prepared.text, scale: scale) }
+
+    /// ``shardHash(_:scale:)`` of a study file's text.
+    static func shardHash(text: String, scale: StudyScale) -> String {
         var f = ShardFingerprint()
         f.add("what", "study")
-        f.add("study_file", prepared.text)
+        f.add("study_file", text)
         f.add("scale", scale.rawValue)
         return f.finalize()
     }
@@ -110,12 +113,11 @@ extension StudyRunner {
               let scale = StudyScale(rawValue: shard.command[3]), let text = shard.studyText else {
             throw NeymanError.invalid("not a study shard (command \(shard.command))", key: "command")
         }
-        let context = StudyContext(scale: scale, threads: nil, quiet: quiet)
-        let prepared = try prepare(text: text, file: shard.command[1], context: context)
-        guard shardHash(prepared, scale: scale) == shard.hash else {
+        guard shardHash(text: text, scale: scale) == shard.hash else {
             throw NeymanError.invalid("the study file it carries does not give its hash (edited by hand?)", key: "hash")
         }
-        return (prepared, context)
+        let context = StudyContext(scale: scale, threads: nil, quiet: quiet)
+        return (try prepare(text: text, file: shard.command[1], context: context), context)
     }
 
     /// The merged outputs: `finish` on the joined payload, with the header and provenance of ``run(_:context:)``.

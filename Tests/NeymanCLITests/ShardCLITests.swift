@@ -194,6 +194,46 @@ struct ShardCLITests {
         #expect(try CLI.run(["merge"] + good + ["--out", dir.path]).status == 2)
     }
 
+    /// Hostile files given as shards (the hostile corpus, and shard files with wrong types, impossible shards, a
+    /// toy range that is not the shard's, too few values, a tampered study file): exit 2 naming the file, never a signal.
+    @Test func hostileShardFilesExitTwo() throws {
+        let dir = try Self.tempDir("hostile")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/hostile")
+        var files = (FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? [])
+            .filter { !$0.hasDirectoryPath }.map(\.path)
+        #expect(files.count >= 10)
+        let good = try Self.shards(["cls"] + Self.model + ["--calculator", "toys", "--toys", "100"], n: 1, threads: [1],
+                                   into: dir.appendingPathComponent("good"))[0]
+        let text = try String(contentsOfFile: good, encoding: .utf8)
+        let study = dir.appendingPathComponent("s.toml")
+        try Self.splotStudy.write(to: study, atomically: true, encoding: .utf8)
+        let studyShard = try Self.shards(["study", study.path], n: 3, threads: [1], into: dir.appendingPathComponent("study"))
+        let studyText = try String(contentsOfFile: studyShard[0], encoding: .utf8)
+        let variants: [(String, String)] = [
+            ("types", text.replacingOccurrences(of: "\"shards\": 1", with: "\"shards\": \"1\"")),
+            ("zero", text.replacingOccurrences(of: "\"shards\": 1", with: "\"shards\": 0")),
+            ("negative", text.replacingOccurrences(of: "\"shard\": 0", with: "\"shard\": -1")),
+            ("range", text.replacingOccurrences(of: "\"toy_range\": [0, 100]", with: "\"toy_range\": [0, 99]")),
+            ("toys", text.replacingOccurrences(of: "\"toys\": 100", with: "\"toys\": 9223372036854775807")),
+            ("truncated", String(text.prefix(text.count / 2))),
+            ("seed", text.replacingOccurrences(of: "\"seed\": 0", with: "\"seed\": -1")),
+            ("kind", studyText.replacingOccurrences(of: "splot-zmumu", with: "bumphunt-power")),
+        ]
+        for (name, content) in variants {
+            #expect(content != text && content != studyText, "\(name) changed nothing")
+            let f = dir.appendingPathComponent("\(name).json")
+            try content.write(to: f, atomically: true, encoding: .utf8)
+            files.append(f.path)
+        }
+        for f in files {
+            let others = f.hasSuffix("kind.json") ? Array(studyShard.dropFirst()) + ["--out", dir.appendingPathComponent("o").path] : []
+            let r = try CLI.run(["merge", f] + others)
+            #expect(!r.signalled && r.status == 2, "\(f): exit \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(f) && r.stderr.split(separator: "\n").count == 1, "\(f): \(r.stderr)")
+        }
+    }
+
     /// What cannot run in shards says why (exit 2).
     @Test func unshardableRunsAreRefusedWithTheReason() throws {
         let dir = try Self.tempDir("unshardable")
