@@ -7,9 +7,12 @@ import Foundation
 /// - ``columns``: one value per pseudo-experiment of the shard, in index order (test statistics, fitted values,
 ///   convergence flags as 0/1/2).
 public struct ShardPayload: Sendable {
+    /// Named values every shard computes the same (a scalar is an array of one).
     public var common: [(String, [Double])]
+    /// Named per-pseudo-experiment columns, each with one value per pseudo-experiment of the shard.
     public var columns: [(String, [Double])]
 
+    /// A payload of `common` values and per-pseudo-experiment `columns`.
     public init(common: [(String, [Double])] = [], columns: [(String, [Double])] = []) {
         self.common = common
         self.columns = columns
@@ -70,16 +73,24 @@ public struct ShardFile: Sendable {
     public static let encoding = "IEEE-754 binary64 bit patterns as 16 hex digits, most significant first "
         + "(Python: struct.unpack('>d', bytes.fromhex(s))[0])"
 
+    /// `neyman_version`: the Neyman that wrote the shard (shards of different versions are not merged).
     public var neymanVersion: String
+    /// `command`: the verb and its canonical options, or `["study", FILE, "--scale", SCALE]`.
     public var command: [String]
+    /// `study_file`: a study shard's study file text (nil for a verb).
     public var studyText: String?
+    /// `hash`: the SHA-256 (``ShardFingerprint``) of everything that decides the numbers.
     public var hash: String
+    /// `seed`: the run's seed (every toy's stream derives from it and the toy's index).
     public var seed: UInt64
+    /// `shard`, `shards`: `K/N`.
     public var shard: ShardSelection
     /// Pseudo-experiments of the whole run.
     public var toys: Int
+    /// The raw numbers.
     public var payload: ShardPayload
 
+    /// A shard of a run of `toys` pseudo-experiments with these numbers and this provenance.
     public init(command: [String], studyText: String? = nil, hash: String, seed: UInt64, shard: ShardSelection, toys: Int,
                 payload: ShardPayload, neymanVersion: String = NeymanVersion.string) {
         self.neymanVersion = neymanVersion
@@ -237,6 +248,7 @@ public struct ShardFile: Sendable {
 public struct ShardFingerprint: Sendable {
     private var sha = SHA256()
 
+    /// A fingerprint with no entries yet (its first line names the scheme's version).
     public init() { sha.update("neyman-shard-hash-1\n") }
 
     /// Adds an entry.
