@@ -14,6 +14,9 @@ public struct UnbinnedAnalysis: Sendable {
     /// With `normalise = true`: the ratio's weighted mean over the background sample before it was divided out (at
     /// the nominal value of a shape parameter), and its Monte Carlo error.
     public let normalisation: (mean: Double, error: Double)?
+    /// The number of members of the ensemble `[model.ratio] network` names (0 for a single network or a column).
+    /// The analysis uses their mean ratio, or one member's when it was built with `member:`.
+    public let ensembleSize: Int
 
     /// Reads the `[model]` file at `path` and everything it names.
     /// - Parameter muBounds: overrides the file's `mu_bounds` (the CLI's `--mu-bounds`).
@@ -21,13 +24,20 @@ public struct UnbinnedAnalysis: Sendable {
         try UnbinnedAnalysis(spec: try UnbinnedModelSpec.read(path: path), muBounds: muBounds)
     }
 
+    /// The same analysis with the ratio of one member (0-based) of the ensemble instead of the members' mean.
+    public func member(_ index: Int, muBounds: ClosedRange<Double>? = nil) throws -> UnbinnedAnalysis {
+        try UnbinnedAnalysis(spec: spec, muBounds: muBounds, member: index)
+    }
+
     /// Builds the analysis of `spec`.
     /// - Throws: ``NeymanError`` naming the file (and row, column or key) at fault: unreadable files, missing columns,
     ///   ratios that are not finite and `>= 0`, weights that are not finite, pools whose weights do not sum to a
     ///   positive number.
-    public init(spec: UnbinnedModelSpec, muBounds: ClosedRange<Double>? = nil) throws {
+    /// - Parameter member: with an ensemble network, the member (0-based) whose ratio to use; `nil` = their mean.
+    public init(spec: UnbinnedModelSpec, muBounds: ClosedRange<Double>? = nil, member: Int? = nil) throws {
         self.spec = spec
-        let ratios = try EventRatioSource(spec.ratio)
+        let ratios = try EventRatioSource(spec.ratio, member: member)
+        ensembleSize = ratios.ensembleSize
         let shapeSpec = spec.shape
         if let shapeSpec, case .network(let path) = spec.ratio.source, !ratios.requiredColumns.contains(shapeSpec.column) {
             throw NeymanError.invalid("the network has no input '\(shapeSpec.column)' for the shape systematic \(shapeSpec.name) "

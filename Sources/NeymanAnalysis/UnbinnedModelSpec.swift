@@ -10,7 +10,8 @@ import NeymanCore
 /// mu_bounds = [0.0, 20.0]             # optional: default [0, max(10, 10 sqrt(B) / S)]
 ///
 /// [model.ratio]                       # the per-event density ratio r = p_S(x) / p_B(x)
-/// network = "net/model.safetensors"   # a `neyman train` model, signal (label 1) against background (label 0) ...
+/// network = "net/model.safetensors"   # a `neyman train` model, signal (label 1) against background (label 0), or an
+///                                     #   ensemble (its directory or ensemble.json: the mean ratio, fits also member by member) ...
 /// # column = "r"                      # ... or a column of every file that holds r
 /// trained_on = "signal_vs_background" # or "mixture_vs_background" (the network saw S+B against B):
 /// # signal_fraction = 0.1             #   then r = (lambda - (1 - alpha)) / alpha, alpha = this

@@ -34,6 +34,22 @@ public final class Trainer {
         self.options = options
     }
 
+    /// The validation and training rows (each ascending) of `count` events: the first
+    /// `round(count * validationFraction)` of a permutation drawn from `RandomStream(splitSeed ?? seed, task: 0)` are
+    /// held out for validation.
+    public static func split(count: Int, options: TrainerSettings) -> (validation: [Int], training: [Int]) {
+        let perm = RandomStream(seed: options.splitSeed ?? options.seed, task: 0).permutation(count)
+        let nVal = Int((Double(count) * options.validationFraction).rounded())
+        return (Array(perm.prefix(nVal)).sorted(), Array(perm.dropFirst(nVal)).sorted())
+    }
+
+    /// The Poisson bootstrap counts `k_i ~ Poisson(1)` of `count` training events (``TrainerSettings/bootstrap``),
+    /// drawn from `RandomStream(mixSeed(seed, 0xB007), task: 0)`.
+    public static func bootstrapCounts(count: Int, seed: UInt64) -> [Float] {
+        let rng = RandomStream(seed: RandomStream.mixSeed(seed, 0xB007), task: 0)
+        return (0..<count).map { _ in Float(rng.poisson(mean: 1)) }
+    }
+
     /// Trains on `data` and returns the history; the network ends with the weights of the best validation epoch
     /// (or the last epoch without validation).
     /// - Throws: options out of their domain (``TrainerSettings/validate(keyPrefix:file:)``), data that do not fit the
@@ -47,10 +63,15 @@ public final class Trainer {
         try options.validate()
         for p in penalties { try p.check(eventCount: data.count) }
         // Split.
-        let perm = RandomStream(seed: options.seed, task: 0).permutation(data.count)
-        let nVal = Int((Double(data.count) * options.validationFraction).rounded())
-        let validationRows = Array(perm.prefix(nVal)).sorted()
-        let trainRows = Array(perm.dropFirst(nVal)).sorted()
+        let (validationRows, split) = Trainer.split(count: data.count, options: options)
+        var trainRows = split
+        let nVal = validationRows.count
+        var bootstrapCounts: [Float]? = nil
+        if options.bootstrap {
+            let k = Trainer.bootstrapCounts(count: trainRows.count, seed: options.seed)
+            bootstrapCounts = k.filter { $0 > 0 }
+            trainRows = zip(trainRows, k).filter { $0.1 > 0 }.map(\.0)
+        }
         guard !trainRows.isEmpty else { throw NeymanError.invalid("no events left for training") }
         // Batches never exceed an epoch's events (the training set, or the flat sample of (n_A + n_B) per bin); their
         // activations, the parameters and Adam's state must fit.
@@ -59,7 +80,8 @@ public final class Trainer {
         } ?? trainRows.count
         let batchCapacity = min(options.batchSize, max(epochEvents, 1))
         try NetworkMemory(network: network).check(batch: batchCapacity, batchKey: "batch_size", isParameter: true)
-        let train = data.subset(trainRows)
+        var train = data.subset(trainRows)
+        if let k = bootstrapCounts { train = try train.reweighted(by: k) }
         let validation = nVal > 0 ? data.subset(validationRows) : nil
 
         network.lossKind = options.loss

@@ -191,6 +191,14 @@ struct ModelOptions: ParsableArguments {
         return analysis
     }
 
+    /// With an ensemble network (``UnbinnedAnalysis/ensembleSize`` >= 2): the analysis once per member, each with that
+    /// member's ratio and the same `--mu-bounds`; empty otherwise.
+    func ensembleMembers(of analysis: UnbinnedAnalysis) throws -> [UnbinnedAnalysis] {
+        guard analysis.ensembleSize >= 2 else { return [] }
+        let bounds = try parsedMuBounds().map { $0.lower...$0.upper }
+        return try (0..<analysis.ensembleSize).map { try analysis.member($0, muBounds: bounds) }
+    }
+
     /// The model and the observed data, checked to be testable (``BinnedModel/checkTestable(_:)``).
     func build() throws -> (BinnedModel, BinnedData) {
         let (model, data) = try buildUnchecked()
