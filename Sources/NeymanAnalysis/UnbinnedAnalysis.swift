@@ -39,22 +39,45 @@ public struct UnbinnedAnalysis: Sendable {
         let ratios = try EventRatioSource(spec.ratio, member: member)
         ensembleSize = ratios.ensembleSize
         let shapeSpec = spec.shape
-        if let shapeSpec, case .network(let path) = spec.ratio.source, !ratios.requiredColumns.contains(shapeSpec.column) {
+        let variation = shapeSpec?.variation
+        let reweightColumns = variation.map { $0.columns ?? ratios.requiredColumns } ?? []
+        if let shapeSpec, variation == nil, case .network(let path) = spec.ratio.source, !ratios.requiredColumns.contains(shapeSpec.column) {
             throw NeymanError.invalid("the network has no input '\(shapeSpec.column)' for the shape systematic \(shapeSpec.name) "
                                       + "(its inputs: \(ratios.requiredColumns.joined(separator: ", ")))", file: path,
                                       key: "model.shape.\(shapeSpec.name).column")
         }
+        var datasets: [String: Dataset] = [:]
         func load(_ s: UnbinnedModelSpec.Sample) throws -> (ratios: [Double], weights: [Double]?, grid: RatioGrid?) {
-            var columns = ratios.requiredColumns.filter { $0 != shapeSpec?.column }
-            if let w = s.weight, !columns.contains(w) { columns.append(w) }
+            var columns = variation != nil ? ratios.requiredColumns : ratios.requiredColumns.filter { $0 != shapeSpec?.column }
+            for c in reweightColumns + (s.weight.map { [$0] } ?? []) where !columns.contains(c) { columns.append(c) }
             let ds = try Dataset.load(path: s.file, columns: columns)
             let w: [Double]?
             do { w = try s.weight.map { try ds.column($0) } } catch let e as NeymanError { throw e.inFile(s.file) }
-            guard let shapeSpec else { return (try ratios.ratios(ds, file: s.file), w, nil) }
+            guard let shapeSpec, variation == nil else {
+                if variation != nil { datasets[s.file] = ds }
+                return (try ratios.ratios(ds, file: s.file), w, nil)
+            }
             let grid = try ratios.grid(ds, file: s.file, shape: shapeSpec)
             return (grid.ratios(at: shapeSpec.nominal), w, grid)
         }
         var d = try load(spec.data), sig = try load(spec.signal), bkg = try load(spec.background)
+        if let variation, let shapeSpec, let signalDS = datasets[spec.signal.file] {
+            // Up/down signal samples: r(x; alpha) = r(x) f(x; alpha) / E_S[f(alpha)] on the grid (VariedSampleShape).
+            let varied = try VariedSampleShape(variation, columns: reweightColumns, signal: signalDS, signalWeights: sig.weights,
+                                               signalFile: spec.signal.file, shapeKey: "model.shape.\(shapeSpec.name)")
+            let means: [Double]
+            do { means = try varied.normalisation(shapeSpec, signalWeights: sig.weights) } catch let e as NeymanError { throw e.inFile(spec.signal.file) }
+            func tabulate(_ e: inout (ratios: [Double], weights: [Double]?, grid: RatioGrid?), _ s: UnbinnedModelSpec.Sample, own: Bool) throws {
+                let f = own ? (up: varied.signalUp, down: varied.signalDown) : try varied.factors(datasets[s.file] ?? signalDS, file: s.file)
+                do {
+                    e.grid = try VariedSampleShape.grid(ratios: e.ratios, up: f.up, down: f.down, shape: shapeSpec, means: means)
+                } catch let x as NeymanError { throw x.inFile(s.file) }
+                e.ratios = e.grid?.ratios(at: shapeSpec.nominal) ?? e.ratios
+            }
+            try tabulate(&sig, spec.signal, own: true)
+            try tabulate(&d, spec.data, own: spec.data.file == spec.signal.file)
+            try tabulate(&bkg, spec.background, own: spec.background.file == spec.signal.file)
+        }
         // E_B[p_S / p_B] = 1 for a density ratio: divide by the background sample's weighted mean (per grid point).
         var applied: (mean: Double, error: Double)? = nil
         if spec.ratio.normalise {

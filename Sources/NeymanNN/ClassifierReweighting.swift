@@ -46,6 +46,8 @@ public struct ClassifierReweighting {
     public let clippedCount: Int
     /// The epochs each fold's network trained (early stopping ends a training before `epochs`).
     public let epochsRun: [Int]
+    /// The fold networks (network `f` trained without fold `f`).
+    public let networks: [Network]
 
     /// Trains the classifiers and reweights the source.
     /// - Parameters:
@@ -98,7 +100,7 @@ public struct ClassifierReweighting {
         for (f, rows) in folds.enumerated() { for r in rows { foldOf[r] = f } }
 
         var ratios = [Double](repeating: .nan, count: nS)
-        var aucs: [Double] = [], epochs: [Int] = []
+        var aucs: [Double] = [], epochs: [Int] = [], networks: [Network] = []
         for (f, heldOut) in folds.enumerated() {
             progress?("fold \(f + 1)/\(settings.folds): training on \(n - heldOut.count) events")
             var o = settings.training
@@ -107,6 +109,7 @@ public struct ClassifierReweighting {
             let net = try Network.dense(inputs: d, hidden: settings.hidden, activation: .relu, dropout: 0, initializer: .glorotNormal,
                                         seed: o.seed, lossKind: .bce)
             epochs.append(try Trainer(network: net, options: o).train(all.subset((0..<n).filter { foldOf[$0] != f })).count)
+            networks.append(net)
             let held = all.subset(heldOut)
             let (s, r) = try net.scoresAndRatios(held.features, rows: held.count)
             aucs.append(try ROC.auc(scores: s, labels: held.labels.map(Double.init), weights: held.weights.map(Double.init)))
@@ -135,5 +138,30 @@ public struct ClassifierReweighting {
         self.foldAUC = aucs
         self.clippedCount = clipped
         self.epochsRun = epochs
+        self.networks = networks
+    }
+
+    /// `r(x) = p_target(x) / p_source(x)` of other events (`columns[a][i]`: column `a`, event `i`; the columns the
+    /// networks were trained on, in that order): the mean of the fold networks' ratios.
+    /// - Throws: ``NeymanError`` if the number of columns differs or a value is not finite.
+    public func ratios(for columns: [[Double]]) throws -> [Double] {
+        guard let first = networks.first, columns.count == first.inputSize, let n = columns.first?.count else {
+            throw NeymanError.invalid("\(columns.count) columns for networks of \(networks.first?.inputSize ?? 0) inputs")
+        }
+        let d = columns.count
+        var x = [Float](repeating: 0, count: n * d)
+        for (a, c) in columns.enumerated() {
+            guard c.count == n else { throw NeymanError.invalid("columns of unequal length") }
+            for i in 0..<n {
+                guard c[i].isFinite else { throw NeymanError.invalid("value \(c[i]) of column \(a + 1), event \(i), is not finite") }
+                x[i * d + a] = Float(c[i])
+            }
+        }
+        var sum = [Double](repeating: 0, count: n)
+        for net in networks {
+            let r = try net.scoresAndRatios(x, rows: n).ratios
+            for i in 0..<n { sum[i] += r[i] }
+        }
+        return sum.map { $0 / Double(networks.count) }
     }
 }
