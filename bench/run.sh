@@ -258,6 +258,13 @@ if NN:
         nres = {thr: neyman_epoch(job, thr) for thr in TORCH_THREADS}
         tj = {thr: torch_epoch(model, thr) for thr in TORCH_THREADS} if TPY else {}
         nn.append((model, label, nres, tj))
+# The PFN's cost on padding: every event with all 64 slots real, then with half of them (the rest zero padding);
+# Neyman's Phi runs on real particles only, so half the slots should cost about half (issue target: <= 60 %).
+pfn_fill = {}
+if NN:
+    for fill in ("1.0", "0.5"):
+        pfn_fill[fill] = neyman_bench(["epoch-pfn", "1", "--fill", fill], "seconds_per_epoch",
+                                      f"epoch-pfn, 1 thread, every event with a fraction {fill} of its 64 slots real")
 # --- sPlot and ROC: Neyman (neyman-bench) vs iminuit + sweights, scikit-learn ---------------------
 def splot_job(job, peer_script, events):
     """(neyman json or None, peer json or None) for one row."""
@@ -552,6 +559,12 @@ lines = [
         + " Both tools run with 1 and with 2 threads; each row compares them at the same thread count.",
         "- loss: the final training loss each tool reports (torch: mean BCE over the epoch's mini-batches). The two "
         "tools draw different data and initial weights, so losses agree only roughly.",
+        "- Padding: `neyman-bench epoch-pfn 1 --fill F` gives every event round(64 F) real particles and pads the rest; "
+        + (f"an epoch with all slots real took {fmt_t(float(pfn_fill['1.0'][0]['seconds_per_epoch']))}, with half of them "
+           f"{fmt_t(float(pfn_fill['0.5'][0]['seconds_per_epoch']))} "
+           f"({100 * float(pfn_fill['0.5'][0]['seconds_per_epoch']) / float(pfn_fill['1.0'][0]['seconds_per_epoch']):.0f} % of the full one; "
+           "Phi runs on the real particles only, gathered from the whole batch)."
+           if pfn_fill.get('1.0', (None,))[0] and pfn_fill.get('0.5', (None,))[0] else "not measured (neyman-bench failed or not built)."),
         "",
     ]),
     "sPlot and ROC (in-process on both sides; data generation excluded from the times):",

@@ -4,8 +4,10 @@
 //   neyman-bench asymptotic [CALLS]   asymptotic q~ hypotest (fits, Asimov, CLs, band) on the pyhf README model
 //   neyman-bench fit [CALLS]          one maximum-likelihood fit of the same model
 //   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam
-//   neyman-bench epoch-pfn [THREADS]   one training epoch, PFN (Phi 3x100, F 3x100, ReLU), 10^5 events x <= 64
-//                                      particles x (z, eta, phi), batch 128, Adam (data as bench/torch_epoch.py)
+//   neyman-bench epoch-pfn [THREADS] [--fill F]  one training epoch, PFN (Phi 3x100, F 3x100, ReLU), 10^5 events x
+//                                      <= 64 particles x (z, eta, phi), batch 128, Adam (data as bench/torch_epoch.py:
+//                                      8 ... 64 real particles per event); with --fill F every event has round(64 F)
+//                                      real particles (0 < F <= 1), the rest padding, so the ragged gain shows
 //   neyman-bench sweights [EVENTS]    extended fit (Voigt with Gamma fixed + exponential) and summation sWeights
 //                                      on a Z -> mu mu-like sample of EVENTS (default 10^5; as bench/sweights_peer.py)
 //   neyman-bench auc [EVENTS]         weighted AUC of EVENTS (default 10^7) labelled events (as bench/auc_peer.py)
@@ -138,10 +140,19 @@ do {
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
         BLASThreads.setOnceAtStartup(threads)
         let n = 100_000, p = 64, f = 3
+        var fill: Double? = nil
+        if let k = args.firstIndex(of: "--fill") {
+            guard k + 1 < args.count, let v = Double(args[k + 1]), v > 0, v <= 1 else {
+                FileHandle.standardError.write(Data("neyman-bench: --fill needs a fraction in (0, 1]\n".utf8))
+                exit(2)
+            }
+            fill = v
+        }
         let rng = RandomStream(seed: 8)
         var x = [Float](repeating: 0, count: n * p * f), y = [Float](repeating: 0, count: n)
         for i in 0..<n {
-            let mult = 8 + rng.integer(below: 57)
+            let drawn = 8 + rng.integer(below: 57)
+            let mult = fill.map { max(1, min(p, Int((Double(p) * $0).rounded()))) } ?? drawn
             var z = (0..<mult).map { _ in rng.exponential(mean: 1) + 1e-3 }
             let sum = z.reduce(0, +)
             z = z.map { $0 / sum }
@@ -149,7 +160,7 @@ do {
                 let base = (i * p + q) * f
                 x[base] = Float(z[q]); x[base + 1] = Float(rng.normal()); x[base + 2] = Float(rng.normal())
             }
-            y[i] = Double(mult) + rng.normal(sigma: 8) > 36 ? 1 : 0
+            y[i] = Double(fill == nil ? mult : drawn) + rng.normal(sigma: 8) > 36 ? 1 : 0
         }
         let data = try LabelledEvents(features: x, labels: y, featureCount: p * f)
         let net = try Network.pfn(particles: p, features: f, phi: [100, 100, 100], f: [100, 100, 100], seed: 1)
@@ -160,7 +171,8 @@ do {
         let t0 = now()
         let h = try Trainer(network: net, options: o).train(data)
         let dt = now() - t0
-        print("{\"job\":\"epoch-pfn\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
+        let real = data.features.count / f - stride(from: 0, to: data.features.count, by: f).filter { q in (0..<f).allSatisfy { data.features[q + $0] == 0 } }.count
+        print("{\"job\":\"epoch-pfn\",\"threads\":\(threads),\"events\":\(n),\"fill\":\(Double(real) / Double(n * p)),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
     case "dcor":
         let n = args.count > 2 ? max(4, Int(args[2]) ?? 1_000_000) : 1_000_000
         let (x, y) = dcorBenchData(n)
