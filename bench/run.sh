@@ -18,22 +18,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 VENV="$ROOT/.venv-bench"
-REQ="$ROOT/bench/requirements.txt"
-STAMP="$VENV/.requirements.sha256"
-want_hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
-have_hash="$(cat "$STAMP" 2>/dev/null || true)"
-
-if [ ! -x "$VENV/bin/python" ] || [ "$want_hash" != "$have_hash" ]; then
-  if [ -d "$VENV" ]; then
-    echo "bench: bench/requirements.txt changed; recreating .venv-bench" >&2
-    rm -rf "$VENV"
-  else
-    echo "bench: creating .venv-bench (first use; pip installs from PyPI, a minute or two)" >&2
-  fi
-  python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q -r "$REQ" || { echo "bench: pip install failed" >&2; rm -rf "$VENV"; exit 1; }
-  echo "$want_hash" > "$STAMP"
-fi
+# The peers' venv (bench/setup-venv.sh: created on first use, refreshed when bench/requirements.txt changes).
+bash "$ROOT/bench/setup-venv.sh" >/dev/null
 
 # The PyTorch peer (neural-network epoch rows) lives in a venv of its own, with the same hash-stamp
 # logic: torch's PyPI wheel pulls several GiB of CUDA packages, and the pyhf venv stays small.
