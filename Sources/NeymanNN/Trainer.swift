@@ -118,9 +118,15 @@ public final class Trainer {
         var sinceBest = 0
         var sinceDecay = 0
         let dropouts = network.layers.compactMap { $0 as? Dropout }
+        let parallel = options.threads > 1 ? try DataParallelStep(master: network, threads: options.threads) : nil
 
         for epoch in 0..<options.epochs {
             for (j, d) in dropouts.enumerated() { d.rng = RandomStream(seed: options.seed &+ 7919, task: UInt64(epoch) &* 64 &+ UInt64(j)) }
+            for (s, replica) in (parallel?.dropouts ?? []).enumerated() {
+                for (j, d) in replica.enumerated() {
+                    d.rng = RandomStream(seed: options.seed &+ 7919 &+ UInt64(s + 1), task: UInt64(epoch) &* 64 &+ UInt64(j))
+                }
+            }
             let order = epochSampling?.draw(strata: strata, epoch: epoch, seed: options.seed)
                 ?? RandomStream(seed: options.seed, task: UInt64(1 + epoch)).permutation(train.count)
             var epochLoss = 0.0, epochWeight = 0.0
@@ -134,8 +140,13 @@ public final class Trainer {
                 }
                 var wsum = 0.0
                 for (i, r) in rows.enumerated() { batchY[i] = train.labels[r]; batchW[i] = train.weights[r]; wsum += Double(batchW[i]) }
-                network.zeroGradients()
-                let z = network.forward(batchX, training: true)
+                let z: Tensor
+                if let parallel {
+                    z = parallel.forward(batchX, rows: n, width: k)
+                } else {
+                    network.zeroGradients()
+                    z = network.forward(batchX, training: true)
+                }
                 grad.reshape([n, 1])
                 var loss = batchY.withUnsafeBufferPointer { y in
                     batchW.withUnsafeBufferPointer { w in
@@ -158,7 +169,7 @@ public final class Trainer {
                         for i in 0..<n { grad[i] += extra[i] }
                     }
                 }
-                network.backward(grad)
+                if let parallel { parallel.backward(grad, rows: n) } else { network.backward(grad) }
                 optimizer.update()
                 epochLoss += loss * wsum
                 epochWeight += wsum

@@ -36,6 +36,10 @@ public struct TrainerSettings: Sendable {
     /// `1e-3` bounds the loss below, which keeps the fit stable where class B has no events, and is undone exactly
     /// when the ratio is read (`r = (1 - alpha) f / (1 - alpha f)`). Ignored by bce/mse.
     public var ratioAlpha: Double = 1e-3
+    /// Worker threads of data-parallel training (``DataParallelStep``): 1 = the single-thread computation; `T > 1`
+    /// cuts every mini-batch into `T` shards on `T` replicas and sums their gradients in shard order, so the trained
+    /// weights are fixed for a given `T` and seed (and differ from another `T` by rounding and dropout masks only).
+    public var threads = 1
     /// Standardise inputs with the training set's per-feature mean and standard deviation.
     public var standardize = true
     /// No progress line on stderr.

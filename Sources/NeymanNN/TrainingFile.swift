@@ -35,6 +35,7 @@ import NeymanCore
 /// weight_decay = 0.0
 /// seed = 1                     # UInt64; above 9223372036854775807 write it as a string: seed = "18446744073709551615"
 /// folds = 1                    # k >= 2: stratified k-fold, one model per fold (see `neyman train`)
+/// threads = 1                  # data-parallel workers (``DataParallelStep``)
 /// ensemble = 1                 # K >= 2: K networks from different initialisations (see `neyman train`)
 /// bootstrap = false            # with ensemble: each member trains on a Poisson bootstrap of the training events
 /// [training.sampling]         # optional: flat sampling per epoch (EpochSampling)

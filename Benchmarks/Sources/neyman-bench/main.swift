@@ -3,7 +3,9 @@
 //
 //   neyman-bench asymptotic [CALLS]   asymptotic q~ hypotest (fits, Asimov, CLs, band) on the pyhf README model
 //   neyman-bench fit [CALLS]          one maximum-likelihood fit of the same model
-//   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam
+//   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam;
+//                                      THREADS data-parallel workers (one BLAS thread each; --blas-threads: one
+//                                      training with THREADS OpenBLAS threads instead), the same for epoch-pfn
 //   neyman-bench epoch-pfn [THREADS] [--fill F]  one training epoch, PFN (Phi 3x100, F 3x100, ReLU), 10^5 events x
 //                                      <= 64 particles x (z, eta, phi), batch 128, Adam (data as bench/torch_epoch.py:
 //                                      8 ... 64 real particles per event); with --fill F every event has round(64 F)
@@ -114,7 +116,10 @@ do {
         print("{\"job\":\"efp\",\"events\":\(n),\"threads\":\(threads),\"graphs\":\(efp.graphs.count),\"seconds\":\(dt),\"checksum\":\(checksum)}")
     case "epoch-dense":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
-        BLASThreads.setOnceAtStartup(threads)
+        // THREADS workers of data-parallel training (TrainerSettings.threads, one BLAS thread each, as `neyman train`
+        // with [training] threads); --blas-threads instead gives one training THREADS OpenBLAS threads.
+        let blasThreads = args.contains("--blas-threads")
+        if blasThreads { BLASThreads.setOnceAtStartup(threads) }
         // 11 standard-normal features; label from a fixed random linear rule plus noise (as bench/torch_epoch.py).
         let n = 100_000, k = 11
         let rng = RandomStream(seed: 7)
@@ -131,6 +136,7 @@ do {
         var o = TrainerSettings()
         o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 0; o.standardize = false
+        o.threads = blasThreads ? 1 : threads
         try Trainer(network: net, options: o).train(warm)
         let t0 = now()
         let h = try Trainer(network: net, options: o).train(data)
@@ -138,7 +144,10 @@ do {
         print("{\"job\":\"epoch-dense\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
     case "epoch-pfn":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
-        BLASThreads.setOnceAtStartup(threads)
+        // THREADS workers of data-parallel training (TrainerSettings.threads, one BLAS thread each, as `neyman train`
+        // with [training] threads); --blas-threads instead gives one training THREADS OpenBLAS threads.
+        let blasThreads = args.contains("--blas-threads")
+        if blasThreads { BLASThreads.setOnceAtStartup(threads) }
         let n = 100_000, p = 64, f = 3
         var fill: Double? = nil
         if let k = args.firstIndex(of: "--fill") {
@@ -167,6 +176,7 @@ do {
         var o = TrainerSettings()
         o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 0; o.standardize = false
+        o.threads = blasThreads ? 1 : threads
         try Trainer(network: net, options: o).train(data.subset(Array(0..<1000)))
         let t0 = now()
         let h = try Trainer(network: net, options: o).train(data)
