@@ -542,7 +542,8 @@ lines = [
         "each row compares equal thread counts. " + "; ".join(nn_threads) + ".",
         "- Neyman: `neyman-bench epoch-dense` / `epoch-pfn` (Benchmarks/, in-process, its own synthetic data of the "
         "same shapes); `neyman: not yet` means that job does not exist yet (or failed)."
-        + " Both tools run with 1 and with 2 threads; each row compares them at the same thread count.",
+        + " Both tools run with 1 and with 2 threads; each row compares them at the same thread count (Neyman's "
+        "threads are data-parallel workers, `[training] threads`, one BLAS thread each).",
         "- loss: the final training loss each tool reports (torch: mean BCE over the epoch's mini-batches). The two "
         "tools draw different data and initial weights, so losses agree only roughly.",
         "- Padding: `neyman-bench epoch-pfn 1 --fill F` gives every event round(64 F) real particles and pads the rest; "
