@@ -116,8 +116,8 @@ PEER.append(VPY)
 MODEL = ["--n", "51,48", "--s", "12,11", "--b", "50,52", "--b-uncertainty", "3,7",
          "--mu", "1", "--test-stat", "qtilde"]
 
-def neyman_cmd(calc, threads=None, toys=None):
-    cmd = [NEYMAN, "cls", *MODEL, "--calculator", calc]
+def neyman_cmd(calc, threads=None, toys=None, extra=()):
+    cmd = [NEYMAN, "cls", *MODEL, "--calculator", calc, *extra]
     if toys is not None:
         cmd += ["--toys", str(toys), "--seed", str(SEED)]
     if threads is not None:
@@ -138,9 +138,9 @@ if os.access(NEYMAN, os.X_OK):
 else:
     log(f"{os.path.relpath(NEYMAN, ROOT)} not found: running the peer side only ('neyman: not built')")
 
-def neyman_toys(threads):
-    cmd = neyman_cmd("toys", threads=threads, toys=TOYS)
-    log(f"neyman toys, {TOYS} toys, --threads {threads}")
+def neyman_toys(threads, extra=()):
+    cmd = neyman_cmd("toys", threads=threads, toys=TOYS, extra=extra)
+    log(f"neyman toys, {TOYS} toys, --threads {threads} {' '.join(extra)}".rstrip())
     times = []
     dt, out = run(cmd)
     times.append(dt)
@@ -173,15 +173,29 @@ def neyman_inproc():
         per.append(float(j["seconds_per_call"]))
     return statistics.median(per), j
 
+def neyman_toys_inproc():
+    """`neyman-bench toys TOYS 2`: the toy-based hypotest alone, in-process, as pyhf's is timed; median of 3."""
+    log(f"neyman toys in-process (neyman-bench), {TOYS} toys, 2 threads, 3 runs")
+    per, j = [], None
+    for _ in range(3):
+        _, out = run([INPROC, "toys", str(TOYS), "2"])
+        j = last_json(out)
+        per.append(float(j["seconds"]))
+    return statistics.median(per), j
+
 # --- run ------------------------------------------------------------------------------------
 res = {}
 if neyman_ok:
     try:
         res["n_t2"] = neyman_toys(2)
         res["n_t1"] = neyman_toys(1)
+        # The same with every gamma a coordinate of the fit (the full fit), for comparison with the default
+        # analytic profiling of the per-bin gammas.
+        res["n_t2_numeric"] = neyman_toys(2, ["--profile-gammas", "numeric"])
         res["n_asym"] = neyman_asym()
         if INPROC and os.access(INPROC, os.X_OK):
             res["n_inproc"] = neyman_inproc()
+            res["n_toys_inproc"] = neyman_toys_inproc()
     except Exception as e:  # noqa: BLE001
         neyman_ok, neyman_why = False, "not built (it ran but failed: see the log)"
         res = {}
@@ -374,6 +388,16 @@ for key, thr in (("n_t2", 2), ("n_t1", 1)):
     rows.append((f"toy-based CLs, {TOYS:,} toys; Neyman --threads {thr}{how}, pyhf 1 process",
                  fmt_t(t), fmt_t(p_toys["seconds"]), ratio(p_toys["seconds"], t),
                  fmt_cls(j, TOYS), fmt_cls(p_toys, TOYS)))
+t, nruns, j = res.get("n_t2_numeric", (None, 0, None))
+if t is not None:
+    rows.append((f"same, --threads 2, gammas fitted numerically (`--profile-gammas numeric`, the full fit; median of {nruns})",
+                 fmt_t(t), fmt_t(p_toys["seconds"]), ratio(p_toys["seconds"], t),
+                 fmt_cls(j, TOYS), fmt_cls(p_toys, TOYS)))
+t, j = res.get("n_toys_inproc", (None, None))
+if t is not None:
+    rows.append((f"toy-based CLs, {TOYS:,} toys, both in-process (Neyman: neyman-bench toys, 2 threads, median of 3)",
+                 fmt_t(t), fmt_t(p_toys["seconds"]), ratio(p_toys["seconds"], t),
+                 fmt_cls(j, TOYS), fmt_cls(p_toys, TOYS)))
 t, j = res.get("n_asym", (None, None))
 rows.append(("asymptotic hypotest, per call (Neyman: whole process, see note)",
              fmt_t(t), fmt_t(p_asym["seconds_per_call"]), ratio(p_asym["seconds_per_call"], t),
@@ -511,6 +535,11 @@ lines = [
     "Notes:",
     f"- Neyman times are of its whole command (process start, parsing, output included), seed {SEED}; the fast "
     "ones are the median of 3 runs after a warm-up.",
+    "- Neyman's toy fits profile the two per-bin shapesys gammas in closed form (Barlow-Beeston-lite, the default "
+    "`--profile-gammas analytic`), so each fit is over mu alone; `--profile-gammas numeric` fits all three "
+    "parameters numerically and reaches the same minima (both give the same CLs here). The in-process toy row times "
+    "`ToyCalculator.test` (`neyman-bench toys`: the conditional fits to the observed data, every pseudo-experiment "
+    "generated and fitted twice, CLs and band), as pyhf's call is timed.",
     f"- pyhf toys: the wall time of the one `pyhf.infer.hypotest(..., calctype=\"toybased\", ntoys={TOYS}, "
     "return_expected_set=True)` call (numpy backend, default scipy optimizer, progress bar off, after a 5-toy "
     f"warm-up); imports and model building excluded. pyhf ran at {p_toys['toys_per_second']:.1f} toys/s.",

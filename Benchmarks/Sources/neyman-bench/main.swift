@@ -15,6 +15,10 @@
 //   neyman-bench auc [EVENTS]         weighted AUC of EVENTS (default 10^7) labelled events (as bench/auc_peer.py)
 //   neyman-bench efp EVENTS THREADS CSV  all connected EFPs with d <= 5 (beta = 1, kappa = 1; 54 graphs with the dot) on
 //                                      EVENTS events of 20 to 100 particles (below), written to CSV for bench/efp_peer.py
+//   neyman-bench toys [TOYS] [THREADS] [analytic|numeric]  toy-based q~ CLs at mu = 1 on the pyhf README model (observed
+//                                      [51, 48]), TOYS pseudo-experiments per hypothesis (default 10^4) on THREADS threads
+//                                      (default 2), gammas profiled analytically (default) or fitted numerically; also
+//                                      the time of generating the pseudo-data alone
 //   neyman-bench dcor [N]              distance correlation (V-statistic, O(n log n)) of N = 10^6 univariate events,
 //                                      the data of bench/dcor_peer.py (splitmix64, bit-identical); median of 3 runs
 import CBLAS
@@ -183,6 +187,29 @@ do {
         let dt = now() - t0
         let real = data.features.count / f - stride(from: 0, to: data.features.count, by: f).filter { q in (0..<f).allSatisfy { data.features[q + $0] == 0 } }.count
         print("{\"job\":\"epoch-pfn\",\"threads\":\(threads),\"events\":\(n),\"fill\":\(Double(real) / Double(n * p)),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
+    case "toys":
+        let toys = args.count > 2 ? max(100, Int(args[2]) ?? 10_000) : 10_000
+        let threads = args.count > 3 ? max(1, Int(args[3]) ?? 2) : 2
+        let way = args.count > 4 ? GammaProfiling(rawValue: args[4]) ?? .analytic : .analytic
+        var configured = model
+        configured.gammaProfiling = way
+        let m = configured
+        let calc = try ToyCalculator(model: m, data: data, toys: toys, seed: 7, threads: threads)
+        _ = try ToyCalculator(model: m, data: data, toys: 100, seed: 1, threads: threads).test(mu: 1)  // warm-up
+        let t0 = now()
+        let r = try calc.test(mu: 1)
+        let dt = now() - t0
+        // The pseudo-data alone (two per toy, each from its own seeded stream), to separate generation from fitting.
+        let theta = m.initialValues
+        let t1 = now()
+        let sums = deterministicParallelMap(count: toys, threads: threads) { i -> Double in
+            let a = m.sample(theta, rng: RandomStream(seed: 7, task: UInt64(2 * i)))
+            let b = m.sample(theta, rng: RandomStream(seed: 7, task: UInt64(2 * i + 1)))
+            return a.main[0] + b.main[0]
+        }
+        let generation = now() - t1
+        print("{\"job\":\"toys\",\"toys\":\(toys),\"threads\":\(threads),\"gammas\":\"\(way.rawValue)\",\"seconds\":\(dt),"
+              + "\"generation_seconds\":\(generation),\"cls\":\(r.cls),\"checksum\":\(sums.reduce(0, +))}")
     case "dcor":
         let n = args.count > 2 ? max(4, Int(args[2]) ?? 1_000_000) : 1_000_000
         let (x, y) = dcorBenchData(n)
@@ -196,7 +223,7 @@ do {
         let median = times.sorted()[1]
         print("{\"job\":\"dcor\",\"n\":\(n),\"seconds\":\(median),\"dcor\":\(value)}")
     default:
-        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, epoch-dense, epoch-pfn, dcor)\n".utf8))
+        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, toys, epoch-dense, epoch-pfn, dcor)\n".utf8))
         exit(2)
     }
 } catch {
