@@ -18,22 +18,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 VENV="$ROOT/.venv-bench"
-REQ="$ROOT/bench/requirements.txt"
-STAMP="$VENV/.requirements.sha256"
-want_hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
-have_hash="$(cat "$STAMP" 2>/dev/null || true)"
-
-if [ ! -x "$VENV/bin/python" ] || [ "$want_hash" != "$have_hash" ]; then
-  if [ -d "$VENV" ]; then
-    echo "bench: bench/requirements.txt changed; recreating .venv-bench" >&2
-    rm -rf "$VENV"
-  else
-    echo "bench: creating .venv-bench (first use; pip installs from PyPI, a minute or two)" >&2
-  fi
-  python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q -r "$REQ" || { echo "bench: pip install failed" >&2; rm -rf "$VENV"; exit 1; }
-  echo "$want_hash" > "$STAMP"
-fi
+# The peers' venv (bench/setup-venv.sh: created on first use, refreshed when bench/requirements.txt changes).
+bash "$ROOT/bench/setup-venv.sh" >/dev/null
 
 # The PyTorch peer (neural-network epoch rows) lives in a venv of its own, with the same hash-stamp
 # logic: torch's PyPI wheel pulls several GiB of CUDA packages, and the pyhf venv stays small.
@@ -130,8 +116,8 @@ PEER.append(VPY)
 MODEL = ["--n", "51,48", "--s", "12,11", "--b", "50,52", "--b-uncertainty", "3,7",
          "--mu", "1", "--test-stat", "qtilde"]
 
-def neyman_cmd(calc, threads=None, toys=None):
-    cmd = [NEYMAN, "cls", *MODEL, "--calculator", calc]
+def neyman_cmd(calc, threads=None, toys=None, extra=()):
+    cmd = [NEYMAN, "cls", *MODEL, "--calculator", calc, *extra]
     if toys is not None:
         cmd += ["--toys", str(toys), "--seed", str(SEED)]
     if threads is not None:
@@ -152,9 +138,9 @@ if os.access(NEYMAN, os.X_OK):
 else:
     log(f"{os.path.relpath(NEYMAN, ROOT)} not found: running the peer side only ('neyman: not built')")
 
-def neyman_toys(threads):
-    cmd = neyman_cmd("toys", threads=threads, toys=TOYS)
-    log(f"neyman toys, {TOYS} toys, --threads {threads}")
+def neyman_toys(threads, extra=()):
+    cmd = neyman_cmd("toys", threads=threads, toys=TOYS, extra=extra)
+    log(f"neyman toys, {TOYS} toys, --threads {threads} {' '.join(extra)}".rstrip())
     times = []
     dt, out = run(cmd)
     times.append(dt)
@@ -187,15 +173,29 @@ def neyman_inproc():
         per.append(float(j["seconds_per_call"]))
     return statistics.median(per), j
 
+def neyman_toys_inproc():
+    """`neyman-bench toys TOYS 2`: the toy-based hypotest alone, in-process, as pyhf's is timed; median of 3."""
+    log(f"neyman toys in-process (neyman-bench), {TOYS} toys, 2 threads, 3 runs")
+    per, j = [], None
+    for _ in range(3):
+        _, out = run([INPROC, "toys", str(TOYS), "2"])
+        j = last_json(out)
+        per.append(float(j["seconds"]))
+    return statistics.median(per), j
+
 # --- run ------------------------------------------------------------------------------------
 res = {}
 if neyman_ok:
     try:
         res["n_t2"] = neyman_toys(2)
         res["n_t1"] = neyman_toys(1)
+        # The same with every gamma a coordinate of the fit (the full fit), for comparison with the default
+        # analytic profiling of the per-bin gammas.
+        res["n_t2_numeric"] = neyman_toys(2, ["--profile-gammas", "numeric"])
         res["n_asym"] = neyman_asym()
         if INPROC and os.access(INPROC, os.X_OK):
             res["n_inproc"] = neyman_inproc()
+            res["n_toys_inproc"] = neyman_toys_inproc()
     except Exception as e:  # noqa: BLE001
         neyman_ok, neyman_why = False, "not built (it ran but failed: see the log)"
         res = {}
@@ -258,6 +258,13 @@ if NN:
         nres = {thr: neyman_epoch(job, thr) for thr in TORCH_THREADS}
         tj = {thr: torch_epoch(model, thr) for thr in TORCH_THREADS} if TPY else {}
         nn.append((model, label, nres, tj))
+# The PFN's cost on padding: every event with all 64 slots real, then with half of them (the rest zero padding);
+# Neyman's Phi runs on real particles only, so half the slots should cost about half (issue target: <= 60 %).
+pfn_fill = {}
+if NN:
+    for fill in ("1.0", "0.5"):
+        pfn_fill[fill] = neyman_bench(["epoch-pfn", "1", "--fill", fill], "seconds_per_epoch",
+                                      f"epoch-pfn, 1 thread, every event with a fraction {fill} of its 64 slots real")
 # --- sPlot and ROC: Neyman (neyman-bench) vs iminuit + sweights, scikit-learn ---------------------
 def splot_job(job, peer_script, events):
     """(neyman json or None, peer json or None) for one row."""
@@ -379,6 +386,16 @@ for key, thr in (("n_t2", 2), ("n_t1", 1)):
     t, nruns, j = res.get(key, (None, 0, None))
     how = "" if not nruns else (f" (median of {nruns})" if nruns > 1 else " (1 run)")
     rows.append((f"toy-based CLs, {TOYS:,} toys; Neyman --threads {thr}{how}, pyhf 1 process",
+                 fmt_t(t), fmt_t(p_toys["seconds"]), ratio(p_toys["seconds"], t),
+                 fmt_cls(j, TOYS), fmt_cls(p_toys, TOYS)))
+t, nruns, j = res.get("n_t2_numeric", (None, 0, None))
+if t is not None:
+    rows.append((f"same, --threads 2, gammas fitted numerically (`--profile-gammas numeric`, the full fit; median of {nruns})",
+                 fmt_t(t), fmt_t(p_toys["seconds"]), ratio(p_toys["seconds"], t),
+                 fmt_cls(j, TOYS), fmt_cls(p_toys, TOYS)))
+t, j = res.get("n_toys_inproc", (None, None))
+if t is not None:
+    rows.append((f"toy-based CLs, {TOYS:,} toys, both in-process (Neyman: neyman-bench toys, 2 threads, median of 3)",
                  fmt_t(t), fmt_t(p_toys["seconds"]), ratio(p_toys["seconds"], t),
                  fmt_cls(j, TOYS), fmt_cls(p_toys, TOYS)))
 t, j = res.get("n_asym", (None, None))
@@ -518,6 +535,11 @@ lines = [
     "Notes:",
     f"- Neyman times are of its whole command (process start, parsing, output included), seed {SEED}; the fast "
     "ones are the median of 3 runs after a warm-up.",
+    "- Neyman's toy fits profile the two per-bin shapesys gammas in closed form (Barlow-Beeston-lite, the default "
+    "`--profile-gammas analytic`), so each fit is over mu alone; `--profile-gammas numeric` fits all three "
+    "parameters numerically and reaches the same minima (both give the same CLs here). The in-process toy row times "
+    "`ToyCalculator.test` (`neyman-bench toys`: the conditional fits to the observed data, every pseudo-experiment "
+    "generated and fitted twice, CLs and band), as pyhf's call is timed.",
     f"- pyhf toys: the wall time of the one `pyhf.infer.hypotest(..., calctype=\"toybased\", ntoys={TOYS}, "
     "return_expected_set=True)` call (numpy backend, default scipy optimizer, progress bar off, after a 5-toy "
     f"warm-up); imports and model building excluded. pyhf ran at {p_toys['toys_per_second']:.1f} toys/s.",
@@ -549,9 +571,16 @@ lines = [
         "each row compares equal thread counts. " + "; ".join(nn_threads) + ".",
         "- Neyman: `neyman-bench epoch-dense` / `epoch-pfn` (Benchmarks/, in-process, its own synthetic data of the "
         "same shapes); `neyman: not yet` means that job does not exist yet (or failed)."
-        + " Both tools run with 1 and with 2 threads; each row compares them at the same thread count.",
+        + " Both tools run with 1 and with 2 threads; each row compares them at the same thread count (Neyman's "
+        "threads are data-parallel workers, `[training] threads`, one BLAS thread each).",
         "- loss: the final training loss each tool reports (torch: mean BCE over the epoch's mini-batches). The two "
         "tools draw different data and initial weights, so losses agree only roughly.",
+        "- Padding: `neyman-bench epoch-pfn 1 --fill F` gives every event round(64 F) real particles and pads the rest; "
+        + (f"an epoch with all slots real took {fmt_t(float(pfn_fill['1.0'][0]['seconds_per_epoch']))}, with half of them "
+           f"{fmt_t(float(pfn_fill['0.5'][0]['seconds_per_epoch']))} "
+           f"({100 * float(pfn_fill['0.5'][0]['seconds_per_epoch']) / float(pfn_fill['1.0'][0]['seconds_per_epoch']):.0f} % of the full one; "
+           "Phi runs on the real particles only, gathered from the whole batch)."
+           if pfn_fill.get('1.0', (None,))[0] and pfn_fill.get('0.5', (None,))[0] else "not measured (neyman-bench failed or not built)."),
         "",
     ]),
     "sPlot and ROC (in-process on both sides; data generation excluded from the times):",

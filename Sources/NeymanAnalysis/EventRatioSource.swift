@@ -13,40 +13,71 @@ import NeymanStats
 ///   column:      r read from the file
 /// ```
 /// (docs/formulas.md §1; guide §3.2 and appendix A.)
+/// With an ensemble (`network` names a `neyman train` ensemble: its directory or its `ensemble.json`,
+/// ``NetworkEnsemble``) each member computes its (calibrated) ratio and `r` is the members' mean, or one member's when
+/// the source is built for that member (``init(_:member:)``; the fit verbs repeat the fit member by member this way).
 public struct EventRatioSource {
     let spec: UnbinnedModelSpec.Ratio
-    let network: Network?
-    let calibration: RatioCalibration?
+    /// The networks whose ratios are averaged: one network, an ensemble's members, or the one member selected.
+    let networks: [Network]
+    /// One calibration per network when `[model.ratio] calibration` is set; empty otherwise.
+    let calibrations: [RatioCalibration]
+    /// The number of members of the ensemble `network` names; 0 for a single network or a column.
+    public let ensembleSize: Int
 
-    /// Loads the network (and calibrates it on the held-out sample when asked).
-    /// - Throws: ``NeymanError`` naming the model or calibration file: an unreadable model, one that does not record
-    ///   its feature columns, or a calibration sample without both classes.
-    public init(_ spec: UnbinnedModelSpec.Ratio) throws {
+    /// Loads the network or ensemble (and calibrates each network on the held-out sample when asked).
+    /// - Parameter member: with an ensemble, the member (0-based) whose ratio to use; `nil` = the members' mean.
+    /// - Throws: ``NeymanError`` naming the model, manifest or calibration file: an unreadable model, one that does
+    ///   not record its feature columns, a calibration sample without both classes, or a member index outside the
+    ///   ensemble (or given for a single network).
+    public init(_ spec: UnbinnedModelSpec.Ratio, member: Int? = nil) throws {
         self.spec = spec
         switch spec.source {
         case .column:
-            network = nil
-            calibration = nil
+            networks = []
+            calibrations = []
+            ensembleSize = 0
+            if member != nil { throw NeymanError.invalid("a ratio column has no ensemble members", key: "model.ratio.column") }
         case .network(let path):
-            let net = try Network.load(path: path)
-            guard !net.featureNames.isEmpty, net.featureNames.count == net.inputSize else {
-                throw NeymanError.invalid("the model does not name one feature column per input (\(net.featureNames.count) names for "
-                                          + "\(net.inputSize) inputs); an unbinned model needs a dense network trained by neyman train on columns",
-                                          file: path, key: "features")
+            var nets: [Network]
+            if NetworkEnsemble.manifest(at: path) != nil {
+                let ensemble = try NetworkEnsemble.load(path: path)
+                ensembleSize = ensemble.members.count
+                nets = ensemble.members
+                if let member {
+                    guard nets.indices.contains(member) else {
+                        throw NeymanError.invalid("member \(member + 1) of an ensemble of \(nets.count)", file: path)
+                    }
+                    nets = [nets[member]]
+                }
+            } else {
+                ensembleSize = 0
+                nets = [try Network.load(path: path)]
+                if member != nil { throw NeymanError.invalid("a single network has no ensemble members", file: path) }
             }
-            network = net
-            if let c = spec.calibration {
-                let columns = net.featureNames + [c.label] + (c.weight.map { [$0] } ?? [])
+            for net in nets {
+                guard !net.featureNames.isEmpty, net.featureNames.count == net.inputSize else {
+                    throw NeymanError.invalid("the model does not name one feature column per input (\(net.featureNames.count) names for "
+                                              + "\(net.inputSize) inputs); an unbinned model needs a dense network trained by neyman train on columns",
+                                              file: path, key: "features")
+                }
+            }
+            networks = nets
+            if let c = spec.calibration, let first = nets.first {
+                let columns = first.featureNames + [c.label] + (c.weight.map { [$0] } ?? [])
                 var unique: [String] = []
                 for name in columns where !unique.contains(name) { unique.append(name) }
                 let ds = try Dataset.load(path: c.file, columns: unique)
-                let scores = try net.scoresAndRatios(try EventRatioSource.features(net, ds, file: c.file), rows: ds.count).scores
-                do {
-                    calibration = try RatioCalibration(scores: scores, labels: try ds.column(c.label),
-                                                       weights: try c.weight.map { try ds.column($0) }, bins: c.bins)
-                } catch let e as NeymanError { throw e.inFile(c.file) }
+                let x = try EventRatioSource.features(first, ds, file: c.file)
+                calibrations = try nets.map { net in
+                    let scores = try net.scoresAndRatios(x, rows: ds.count).scores
+                    do {
+                        return try RatioCalibration(scores: scores, labels: try ds.column(c.label),
+                                                    weights: try c.weight.map { try ds.column($0) }, bins: c.bins)
+                    } catch let e as NeymanError { throw e.inFile(c.file) }
+                }
             } else {
-                calibration = nil
+                calibrations = []
             }
         }
     }
@@ -55,7 +86,7 @@ public struct EventRatioSource {
     public var requiredColumns: [String] {
         switch spec.source {
         case .column(let c): return [c]
-        case .network: return network?.featureNames ?? []
+        case .network: return networks.first?.featureNames ?? []
         }
     }
 
@@ -76,7 +107,7 @@ public struct EventRatioSource {
     /// turn, whatever the file holds in that column).
     /// - Throws: ``NeymanError`` if the network has no input called `shape.column`, or as ``ratios(_:file:)``.
     public func grid(_ ds: Dataset, file: String, shape: UnbinnedModelSpec.ShapeSpec) throws -> RatioGrid {
-        guard case .network(let path) = spec.source, let net = network else {
+        guard case .network(let path) = spec.source, let net = networks.first else {
             throw NeymanError.invalid("a shape systematic needs a parameterized network", key: "model.shape.\(shape.name)")
         }
         guard let j = net.featureNames.firstIndex(of: shape.column) else {
@@ -90,7 +121,7 @@ public struct EventRatioSource {
         for g in 0..<shape.points {
             let theta = Float(shape.range.lowerBound + Double(g) * h)
             for i in 0..<ds.count { x[i * k + j] = theta }
-            let r = try finish(try net.scoresAndRatios(x, rows: ds.count).ratios, file: file)
+            let r = try finish(try meanRatio(x, rows: ds.count, path: path), file: file)
             for i in 0..<ds.count { table[i * shape.points + g] = r[i] }
         }
         do {
@@ -102,18 +133,27 @@ public struct EventRatioSource {
     /// - Throws: ``NeymanError`` naming the file and the row of the first event whose ratio is not finite and `>= 0`
     ///   (a score of exactly 1 in Float gives `r = inf`: calibrate the network or check the event).
     public func ratios(_ ds: Dataset, file: String) throws -> [Double] {
-        var r: [Double]
         switch spec.source {
         case .column(let c):
-            do { r = try ds.column(c) } catch let e as NeymanError { throw e.inFile(file) }
+            do { return try finish(try ds.column(c), file: file) } catch let e as NeymanError { throw e.inFile(file) }
         case .network(let path):
-            guard let net = network else { throw NeymanError.invalid("the network was not loaded", file: path) }
-            let x = try EventRatioSource.features(net, ds, file: file)
-            let out: (scores: [Double], ratios: [Double])
-            do { out = try net.scoresAndRatios(x, rows: ds.count) } catch let e as NeymanError { throw e.inFile(path) }
-            r = calibration.map { cal in out.scores.map { cal.ratio(score: $0) } } ?? out.ratios
+            guard let net = networks.first else { throw NeymanError.invalid("the network was not loaded", file: path) }
+            return try finish(try meanRatio(try EventRatioSource.features(net, ds, file: file), rows: ds.count, path: path), file: file)
         }
-        return try finish(r, file: file)
+    }
+
+    /// The (calibrated) ratio of each network at the inputs `x`, averaged over the networks.
+    func meanRatio(_ x: [Float], rows: Int, path: String) throws -> [Double] {
+        var sum = [Double](repeating: 0, count: rows)
+        for (m, net) in networks.enumerated() {
+            let out: (scores: [Double], ratios: [Double])
+            do { out = try net.scoresAndRatios(x, rows: rows) } catch let e as NeymanError { throw e.inFile(path) }
+            let r = calibrations.isEmpty ? out.ratios : out.scores.map { calibrations[m].ratio(score: $0) }
+            for i in 0..<rows { sum[i] += r[i] }
+        }
+        guard networks.count > 1 else { return sum }
+        let n = Double(networks.count)
+        return sum.map { $0 / n }
     }
 
     /// The mixture correction, then the check that every ratio is finite and `>= 0`.

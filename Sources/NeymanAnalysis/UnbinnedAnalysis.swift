@@ -14,6 +14,9 @@ public struct UnbinnedAnalysis: Sendable {
     /// With `normalise = true`: the ratio's weighted mean over the background sample before it was divided out (at
     /// the nominal value of a shape parameter), and its Monte Carlo error.
     public let normalisation: (mean: Double, error: Double)?
+    /// The number of members of the ensemble `[model.ratio] network` names (0 for a single network or a column).
+    /// The analysis uses their mean ratio, or one member's when it was built with `member:`.
+    public let ensembleSize: Int
 
     /// Reads the `[model]` file at `path` and everything it names.
     /// - Parameter muBounds: overrides the file's `mu_bounds` (the CLI's `--mu-bounds`).
@@ -21,30 +24,60 @@ public struct UnbinnedAnalysis: Sendable {
         try UnbinnedAnalysis(spec: try UnbinnedModelSpec.read(path: path), muBounds: muBounds)
     }
 
+    /// The same analysis with the ratio of one member (0-based) of the ensemble instead of the members' mean.
+    public func member(_ index: Int, muBounds: ClosedRange<Double>? = nil) throws -> UnbinnedAnalysis {
+        try UnbinnedAnalysis(spec: spec, muBounds: muBounds, member: index)
+    }
+
     /// Builds the analysis of `spec`.
     /// - Throws: ``NeymanError`` naming the file (and row, column or key) at fault: unreadable files, missing columns,
     ///   ratios that are not finite and `>= 0`, weights that are not finite, pools whose weights do not sum to a
     ///   positive number.
-    public init(spec: UnbinnedModelSpec, muBounds: ClosedRange<Double>? = nil) throws {
+    /// - Parameter member: with an ensemble network, the member (0-based) whose ratio to use; `nil` = their mean.
+    public init(spec: UnbinnedModelSpec, muBounds: ClosedRange<Double>? = nil, member: Int? = nil) throws {
         self.spec = spec
-        let ratios = try EventRatioSource(spec.ratio)
+        let ratios = try EventRatioSource(spec.ratio, member: member)
+        ensembleSize = ratios.ensembleSize
         let shapeSpec = spec.shape
-        if let shapeSpec, case .network(let path) = spec.ratio.source, !ratios.requiredColumns.contains(shapeSpec.column) {
+        let variation = shapeSpec?.variation
+        let reweightColumns = variation.map { $0.columns ?? ratios.requiredColumns } ?? []
+        if let shapeSpec, variation == nil, case .network(let path) = spec.ratio.source, !ratios.requiredColumns.contains(shapeSpec.column) {
             throw NeymanError.invalid("the network has no input '\(shapeSpec.column)' for the shape systematic \(shapeSpec.name) "
                                       + "(its inputs: \(ratios.requiredColumns.joined(separator: ", ")))", file: path,
                                       key: "model.shape.\(shapeSpec.name).column")
         }
+        var datasets: [String: Dataset] = [:]
         func load(_ s: UnbinnedModelSpec.Sample) throws -> (ratios: [Double], weights: [Double]?, grid: RatioGrid?) {
-            var columns = ratios.requiredColumns.filter { $0 != shapeSpec?.column }
-            if let w = s.weight, !columns.contains(w) { columns.append(w) }
+            var columns = variation != nil ? ratios.requiredColumns : ratios.requiredColumns.filter { $0 != shapeSpec?.column }
+            for c in reweightColumns + (s.weight.map { [$0] } ?? []) where !columns.contains(c) { columns.append(c) }
             let ds = try Dataset.load(path: s.file, columns: columns)
             let w: [Double]?
             do { w = try s.weight.map { try ds.column($0) } } catch let e as NeymanError { throw e.inFile(s.file) }
-            guard let shapeSpec else { return (try ratios.ratios(ds, file: s.file), w, nil) }
+            guard let shapeSpec, variation == nil else {
+                if variation != nil { datasets[s.file] = ds }
+                return (try ratios.ratios(ds, file: s.file), w, nil)
+            }
             let grid = try ratios.grid(ds, file: s.file, shape: shapeSpec)
             return (grid.ratios(at: shapeSpec.nominal), w, grid)
         }
         var d = try load(spec.data), sig = try load(spec.signal), bkg = try load(spec.background)
+        if let variation, let shapeSpec, let signalDS = datasets[spec.signal.file] {
+            // Up/down signal samples: r(x; alpha) = r(x) f(x; alpha) / E_S[f(alpha)] on the grid (VariedSampleShape).
+            let varied = try VariedSampleShape(variation, columns: reweightColumns, signal: signalDS, signalWeights: sig.weights,
+                                               signalFile: spec.signal.file, shapeKey: "model.shape.\(shapeSpec.name)")
+            let means: [Double]
+            do { means = try varied.normalisation(shapeSpec, signalWeights: sig.weights) } catch let e as NeymanError { throw e.inFile(spec.signal.file) }
+            func tabulate(_ e: inout (ratios: [Double], weights: [Double]?, grid: RatioGrid?), _ s: UnbinnedModelSpec.Sample, own: Bool) throws {
+                let f = own ? (up: varied.signalUp, down: varied.signalDown) : try varied.factors(datasets[s.file] ?? signalDS, file: s.file)
+                do {
+                    e.grid = try VariedSampleShape.grid(ratios: e.ratios, up: f.up, down: f.down, shape: shapeSpec, means: means)
+                } catch let x as NeymanError { throw x.inFile(s.file) }
+                e.ratios = e.grid?.ratios(at: shapeSpec.nominal) ?? e.ratios
+            }
+            try tabulate(&sig, spec.signal, own: true)
+            try tabulate(&d, spec.data, own: spec.data.file == spec.signal.file)
+            try tabulate(&bkg, spec.background, own: spec.background.file == spec.signal.file)
+        }
         // E_B[p_S / p_B] = 1 for a density ratio: divide by the background sample's weighted mean (per grid point).
         var applied: (mean: Double, error: Double)? = nil
         if spec.ratio.normalise {

@@ -10,7 +10,8 @@ import NeymanCore
 /// mu_bounds = [0.0, 20.0]             # optional: default [0, max(10, 10 sqrt(B) / S)]
 ///
 /// [model.ratio]                       # the per-event density ratio r = p_S(x) / p_B(x)
-/// network = "net/model.safetensors"   # a `neyman train` model, signal (label 1) against background (label 0) ...
+/// network = "net/model.safetensors"   # a `neyman train` model, signal (label 1) against background (label 0), or an
+///                                     #   ensemble (its directory or ensemble.json: the mean ratio, fits also member by member) ...
 /// # column = "r"                      # ... or a column of every file that holds r
 /// trained_on = "signal_vs_background" # or "mixture_vs_background" (the network saw S+B against B):
 /// # signal_fraction = 0.1             #   then r = (lambda - (1 - alpha)) / alpha, alpha = this
@@ -47,6 +48,13 @@ import NeymanCore
 /// column = "sigma"                    # optional: the network's input (default: the table's name)
 /// range = [0.3, 0.7]                  # optional: the grid, default nominal +- 4 uncertainty (clipped to the
 /// points = 21                         #   network's training range is your job), 21 points
+///
+/// [model.shape.jes]                   # ... or a shape systematic from varied signal samples (``ShapeSpec/Variation``)
+/// up = { file = "signal_up.csv", weight = "w" }      # the signal simulated at +1 sigma of the systematic
+/// down = { file = "signal_down.csv", weight = "w" }  # ... and at -1 sigma
+/// columns = ["x"]                     # the classifier-reweighting inputs (default: the network's inputs)
+/// layers = [64, 64]                   # optional: the reweighting classifiers (epochs = 30, folds = 2, seed = 1,
+///                                     #   learning_rate = 1e-3); range and points as above, nominal 0, uncertainty 1
 /// ```
 /// Relative paths are relative to the `[model]` file's directory. Every key is checked: an unknown or misspelt key
 /// is an error naming the file and the key path.
@@ -124,16 +132,6 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
         public var bounds: ClosedRange<Double>
     }
 
-    /// A shape systematic as written (``ShapeSystematic``, tabulated on a ``RatioGrid``).
-    public struct ShapeSpec: Sendable, Equatable {
-        public var name: String
-        public var column: String
-        public var nominal: Double
-        public var uncertainty: Double
-        public var target: String
-        public var range: ClosedRange<Double>
-        public var points: Int
-    }
 
     /// The file the spec came from.
     public var file: String
@@ -283,42 +281,8 @@ public struct UnbinnedModelSpec: Sendable, Equatable {
         let normaliseDefault: Bool
         if case .network = source { normaliseDefault = true } else { normaliseDefault = false }
         let normalise = try ratioTable.bool("normalise") ?? normaliseDefault
-        var shape: ShapeSpec? = nil
-        if let table = try model.table("shape") {
-            let names = table.keys
-            guard names.count <= 1 else {
-                throw bad("model.shape", "holds \(names.count) shape systematics (\(names.joined(separator: ", "))); one is supported: its ratios are tabulated on a grid")
-            }
-            if let name = names.first {
-                let t = try table.require(name) { try table.table($0) }
-                let key = "model.shape.\(name)"
-                guard case .network = source else { throw bad(key, "needs a parameterized network: [model.ratio] network = ...") }
-                guard calibration == nil else { throw bad(key, "cannot be combined with [model.ratio] calibration (one histogram cannot follow the parameter)") }
-                let nominal = try t.require("nominal") { try t.double($0) }
-                let sigma = try t.require("uncertainty") { try t.double($0) }
-                guard nominal.isFinite else { throw bad("\(key).nominal", "must be finite") }
-                guard sigma > 0, sigma.isFinite else { throw bad("\(key).uncertainty", "must be positive and finite, got \(sigma)") }
-                let target = try t.string("target") ?? "signal"
-                guard target == "signal" || target == "background" else {
-                    throw bad("\(key).target", "must be \"signal\" or \"background\", got \"\(target)\"")
-                }
-                guard target == "signal" || !normalise else {
-                    throw bad("\(key).target", "\"background\" needs [model.ratio] normalise = false (E_B[r] = 1 fixes the ratio's "
-                              + "normalisation only when the parameter changes the signal)")
-                }
-                var range = (nominal - 4 * sigma)...(nominal + 4 * sigma)
-                if let r = try t.doubles("range") {
-                    guard r.count == 2, r[0].isFinite, r[1].isFinite, r[0] <= nominal, nominal <= r[1], r[0] < r[1] else {
-                        throw bad("\(key).range", "must be [lo, hi] with lo <= nominal <= hi, got \(r)")
-                    }
-                    range = r[0]...r[1]
-                }
-                let points = try t.int("points") ?? 21
-                guard points >= 3, points <= 1001 else { throw bad("\(key).points", "must be in 3 ... 1001, got \(points)") }
-                shape = ShapeSpec(name: name, column: try t.string("column") ?? name, nominal: nominal, uncertainty: sigma,
-                                  target: target, range: range, points: points)
-            }
-        }
+        let shape = try readShape(try model.table("shape"), source: source, calibration: calibration, normalise: normalise,
+                                  file: file, resolve: resolve)
         if let shape, shape.name == poi || systematics.contains(where: { $0.name == shape.name }) || normfactors.contains(where: { $0.name == shape.name }) {
             throw bad("model.shape.\(shape.name)", "has the name of another parameter")
         }

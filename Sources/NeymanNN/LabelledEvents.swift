@@ -42,6 +42,15 @@ public struct LabelledEvents: Sendable {
         return LabelledEvents(validated: f, labels: y, weights: w, featureCount: featureCount)
     }
 
+    /// The same events with every weight multiplied by `factors[i]` (a bootstrap count, say); `factors` must have one
+    /// finite entry per event.
+    /// - Throws: ``NeymanError`` if the count differs or a factor is not finite.
+    public func reweighted(by factors: [Float]) throws -> LabelledEvents {
+        guard factors.count == count else { throw NeymanError.invalid("\(factors.count) weight factors for \(count) events") }
+        guard factors.allSatisfy(\.isFinite) else { throw NeymanError.invalid("a weight factor is not finite") }
+        return LabelledEvents(validated: features, labels: labels, weights: zip(weights, factors).map { $0 * $1 }, featureCount: featureCount)
+    }
+
     /// For data already checked (subsets of valid data).
     private init(validated features: [Float], labels: [Float], weights: [Float], featureCount: Int) {
         self.features = features

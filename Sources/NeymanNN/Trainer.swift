@@ -34,6 +34,22 @@ public final class Trainer {
         self.options = options
     }
 
+    /// The validation and training rows (each ascending) of `count` events: the first
+    /// `round(count * validationFraction)` of a permutation drawn from `RandomStream(splitSeed ?? seed, task: 0)` are
+    /// held out for validation.
+    public static func split(count: Int, options: TrainerSettings) -> (validation: [Int], training: [Int]) {
+        let perm = RandomStream(seed: options.splitSeed ?? options.seed, task: 0).permutation(count)
+        let nVal = Int((Double(count) * options.validationFraction).rounded())
+        return (Array(perm.prefix(nVal)).sorted(), Array(perm.dropFirst(nVal)).sorted())
+    }
+
+    /// The Poisson bootstrap counts `k_i ~ Poisson(1)` of `count` training events (``TrainerSettings/bootstrap``),
+    /// drawn from `RandomStream(mixSeed(seed, 0xB007), task: 0)`.
+    public static func bootstrapCounts(count: Int, seed: UInt64) -> [Float] {
+        let rng = RandomStream(seed: RandomStream.mixSeed(seed, 0xB007), task: 0)
+        return (0..<count).map { _ in Float(rng.poisson(mean: 1)) }
+    }
+
     /// Trains on `data` and returns the history; the network ends with the weights of the best validation epoch
     /// (or the last epoch without validation).
     /// - Throws: options out of their domain (``TrainerSettings/validate(keyPrefix:file:)``), data that do not fit the
@@ -47,10 +63,15 @@ public final class Trainer {
         try options.validate()
         for p in penalties { try p.check(eventCount: data.count) }
         // Split.
-        let perm = RandomStream(seed: options.seed, task: 0).permutation(data.count)
-        let nVal = Int((Double(data.count) * options.validationFraction).rounded())
-        let validationRows = Array(perm.prefix(nVal)).sorted()
-        let trainRows = Array(perm.dropFirst(nVal)).sorted()
+        let (validationRows, split) = Trainer.split(count: data.count, options: options)
+        var trainRows = split
+        let nVal = validationRows.count
+        var bootstrapCounts: [Float]? = nil
+        if options.bootstrap {
+            let k = Trainer.bootstrapCounts(count: trainRows.count, seed: options.seed)
+            bootstrapCounts = k.filter { $0 > 0 }
+            trainRows = zip(trainRows, k).filter { $0.1 > 0 }.map(\.0)
+        }
         guard !trainRows.isEmpty else { throw NeymanError.invalid("no events left for training") }
         // Batches never exceed an epoch's events (the training set, or the flat sample of (n_A + n_B) per bin); their
         // activations, the parameters and Adam's state must fit.
@@ -59,7 +80,8 @@ public final class Trainer {
         } ?? trainRows.count
         let batchCapacity = min(options.batchSize, max(epochEvents, 1))
         try NetworkMemory(network: network).check(batch: batchCapacity, batchKey: "batch_size", isParameter: true)
-        let train = data.subset(trainRows)
+        var train = data.subset(trainRows)
+        if let k = bootstrapCounts { train = try train.reweighted(by: k) }
         let validation = nVal > 0 ? data.subset(validationRows) : nil
 
         network.lossKind = options.loss
@@ -96,9 +118,15 @@ public final class Trainer {
         var sinceBest = 0
         var sinceDecay = 0
         let dropouts = network.layers.compactMap { $0 as? Dropout }
+        let parallel = options.threads > 1 ? try DataParallelStep(master: network, threads: options.threads) : nil
 
         for epoch in 0..<options.epochs {
             for (j, d) in dropouts.enumerated() { d.rng = RandomStream(seed: options.seed &+ 7919, task: UInt64(epoch) &* 64 &+ UInt64(j)) }
+            for (s, replica) in (parallel?.dropouts ?? []).enumerated() {
+                for (j, d) in replica.enumerated() {
+                    d.rng = RandomStream(seed: options.seed &+ 7919 &+ UInt64(s + 1), task: UInt64(epoch) &* 64 &+ UInt64(j))
+                }
+            }
             let order = epochSampling?.draw(strata: strata, epoch: epoch, seed: options.seed)
                 ?? RandomStream(seed: options.seed, task: UInt64(1 + epoch)).permutation(train.count)
             var epochLoss = 0.0, epochWeight = 0.0
@@ -112,8 +140,13 @@ public final class Trainer {
                 }
                 var wsum = 0.0
                 for (i, r) in rows.enumerated() { batchY[i] = train.labels[r]; batchW[i] = train.weights[r]; wsum += Double(batchW[i]) }
-                network.zeroGradients()
-                let z = network.forward(batchX, training: true)
+                let z: Tensor
+                if let parallel {
+                    z = parallel.forward(batchX, rows: n, width: k)
+                } else {
+                    network.zeroGradients()
+                    z = network.forward(batchX, training: true)
+                }
                 grad.reshape([n, 1])
                 var loss = batchY.withUnsafeBufferPointer { y in
                     batchW.withUnsafeBufferPointer { w in
@@ -136,7 +169,7 @@ public final class Trainer {
                         for i in 0..<n { grad[i] += extra[i] }
                     }
                 }
-                network.backward(grad)
+                if let parallel { parallel.backward(grad, rows: n) } else { network.backward(grad) }
                 optimizer.update()
                 epochLoss += loss * wsum
                 epochWeight += wsum

@@ -3,7 +3,7 @@ import NeymanCore
 
 extension TrainerSettings {
     /// Reads the `[training]` table of a configuration (`loss`, `epochs`, `batch_size`, `learning_rate`,
-    /// `validation_fraction`, `patience`, `lr_decay_patience`, `weight_decay`, `ratio_alpha`, `seed`); absent keys keep
+    /// `validation_fraction`, `patience`, `lr_decay_patience`, `weight_decay`, `ratio_alpha`, `seed`, `threads`); absent keys keep
     /// their defaults, and a bad value is an error naming `file` and `training.<key>` (see ``validate(keyPrefix:file:)``
     /// for the domains). `seed` is a `UInt64` (``ConfigTable/seed(_:)``: an integer, or a decimal string for seeds
     /// above `Int64.max`). `nil` = all defaults.
@@ -28,6 +28,7 @@ extension TrainerSettings {
             o.weightDecay = Float(try t.double("weight_decay") ?? 0)
             o.ratioAlpha = try t.double("ratio_alpha") ?? o.ratioAlpha
             o.seed = try t.seed("seed") ?? o.seed
+            o.threads = try t.int("threads") ?? o.threads
         }
         try o.validate(keyPrefix: prefix, file: path)
         self = o
@@ -41,6 +42,7 @@ extension TrainerSettings {
     ///   weight_decay >= 0, finite, and learning_rate * weight_decay < 1   (AdamW's step w <- (1 - lr wd) w must
     ///                                                                      shrink the weights, not flip them)
     ///   ratio_alpha in [0, 1)            learning-rate decay factor in (0, 1], floor fraction in [0, 1]
+    ///   threads in 1 ... 256 (data-parallel workers)
     /// ```
     /// - Parameters:
     ///   - keyPrefix: prefixed to the key in errors (`"training."` for a config file, `""` for the API).
@@ -65,6 +67,7 @@ extension TrainerSettings {
             throw invalid("weight_decay", "learning_rate * weight_decay must be below 1 (got \(learningRate) * \(weightDecay)); "
                           + "each step multiplies the weights by 1 - learning_rate * weight_decay")
         }
+        guard threads >= 1, threads <= 256 else { throw invalid("threads", "must be in 1 ... 256 (got \(threads))") }
         guard ratioAlpha >= 0, ratioAlpha < 1 else { throw invalid("ratio_alpha", "must be in [0, 1) (got \(ratioAlpha))") }
         guard learningRateDecayFactor > 0, learningRateDecayFactor <= 1 else {
             throw invalid("lr_decay_factor", "must be in (0, 1] (got \(learningRateDecayFactor))")

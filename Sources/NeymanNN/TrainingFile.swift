@@ -35,6 +35,9 @@ import NeymanCore
 /// weight_decay = 0.0
 /// seed = 1                     # UInt64; above 9223372036854775807 write it as a string: seed = "18446744073709551615"
 /// folds = 1                    # k >= 2: stratified k-fold, one model per fold (see `neyman train`)
+/// threads = 1                  # data-parallel workers (``DataParallelStep``)
+/// ensemble = 1                 # K >= 2: K networks from different initialisations (see `neyman train`)
+/// bootstrap = false            # with ensemble: each member trains on a Poisson bootstrap of the training events
 /// [training.sampling]         # optional: flat sampling per epoch (EpochSampling)
 /// variable = "pt"              # column of the training file (need not be a feature)
 /// edges = [5, 10, 15, 20]      # ascending; the last bin is an overflow bin [20, inf), values below 5 count in the first
@@ -100,6 +103,12 @@ public struct TrainingFile {
     /// `[training] folds`: 1 = one model on all events; `k >= 2` = stratified k-fold (``KFold``), one model per fold,
     /// each trained without its fold and scoring it.
     public var folds = 1
+    /// `[training] ensemble`: 1 = one network; `K >= 2` = K networks from different initialisations (seed
+    /// `mixSeed(seed, 1000 + i)` for member `i`), all holding out the validation events of `seed` (``NetworkEnsemble``).
+    public var ensemble = 1
+    /// `[training] bootstrap`: each ensemble member also trains on a Poisson bootstrap of the training events
+    /// (``TrainerSettings/bootstrap``).
+    public var bootstrap = false
 
     /// Reads and validates a config file: every value in its domain, and every size (layer widths, particles, image,
     /// filters, batch size, flat-sampling counts) checked against memory (``NetworkMemory``, ``MemoryBudget``) before
@@ -194,6 +203,17 @@ public struct TrainingFile {
         }
         let folds = try training?.int("folds") ?? 1
         guard folds >= 1 else { throw invalid("training.folds", "must be >= 1 (1 = no k-fold; got \(folds))") }
+        let ensemble = try training?.int("ensemble") ?? 1
+        guard ensemble >= 1, ensemble <= 1000 else {
+            throw invalid("training.ensemble", "must be between 1 and 1000 (1 = one network; got \(ensemble))")
+        }
+        guard ensemble == 1 || folds == 1 else {
+            throw invalid("training.ensemble", "an ensemble (ensemble = \(ensemble)) and k-fold (folds = \(folds)) cannot be combined; choose one")
+        }
+        let bootstrap = try training?.bool("bootstrap") ?? false
+        guard !bootstrap || ensemble >= 2 else {
+            throw invalid("training.bootstrap", "resamples the training set of each member of an ensemble: set ensemble = K >= 2 as well")
+        }
         try root.rejectUnknownKeys()
 
         // Every size against memory before anything is allocated, the generated column names of a pfn/efn/cnn included.
@@ -240,6 +260,8 @@ public struct TrainingFile {
         cfg.disco = disco
         cfg.sampling = sampling
         cfg.folds = folds
+        cfg.ensemble = ensemble
+        cfg.bootstrap = bootstrap
         return cfg
     }
 

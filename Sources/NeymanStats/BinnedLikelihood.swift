@@ -212,7 +212,7 @@ struct CompiledBinnedModel: Sendable {
 
     /// The term and modifier tables as buffers, for the hot loops of ``expected(_:into:)`` and the gradient.
     @inline(__always)
-    private func withTables(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Int>,
+    func withTables(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Int>,
                                      UnsafeBufferPointer<Kind>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>) -> Void) {
         termBin.withUnsafeBufferPointer { tBin in
             termNominal.withUnsafeBufferPointer { tNom in

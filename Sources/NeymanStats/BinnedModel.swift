@@ -75,6 +75,12 @@ public struct BinnedModel: Sendable {
     public let nominalAuxiliary: [Double]
     /// The flat tables the likelihood evaluates (built once per model, shared by every likelihood of it).
     let compiled: CompiledBinnedModel
+    /// The gammas that fits can profile in closed form (built once per model).
+    let gammaAnalysis: GammaProfilingAnalysis
+    /// Whether fits profile the per-bin gammas in closed form (``GammaProfiling/analytic``, the default) or move every
+    /// parameter numerically (``GammaProfiling/numeric``). Both reach the same minimum; see ``GammaProfilingAnalysis``
+    /// for which gammas qualify.
+    public var gammaProfiling: GammaProfiling = .analytic
 
     /// Total number of bins over all channels.
     public var binCount: Int { channels.last?.bins.upperBound ?? 0 }
@@ -128,6 +134,8 @@ public struct BinnedModel: Sendable {
         self.constraints = constraints
         self.nominalAuxiliary = nominalAuxiliary
         self.compiled = CompiledBinnedModel(channels: channels, samples: samples, constraints: constraints)
+        self.gammaAnalysis = GammaProfilingAnalysis(samples: samples, parameters: parameters, constraints: constraints,
+                                                    compiled: compiled)
     }
 
     /// The parameters' initial values (pyhf's `suggested_init`).
@@ -135,12 +143,15 @@ public struct BinnedModel: Sendable {
 
     /// The same model with the parameter of interest given new bounds (e.g. unbounded below for `q_mu`).
     public func withPOIBounds(lower: Double, upper: Double) -> BinnedModel {
+        if parameters[poiIndex].lower == lower && parameters[poiIndex].upper == upper { return self }
         var pars = parameters
         pars[poiIndex].lower = lower
         pars[poiIndex].upper = upper
         // Cannot fail: only bounds changed.
-        return (try? BinnedModel(channels: channels, samples: samples, parameters: pars, poiIndex: poiIndex,
-                                 constraints: constraints, nominalAuxiliary: nominalAuxiliary)) ?? self
+        guard var m = try? BinnedModel(channels: channels, samples: samples, parameters: pars, poiIndex: poiIndex,
+                                       constraints: constraints, nominalAuxiliary: nominalAuxiliary) else { return self }
+        m.gammaProfiling = gammaProfiling
+        return m
     }
 
     // MARK: Expected data

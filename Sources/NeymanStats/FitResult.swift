@@ -97,6 +97,42 @@ extension Minimizer {
         return atBound
     }
 
+    /// What the covariance stage of a fit decides: the covariance (or `nil`), the uncertainties, whether the fit counts
+    /// as converged, its status, and the parameters held on an active bound.
+    typealias CovarianceOutcome = (covariance: [Double]?, uncertainties: [Double], converged: Bool, status: String, held: [Int])
+
+    /// The covariance stage of a fit that ended at `x` over the free parameters of `ctx`: the inverse Hessian; if it is
+    /// singular only through parameters on an active bound, the covariance of the others with those held
+    /// (``heldAtBoundStatus(_:)``); otherwise no covariance and a converged fit is marked not converged
+    /// (``singularHessianStatus``). Uncertainties are `sqrt` of the diagonal, 0 for fixed parameters, NaN for free ones
+    /// without a covariance.
+    func covarianceStage(_ ctx: MinimizationContext, at x: [Double], converged: Bool, status: String) -> CovarianceOutcome {
+        let n = x.count
+        let pars = ctx.likelihood.parameters
+        var out = Self.withoutCovariance(parameterCount: n, free: ctx.free, converged: converged, status: status)
+        if let cov = externalCovariance(ctx, at: x) {
+            out.covariance = cov
+        } else if let (cov, onBound) = reducedCovariance(ctx, at: x) {
+            // The Hessian over every free parameter is singular only through parameters on an active bound: the
+            // covariance of the others, those held on their bounds like fixed parameters.
+            out.covariance = cov
+            out.held = onBound
+            if converged { out.status = Self.heldAtBoundStatus(onBound.map { pars[$0].name }) }
+        } else if converged {
+            out.converged = false
+            out.status = Self.singularHessianStatus
+        }
+        if let cov = out.covariance { for k in 0..<n { out.uncertainties[k] = cov[k * n + k].squareRoot() } }
+        return out
+    }
+
+    /// The outcome without a covariance: uncertainties 0 for fixed parameters, NaN for free ones.
+    static func withoutCovariance(parameterCount n: Int, free: [Int], converged: Bool, status: String) -> CovarianceOutcome {
+        var uncertainties = [Double](repeating: 0, count: n)
+        for k in free { uncertainties[k] = .nan }
+        return (nil, uncertainties, converged, status, [])
+    }
+
     /// The covariance with the parameters on an active bound held fixed (zero rows and columns), and their indices;
     /// `nil` when there are none or the Hessian of the others is not positive definite either.
     func reducedCovariance(_ ctx: MinimizationContext, at x: [Double]) -> (covariance: [Double], held: [Int])? {

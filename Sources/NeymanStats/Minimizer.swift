@@ -39,6 +39,10 @@ public struct Minimizer: Sendable {
         let pars = likelihood.parameters
         let n = pars.count
         try Self.checkArguments(parameters: pars, start: start, fixed: fixed)
+        if let profilable = likelihood as? any ProfilableLikelihood,
+           let view = profilable.analyticallyProfiled(holding: Set(fixed.keys)) {
+            return try minimizeProfiled(view, full: likelihood, start: start, fixed: fixed)
+        }
         var x0 = start ?? pars.map(\.initial)
         for k in 0..<n {
             if let v = fixed[k] { x0[k] = v } else { x0[k] = min(max(x0[k], pars[k].lower), pars[k].upper) }
@@ -110,32 +114,12 @@ public struct Minimizer: Sendable {
             refitOnActiveBounds()
         }
 
-        var covariance: [Double]? = nil
-        var uncertainties = [Double](repeating: 0, count: n)
-        var status = converged ? "ok" : "not converged (EDM \(edmBest) after \(stages.joined(separator: ", ")))"
-        var held: [Int] = []
-        if options.computeCovariance {
-            if let cov = externalCovariance(ctx, at: xBest) {
-                covariance = cov
-            } else if let (cov, onBound) = reducedCovariance(ctx, at: xBest) {
-                // The Hessian over every free parameter is singular only through parameters on an active bound: the
-                // covariance of the others, those held on their bounds like fixed parameters.
-                covariance = cov
-                held = onBound
-                if converged { status = Self.heldAtBoundStatus(onBound.map { pars[$0].name }) }
-            } else if converged {
-                converged = false
-                status = Self.singularHessianStatus
-            }
-            if let cov = covariance { for k in 0..<n { uncertainties[k] = cov[k * n + k].squareRoot() } } else {
-                for k in free { uncertainties[k] = .nan }
-            }
-        } else {
-            for k in free { uncertainties[k] = .nan }
-        }
-        return FitResult(names: pars.map(\.name), values: xBest, uncertainties: uncertainties, covariance: covariance,
-                         nll: nllBest, edm: edmBest, converged: converged, status: status, evaluations: ctx.evaluations,
-                         heldAtBound: held.map { pars[$0].name })
+        let status = converged ? "ok" : "not converged (EDM \(edmBest) after \(stages.joined(separator: ", ")))"
+        let c = options.computeCovariance ? covarianceStage(ctx, at: xBest, converged: converged, status: status)
+            : Self.withoutCovariance(parameterCount: n, free: free, converged: converged, status: status)
+        return FitResult(names: pars.map(\.name), values: xBest, uncertainties: c.uncertainties, covariance: c.covariance,
+                         nll: nllBest, edm: edmBest, converged: c.converged, status: c.status, evaluations: ctx.evaluations,
+                         heldAtBound: c.held.map { pars[$0].name })
     }
 
     /// The minimisation stages without the active-bound refit (used by that refit itself).
@@ -269,6 +253,9 @@ public struct Minimizer: Sendable {
 
     /// Newton steps on one finite-difference Hessian (internal coordinates) of the analytic gradient, taken while
     /// they lower `-ln L` (at most four); returns the final point and its EDM `g^T H^-1 g / 2` with that Hessian.
+    /// Once the predicted decrease (the EDM) is below the resolution of `-ln L` (`1e-12 max(1, |f|)`), a rise within
+    /// that resolution is rounding, and the step is judged by its EDM instead (it must fall): so a tight
+    /// ``MinimizerOptions/edmTolerance`` can be met.
     private func newtonPolish(_ ctx: MinimizationContext, from start: [Double]) -> Attempt {
         let m = start.count
         var u = start
@@ -287,7 +274,14 @@ public struct Minimizer: Sendable {
             var trial = u
             for i in 0..<m { trial[i] += step[i] }
             let ft = ctx.valueAndGradient(trial, &gt)
-            guard ft.isFinite && ft <= f else { break }
+            guard ft.isFinite else { break }
+            if ft > f {
+                let resolution = 1e-12 * max(1, abs(f))
+                guard edm < resolution, ft - f < resolution, let next = SymmetricMatrix.solve(h, gt.map { -$0 }, n: m) else { break }
+                var edmNext = 0.0
+                for i in 0..<m { edmNext -= 0.5 * gt[i] * next[i] }
+                guard edmNext < edm else { break }
+            }
             u = trial; f = ft; swap(&g, &gt)
             edm = .infinity
         }

@@ -22,6 +22,9 @@ struct MuonSampleSource: Sendable {
     var folds: Int
     /// `[samples] max_cells`: the most image cells kept per muon as particles (1...1024, default 64).
     var maxCells: Int
+    /// `[samples] charged_pileup`: `"kept"` (default) or `"removed"` (charged-hadron subtraction,
+    /// ``MuonSample/removingChargedPileup()``): whether charged deposits from pileup vertices enter the images.
+    var removeChargedPileup: Bool
 
     /// Reads `generator`, `muons`, `cache`, `folds`, `max_cells` from `t` (the study's `[samples]`, which may hold the study's own keys too)
     /// and the root's `[sample]`; `kind` is the sample kind the study needs.
@@ -44,10 +47,23 @@ struct MuonSampleSource: Sendable {
         guard (2...20).contains(folds) else { throw t.invalid("folds", "must be in 2...20 (got \(folds))") }
         maxCells = try t.int("max_cells") ?? 64
         guard (1...1024).contains(maxCells) else { throw t.invalid("max_cells", "must be in 1...1024 (got \(maxCells))") }
+        let pileup = try t.string("charged_pileup") ?? "kept"
+        guard pileup == "kept" || pileup == "removed" else {
+            throw t.invalid("charged_pileup", "must be \"kept\" or \"removed\" (charged-hadron subtraction), got \"\(pileup)\"")
+        }
+        removeChargedPileup = pileup == "removed"
     }
 
-    /// The sample for `seed`.
+    /// The sample for `seed` (without charged pileup when `charged_pileup = "removed"`).
     func sample(seed: UInt64, context: StudyContext) throws -> MuonSample {
+        let s = try generated(seed: seed, context: context)
+        guard removeChargedPileup else { return s }
+        context.log("charged-hadron subtraction: charged pileup deposits removed")
+        return try s.removingChargedPileup()
+    }
+
+    /// The generator's sample for `seed`.
+    private func generated(seed: UInt64, context: StudyContext) throws -> MuonSample {
         switch generator {
         case .builtin:
             var s = settings

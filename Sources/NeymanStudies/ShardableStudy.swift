@@ -52,6 +52,7 @@ extension StudyRunner {
         "muon-isolation": "its guided search is sequential (each step's candidates depend on the networks trained at the step "
             + "before) and its networks are k-fold trainings, not pseudo-experiments",
         "muon-data": "its work is k-fold network trainings on one sample, not pseudo-experiments",
+        "classifier-reweighting": "its work is reweighting trainings and closure tests on simulated samples, not pseudo-experiments",
     ]
 
     /// Nil when `prepared` can run in shards; otherwise why not.

@@ -128,6 +128,10 @@ struct ModelOptions: ParsableArguments {
             help: "Bounds of mu in fits, LO,HI (default: 0,10 as pyhf for --n/--s/--b; the workspace's own bounds for --workspace).")
     var muBounds: String?
 
+    @Option(name: .customLong("profile-gammas"),
+            help: "How fits treat per-bin gammas (shapesys, staterror): analytic (default: each alone in its bin profiled in closed form, the same minimum, faster) or numeric (every parameter fitted numerically).")
+    var profileGammas: GammaProfiling?
+
     /// The bounds of mu when `--mu-bounds` is not given, for `--n/--s/--b` (pyhf's `simplemodels`).
     static let defaultMuBounds = (lower: 0.0, upper: 10.0)
 
@@ -175,7 +179,8 @@ struct ModelOptions: ParsableArguments {
     /// closure test on the background sample (mean of r more than 3 Monte Carlo errors from 1).
     func unbinned() throws -> UnbinnedAnalysis? {
         guard let model else { return nil }
-        let others = [("workspace", workspace), ("n", observed), ("s", signal), ("b", background), ("b-uncertainty", backgroundUncertainty)]
+        var others = [("workspace", workspace), ("n", observed), ("s", signal), ("b", background), ("b-uncertainty", backgroundUncertainty)]
+        others.append(("profile-gammas", profileGammas?.rawValue))
         if let clash = others.first(where: { $0.1 != nil }) {
             throw NeymanError.invalid("give either --model or --\(clash.0), not both", parameter: "model")
         }
@@ -191,9 +196,18 @@ struct ModelOptions: ParsableArguments {
         return analysis
     }
 
+    /// With an ensemble network (``UnbinnedAnalysis/ensembleSize`` >= 2): the analysis once per member, each with that
+    /// member's ratio and the same `--mu-bounds`; empty otherwise.
+    func ensembleMembers(of analysis: UnbinnedAnalysis) throws -> [UnbinnedAnalysis] {
+        guard analysis.ensembleSize >= 2 else { return [] }
+        let bounds = try parsedMuBounds().map { $0.lower...$0.upper }
+        return try (0..<analysis.ensembleSize).map { try analysis.member($0, muBounds: bounds) }
+    }
+
     /// The model and the observed data, checked to be testable (``BinnedModel/checkTestable(_:)``).
     func build() throws -> (BinnedModel, BinnedData) {
-        let (model, data) = try buildUnchecked()
+        var (model, data) = try buildUnchecked()
+        model.gammaProfiling = profileGammas ?? .analytic
         do { try model.checkTestable(data) } catch let e as NeymanError {
             throw workspace.map { e.inFile($0) } ?? e
         }

@@ -27,6 +27,7 @@ enum LimitTestStatistic: String, CaseIterable, ExpressibleByArgument {
 
 // The library enums (same package, so no retroactive conformance) whose raw values are the CLI's words: `--constraint`, `--overflow`, `sweights --method`, `--scale`.
 extension BackgroundConstraint: ExpressibleByArgument {}
+extension GammaProfiling: ExpressibleByArgument {}
 extension HistogramReweighting.OverflowPolicy: ExpressibleByArgument {}
 extension SWeightsMethod: ExpressibleByArgument {}
 extension StudyScale: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeymanCore
+import NeymanNN
 import NeymanStats
 
 /// `neyman reweight`: per-event weights that flatten one or two columns (histogram), or that make the input
@@ -8,17 +9,20 @@ import NeymanStats
 struct ReweightCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reweight",
-        abstract: "Sample weights: flatten 1-2 columns, or match a target sample (histogram or KDE ratio).",
+        abstract: "Sample weights: flatten 1-2 columns, or match a target sample (histogram, KDE or classifier ratio).",
         discussion: """
         Writes the input's columns plus a weight column (--weight-name, default weight) to --out (CSV, atomically).
         The new weights include the input weights (--weight) and sum to their sum (the number of events without
         --weight). Methods: flatten (w_i = c w_i / density of the bin of x_i, --bins/--range or --edges),
         histogram (--target: c w_i T_b / H_b, the ratio of the target's and the input's histograms), kde (--target:
         c w_i q(x_i) / p(x_i) with Gaussian KDEs, bandwidth factor by Scott's rule as scipy, or --bandwidth
-        silverman or a number). --overflow clamp (default: events beyond the range take the edge bin's weight),
+        silverman or a number), classifier (--target, any number of columns: c w_i r(x_i), r = s/(1-s) W_in/W_target
+        from dense networks trained target vs input, each event scored by the network of the --folds fold it was not
+        trained on; --layers, --epochs, --batch-size, --learning-rate, --seed, --max-ratio). --overflow clamp (default: events beyond the range take the edge bin's weight),
         zero, error. JSON keys: n, sum_weights, effective_n ((sum w)^2 / sum w^2), method, out, columns,
         weight_name, input_weight, and per method: bins, out_of_range, overflow, unmatched_target_fraction
-        (histogram), bandwidth_factor {input, target}, cutoff_radius (kde).
+        (histogram), bandwidth_factor {input, target}, cutoff_radius (kde), folds, fold_auc, epochs_run, seed, max_ratio, clipped
+        (classifier); with --target also closure (per column: input, reweighted and target weighted mean and std).
         Examples: neyman reweight --input mu.csv --columns pt --flatten --bins 11 --range 5:60 --out mu_w.csv
                   neyman reweight --input p.csv --columns pt,eta --target q.csv --method kde --out p_w.csv --format json
         """
@@ -27,7 +31,7 @@ struct ReweightCommand: ParsableCommand {
     @OptionGroup var events: EventsInputOptions
     var input: String { events.input }
 
-    @Option(help: "One or two columns to reweight in, comma-separated (e.g. pt or pt,eta).")
+    @Option(help: "Columns to reweight in, comma-separated (e.g. pt or pt,eta): one or two, any number for --method classifier.")
     var columns: String
 
     @Flag(help: "Flatten the (weighted) histogram of the columns in density.")
@@ -36,7 +40,7 @@ struct ReweightCommand: ParsableCommand {
     @Option(help: "A target sample with the same columns: make the input distributed like it.")
     var target: String?
 
-    @Option(help: "With --target: histogram (ratio of histograms) or kde (ratio of Gaussian KDEs).")
+    @Option(help: "With --target: histogram (ratio of histograms), kde (ratio of Gaussian KDEs) or classifier (a network's ratio, any number of columns).")
     var method: TargetMethod?
 
     @Option(parsing: .unconditional, help: "Histogram bins per column, N or N,M (histogram methods).")
@@ -69,6 +73,8 @@ struct ReweightCommand: ParsableCommand {
     @Option(help: "Output CSV: the input columns plus the new weight column (written atomically).")
     var out: String
 
+    @OptionGroup var classifier: ClassifierReweightOptions
+
     @OptionGroup var parallelism: ParallelismOptions
     var threads: Int? { parallelism.threads }
 
@@ -76,14 +82,17 @@ struct ReweightCommand: ParsableCommand {
 
     func run() throws {
         let names = columns.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard (1...2).contains(names.count), names.allSatisfy({ !$0.isEmpty }), Set(names).count == names.count else {
-            throw NeymanError.invalid("give one or two distinct column names, e.g. pt or pt,eta", parameter: "columns")
+        let kind = try methodKind()
+        guard kind == .classifier || (1...2).contains(names.count), names.allSatisfy({ !$0.isEmpty }), Set(names).count == names.count else {
+            throw NeymanError.invalid(kind == .classifier ? "give distinct column names, e.g. pt,eta,phi"
+                                                          : "give one or two distinct column names, e.g. pt or pt,eta (any number with --method classifier)",
+                                      parameter: "columns")
         }
+        if kind != .classifier { try classifier.checkUnused() } else { _ = try classifier.settings() }
         guard URL(fileURLWithPath: out).pathExtension.lowercased() == "csv" else {
             throw NeymanError.invalid("the output must be a .csv file", parameter: "out")
         }
         let policy = overflow
-        let kind = try methodKind()
         try OutputPath.check(out, option: "out", inputs: [(input, "input")] + (target.map { [($0, "target")] } ?? []))
 
         let data = try Dataset.load(path: input)
@@ -129,6 +138,23 @@ struct ReweightCommand: ParsableCommand {
                                       + "the input does not populate; no weights can reproduce it")
                 }
             }
+        case .classifier:
+            guard let target else { throw NeymanError.invalid("--method classifier needs --target FILE", parameter: "target") }
+            let t = try loadTarget(target, names)
+            let settings = try classifier.settings()   // checked before any file was read, see above
+            let r: ClassifierReweighting
+            do {
+                r = try ClassifierReweighting(source: x, sourceWeights: w, target: t.columns, targetWeights: t.weights, settings: settings) { line in
+                    if !output.quiet { CLIExit.writeLine("neyman: reweight: \(line)") }
+                }
+            } catch let e as NeymanError {
+                throw e.location.parameter == "target" ? e.inFile(target) : (e.location.parameter == "source" ? e.inFile(input) : e)
+            }
+            newWeights = r.weights
+            members += [("folds", .integer(settings.folds)), ("fold_auc", .numbers(r.foldAUC)), ("epochs_run", .array(r.epochsRun.map { .integer($0) })), ("seed", .unsigned(settings.training.seed)),
+                        ("max_ratio", settings.maxRatio.map { .number($0) } ?? .null), ("clipped", .integer(r.clippedCount))]
+            summary.append("  classifier ratio (\(settings.folds) folds), held-out AUC target vs input "
+                           + r.foldAUC.map { fmt($0) }.joined(separator: ", ") + (settings.maxRatio == nil ? "" : ", \(r.clippedCount) ratio(s) clipped"))
         case .kde:
             guard let target else { throw NeymanError.invalid("--method kde needs --target FILE", parameter: "target") }
             guard cutoffRadius.isFinite, cutoffRadius >= 1, cutoffRadius <= 37 else {
@@ -149,6 +175,12 @@ struct ReweightCommand: ParsableCommand {
             summary.append("  Gaussian KDE ratio, bandwidth factors \(fmt(r.source.factor)) (input), \(fmt(r.target.factor)) (target)")
         }
 
+        if let target, kind != .flatten {
+            let t = try loadTarget(target, names)
+            let closure = ReweightClosure(columns: names, input: x, inputWeights: w, reweighted: newWeights, target: t.columns, targetWeights: t.weights)
+            members.append(("closure", closure.json))
+            summary += closure.lines
+        }
         try CSVWriter.write(data.namedColumns + [(weightName, newWeights)], to: out)
         let sum = newWeights.reduce(0, +), nEff = SampleWeights.effectiveSize(newWeights)
         let json: JSONValue = .object([
@@ -166,7 +198,7 @@ struct ReweightCommand: ParsableCommand {
 
     // MARK: Options
 
-    enum Kind: String { case flatten, histogram, kde }
+    enum Kind: String { case flatten, histogram, kde, classifier }
 
     /// `--method` with `--target`: how the density ratio of target to input is estimated.
     enum TargetMethod: String, CaseIterable, ExpressibleByArgument {
@@ -174,6 +206,8 @@ struct ReweightCommand: ParsableCommand {
         case histogram
         /// The ratio of two weighted Gaussian KDEs.
         case kde
+        /// A classifier's likelihood ratio (``ClassifierReweighting``), in any number of columns.
+        case classifier
     }
 
     func methodKind() throws -> Kind {
@@ -184,12 +218,12 @@ struct ReweightCommand: ParsableCommand {
         case (true, _?):
             throw NeymanError.invalid("give either --flatten or --target FILE, not both", parameter: "target")
         case (false, nil):
-            throw NeymanError.invalid("give --flatten, or --target FILE with --method histogram|kde", parameter: "flatten")
+            throw NeymanError.invalid("give --flatten, or --target FILE with --method histogram|kde|classifier", parameter: "flatten")
         case (false, _?):
-            guard let method else { throw NeymanError.invalid("give --method histogram or kde with --target", parameter: "method") }
-            let k: Kind = method == .kde ? .kde : .histogram
-            if k == .kde, bins != nil || range != nil || edges != nil {
-                throw NeymanError.invalid("--bins, --range and --edges apply to histogram methods, not kde", parameter: "method")
+            guard let method else { throw NeymanError.invalid("give --method histogram, kde or classifier with --target", parameter: "method") }
+            let k: Kind = method == .kde ? .kde : method == .classifier ? .classifier : .histogram
+            if k != .histogram, bins != nil || range != nil || edges != nil {
+                throw NeymanError.invalid("--bins, --range and --edges apply to histogram methods, not \(method.rawValue)", parameter: "method")
             }
             return k
         }

@@ -87,13 +87,28 @@ struct VerbIdentity {
     /// The verb and its arguments, as stored in the shard file.
     func command(verb: String) -> [String] { [verb] + arguments.flatMap { ["--\($0.0)", $0.1] } }
 
-    /// SHA-256 of the verb, the arguments (paths left out) and the content of every file in ``files``.
+    /// SHA-256 of the verb, the arguments (paths left out) and the content of every file in ``files`` (a directory,
+    /// such as a network ensemble's, by every regular file in it, in the order of their relative paths).
     func hash(verb: String) throws -> String {
         var f = ShardFingerprint()
         f.add("verb", verb)
         let paths = Set(files.map(\.option))
         for (option, value) in arguments where !paths.contains(option) { f.add(option, value) }
-        for file in files { try f.addFile("file:" + file.option, path: file.path) }
+        for file in files {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                try f.addFile("file:" + file.option, path: file.path)
+                continue
+            }
+            let members = (FileManager.default.enumerator(atPath: file.path)?.allObjects as? [String] ?? []).sorted()
+            for relative in members {
+                let path = (file.path as NSString).appendingPathComponent(relative)
+                var memberIsDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &memberIsDirectory), !memberIsDirectory.boolValue {
+                    try f.addFile("file:" + file.option + "/" + relative, path: path)
+                }
+            }
+        }
         return f.finalize()
     }
 }
@@ -112,12 +127,14 @@ extension ModelOptions {
         id.add("workspace", workspace)
         id.add("measurement", measurement)
         id.add("model", model)
+        id.add("profile-gammas", profileGammas?.rawValue)
         if let workspace { id.files.append(("workspace", workspace)) }
         if let model { id.files.append(("model", model)) }
         if let spec = analysis?.spec {
             id.files += [("model.data", spec.data.file), ("model.signal", spec.signal.file), ("model.background", spec.background.file)]
             if case .network(let path) = spec.ratio.source { id.files.append(("model.ratio.network", path)) }
             if let c = spec.ratio.calibration { id.files.append(("model.ratio.calibration", c.file)) }
+            if let v = spec.shape?.variation { id.files += [("model.shape.up", v.up.file), ("model.shape.down", v.down.file)] }
         }
         return id
     }

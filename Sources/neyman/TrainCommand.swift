@@ -20,6 +20,14 @@ struct TrainCommand: ParsableCommand {
         score, ratio: every event scored by the model that did not see it) and DIR/kfold.json.
         JSON keys: folds, models, histories, epochs_run, fold_auc, fold_auc_mean, fold_auc_std, out_of_fold_auc,
         out_of_fold, summary.
+
+        With [training] ensemble = K (K >= 2; bootstrap = true to resample each member's training events): K models
+        from different initialisations, all holding out the same validation events: DIR/member-<i>/model.safetensors
+        and history.json, DIR/ensemble_validation.csv (row, label, weight, score_mean, score_std, ratio_mean,
+        ratio_std, score_1 ... score_K on the validation events) and DIR/ensemble.json (the manifest: give DIR or it
+        as [model.ratio] network to fit member by member).
+        JSON keys: members, models, histories, epochs_run, member_auc, auc_mean, auc_std, ensemble_auc,
+        score_std_mean, ratio_relative_std_median, validation_events, bootstrap, validation, summary.
         """
     )
 
@@ -38,6 +46,10 @@ struct TrainCommand: ParsableCommand {
         options.quiet = output.quiet
         if cfg.folds >= 2 {
             try runKFold(cfg, inputs, options)
+            return
+        }
+        if cfg.ensemble >= 2 {
+            try runEnsemble(cfg, inputs, options)
             return
         }
         let (network, history) = try inputs.train(options: options)

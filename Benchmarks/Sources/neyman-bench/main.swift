@@ -3,14 +3,22 @@
 //
 //   neyman-bench asymptotic [CALLS]   asymptotic q~ hypotest (fits, Asimov, CLs, band) on the pyhf README model
 //   neyman-bench fit [CALLS]          one maximum-likelihood fit of the same model
-//   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam
-//   neyman-bench epoch-pfn [THREADS]   one training epoch, PFN (Phi 3x100, F 3x100, ReLU), 10^5 events x <= 64
-//                                      particles x (z, eta, phi), batch 128, Adam (data as bench/torch_epoch.py)
+//   neyman-bench epoch-dense [THREADS] one training epoch, dense 11-197-197-1 (ReLU), 10^5 events, batch 128, Adam;
+//                                      THREADS data-parallel workers (one BLAS thread each; --blas-threads: one
+//                                      training with THREADS OpenBLAS threads instead), the same for epoch-pfn
+//   neyman-bench epoch-pfn [THREADS] [--fill F]  one training epoch, PFN (Phi 3x100, F 3x100, ReLU), 10^5 events x
+//                                      <= 64 particles x (z, eta, phi), batch 128, Adam (data as bench/torch_epoch.py:
+//                                      8 ... 64 real particles per event); with --fill F every event has round(64 F)
+//                                      real particles (0 < F <= 1), the rest padding, so the ragged gain shows
 //   neyman-bench sweights [EVENTS]    extended fit (Voigt with Gamma fixed + exponential) and summation sWeights
 //                                      on a Z -> mu mu-like sample of EVENTS (default 10^5; as bench/sweights_peer.py)
 //   neyman-bench auc [EVENTS]         weighted AUC of EVENTS (default 10^7) labelled events (as bench/auc_peer.py)
 //   neyman-bench efp EVENTS THREADS CSV  all connected EFPs with d <= 5 (beta = 1, kappa = 1; 54 graphs with the dot) on
 //                                      EVENTS events of 20 to 100 particles (below), written to CSV for bench/efp_peer.py
+//   neyman-bench toys [TOYS] [THREADS] [analytic|numeric]  toy-based q~ CLs at mu = 1 on the pyhf README model (observed
+//                                      [51, 48]), TOYS pseudo-experiments per hypothesis (default 10^4) on THREADS threads
+//                                      (default 2), gammas profiled analytically (default) or fitted numerically; also
+//                                      the time of generating the pseudo-data alone
 //   neyman-bench dcor [N]              distance correlation (V-statistic, O(n log n)) of N = 10^6 univariate events,
 //                                      the data of bench/dcor_peer.py (splitmix64, bit-identical); median of 3 runs
 import CBLAS
@@ -112,7 +120,10 @@ do {
         print("{\"job\":\"efp\",\"events\":\(n),\"threads\":\(threads),\"graphs\":\(efp.graphs.count),\"seconds\":\(dt),\"checksum\":\(checksum)}")
     case "epoch-dense":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
-        BLASThreads.setOnceAtStartup(threads)
+        // THREADS workers of data-parallel training (TrainerSettings.threads, one BLAS thread each, as `neyman train`
+        // with [training] threads); --blas-threads instead gives one training THREADS OpenBLAS threads.
+        let blasThreads = args.contains("--blas-threads")
+        if blasThreads { BLASThreads.setOnceAtStartup(threads) }
         // 11 standard-normal features; label from a fixed random linear rule plus noise (as bench/torch_epoch.py).
         let n = 100_000, k = 11
         let rng = RandomStream(seed: 7)
@@ -129,6 +140,7 @@ do {
         var o = TrainerSettings()
         o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 0; o.standardize = false
+        o.threads = blasThreads ? 1 : threads
         try Trainer(network: net, options: o).train(warm)
         let t0 = now()
         let h = try Trainer(network: net, options: o).train(data)
@@ -136,12 +148,24 @@ do {
         print("{\"job\":\"epoch-dense\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
     case "epoch-pfn":
         let threads = args.count > 2 ? max(1, Int(args[2]) ?? 1) : 1
-        BLASThreads.setOnceAtStartup(threads)
+        // THREADS workers of data-parallel training (TrainerSettings.threads, one BLAS thread each, as `neyman train`
+        // with [training] threads); --blas-threads instead gives one training THREADS OpenBLAS threads.
+        let blasThreads = args.contains("--blas-threads")
+        if blasThreads { BLASThreads.setOnceAtStartup(threads) }
         let n = 100_000, p = 64, f = 3
+        var fill: Double? = nil
+        if let k = args.firstIndex(of: "--fill") {
+            guard k + 1 < args.count, let v = Double(args[k + 1]), v > 0, v <= 1 else {
+                FileHandle.standardError.write(Data("neyman-bench: --fill needs a fraction in (0, 1]\n".utf8))
+                exit(2)
+            }
+            fill = v
+        }
         let rng = RandomStream(seed: 8)
         var x = [Float](repeating: 0, count: n * p * f), y = [Float](repeating: 0, count: n)
         for i in 0..<n {
-            let mult = 8 + rng.integer(below: 57)
+            let drawn = 8 + rng.integer(below: 57)
+            let mult = fill.map { max(1, min(p, Int((Double(p) * $0).rounded()))) } ?? drawn
             var z = (0..<mult).map { _ in rng.exponential(mean: 1) + 1e-3 }
             let sum = z.reduce(0, +)
             z = z.map { $0 / sum }
@@ -149,18 +173,43 @@ do {
                 let base = (i * p + q) * f
                 x[base] = Float(z[q]); x[base + 1] = Float(rng.normal()); x[base + 2] = Float(rng.normal())
             }
-            y[i] = Double(mult) + rng.normal(sigma: 8) > 36 ? 1 : 0
+            y[i] = Double(fill == nil ? mult : drawn) + rng.normal(sigma: 8) > 36 ? 1 : 0
         }
         let data = try LabelledEvents(features: x, labels: y, featureCount: p * f)
         let net = try Network.pfn(particles: p, features: f, phi: [100, 100, 100], f: [100, 100, 100], seed: 1)
         var o = TrainerSettings()
         o.epochs = 1; o.batchSize = 128; o.learningRate = 1e-3; o.validationFraction = 0; o.patience = 0
         o.learningRateDecayPatience = 0; o.standardize = false
+        o.threads = blasThreads ? 1 : threads
         try Trainer(network: net, options: o).train(data.subset(Array(0..<1000)))
         let t0 = now()
         let h = try Trainer(network: net, options: o).train(data)
         let dt = now() - t0
-        print("{\"job\":\"epoch-pfn\",\"threads\":\(threads),\"events\":\(n),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
+        let real = data.features.count / f - stride(from: 0, to: data.features.count, by: f).filter { q in (0..<f).allSatisfy { data.features[q + $0] == 0 } }.count
+        print("{\"job\":\"epoch-pfn\",\"threads\":\(threads),\"events\":\(n),\"fill\":\(Double(real) / Double(n * p)),\"seconds_per_epoch\":\(dt),\"final_loss\":\(h.last?.loss ?? .nan)}")
+    case "toys":
+        let toys = args.count > 2 ? max(100, Int(args[2]) ?? 10_000) : 10_000
+        let threads = args.count > 3 ? max(1, Int(args[3]) ?? 2) : 2
+        let way = args.count > 4 ? GammaProfiling(rawValue: args[4]) ?? .analytic : .analytic
+        var configured = model
+        configured.gammaProfiling = way
+        let m = configured
+        let calc = try ToyCalculator(model: m, data: data, toys: toys, seed: 7, threads: threads)
+        _ = try ToyCalculator(model: m, data: data, toys: 100, seed: 1, threads: threads).test(mu: 1)  // warm-up
+        let t0 = now()
+        let r = try calc.test(mu: 1)
+        let dt = now() - t0
+        // The pseudo-data alone (two per toy, each from its own seeded stream), to separate generation from fitting.
+        let theta = m.initialValues
+        let t1 = now()
+        let sums = deterministicParallelMap(count: toys, threads: threads) { i -> Double in
+            let a = m.sample(theta, rng: RandomStream(seed: 7, task: UInt64(2 * i)))
+            let b = m.sample(theta, rng: RandomStream(seed: 7, task: UInt64(2 * i + 1)))
+            return a.main[0] + b.main[0]
+        }
+        let generation = now() - t1
+        print("{\"job\":\"toys\",\"toys\":\(toys),\"threads\":\(threads),\"gammas\":\"\(way.rawValue)\",\"seconds\":\(dt),"
+              + "\"generation_seconds\":\(generation),\"cls\":\(r.cls),\"checksum\":\(sums.reduce(0, +))}")
     case "dcor":
         let n = args.count > 2 ? max(4, Int(args[2]) ?? 1_000_000) : 1_000_000
         let (x, y) = dcorBenchData(n)
@@ -174,7 +223,7 @@ do {
         let median = times.sorted()[1]
         print("{\"job\":\"dcor\",\"n\":\(n),\"seconds\":\(median),\"dcor\":\(value)}")
     default:
-        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, epoch-dense, epoch-pfn, dcor)\n".utf8))
+        FileHandle.standardError.write(Data("neyman-bench: unknown job '\(job)' (asymptotic, fit, toys, epoch-dense, epoch-pfn, dcor)\n".utf8))
         exit(2)
     }
 } catch {

@@ -1,0 +1,116 @@
+import Foundation
+import NeymanCore
+
+/// Data-parallel training steps on `T` threads (``TrainerSettings/threads`` `> 1`): every mini-batch is cut into `T`
+/// contiguous shards of (nearly) equal size, each run forward and backward on its own replica of the network, one
+/// BLAS thread per worker, and the parameter gradients are summed in shard order:
+/// ```
+///   z = [f(X_1); ...; f(X_T)]                    forward, shard s on replica s (the master's weights)
+///   dL/dz from the whole batch                   loss and penalties exactly as with one thread
+///   grad W = sum_{s = 1..T} grad_s W             each replica's backward pass on its rows, summed in order s
+/// ```
+/// Everything but the order of the gradient sums is the one-thread computation, so a training with `T` threads gives
+/// the same weights for the same seed on every run and every machine with the same BLAS kernels, and differs from
+/// one thread only by rounding (and by the dropout masks, which each replica draws from its own stream). Layers
+/// that need the whole batch at once (none of Neyman's current layers) would need more than this.
+final class DataParallelStep {
+    let master: Network
+    let replicas: [Network]
+    private let inputs: [Tensor]
+    private let gradients: [Tensor]
+    private let output = Tensor(shape: [1, 1])
+    let threads: Int
+
+    /// Replicas of `master` (architecture, standardisation and weights, through its saved form).
+    init(master: Network, threads: Int) throws {
+        self.master = master
+        self.threads = threads
+        let meta = try master.metadata()
+        let entries = master.parameters.map { SafeTensors.Entry(name: $0.name, shape: $0.value.shape, values: $0.value.array) }
+        replicas = try (0..<threads).map { _ in try Network.build(entries: entries, metadata: meta) }
+        for r in replicas {
+            guard r.parameters.count == master.parameters.count,
+                  zip(r.parameters, master.parameters).allSatisfy({ $0.value.shape == $1.value.shape }) else {
+                throw NeymanError.invalid("this network cannot be replicated for data-parallel training (its saved form differs)", parameter: "threads")
+            }
+        }
+        inputs = (0..<threads).map { _ in Tensor(shape: [1, 1]) }
+        gradients = (0..<threads).map { _ in Tensor(shape: [1, 1]) }
+    }
+
+    /// The dropout layers of every replica, `[replica][layer]`.
+    var dropouts: [[Dropout]] { replicas.map { $0.layers.compactMap { $0 as? Dropout } } }
+
+    /// The shards of `n` rows: `threads` contiguous ranges whose sizes differ by at most one (empty ones dropped).
+    func shards(_ n: Int) -> [Range<Int>] {
+        let base = n / threads, extra = n % threads
+        var out: [Range<Int>] = [], start = 0
+        for s in 0..<threads {
+            let size = base + (s < extra ? 1 : 0)
+            if size > 0 { out.append(start..<(start + size)) }
+            start += size
+        }
+        return out
+    }
+
+    /// The raw outputs `[n, 1]` of the batch `x` (`[n, k]`), shard `s` on replica `s` with the master's weights.
+    func forward(_ x: Tensor, rows n: Int, width k: Int) -> Tensor {
+        let parts = shards(n)
+        output.reshape([n, 1])
+        let weights = master.parameters
+        let xs = SendablePointer(x.storage), z = SendablePointer(output.storage)
+        // Each worker touches its own replica and input tensor only, and reads the master's weights.
+        let shared = WorkerShared((replicas, inputs, weights))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { s in
+            let (replicas, inputs, weights) = shared.value
+            let range = parts[s], m = range.count
+            for (p, q) in zip(replicas[s].parameters, weights) { p.value.storage.update(from: q.value.storage, count: q.value.count) }
+            inputs[s].reshape([m, k])
+            inputs[s].storage.update(from: xs.pointer + range.lowerBound * k, count: m * k)
+            let y = replicas[s].forward(inputs[s], training: true)
+            (z.pointer + range.lowerBound).update(from: y.storage, count: m)
+        }
+        return output
+    }
+
+    /// Backward passes of every shard with its rows of `dL/dz`, then the master's gradients = the shards' sum in order.
+    func backward(_ gradient: Tensor, rows n: Int) {
+        let parts = shards(n)
+        let g = SendablePointer(gradient.storage)
+        let shared = WorkerShared((replicas, gradients))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { s in
+            let (replicas, gradients) = shared.value
+            let range = parts[s]
+            replicas[s].zeroGradients()
+            gradients[s].reshape([range.count, 1])
+            gradients[s].storage.update(from: g.pointer + range.lowerBound, count: range.count)
+            replicas[s].backward(gradients[s])
+        }
+        // Sum per parameter tensor, shards in order; the tensors are split between the workers.
+        let used = parts.count, threads = self.threads
+        let tensors = WorkerShared((master.parameters, replicas))
+        DispatchQueue.concurrentPerform(iterations: min(threads, master.parameters.count)) { w in
+            let (params, replicas) = tensors.value
+            for (i, p) in params.enumerated() where i % threads == w {
+                let out = p.gradient.storage, count = p.gradient.count
+                out.update(from: replicas[0].parameters[i].gradient.storage, count: count)
+                for s in 1..<max(used, 1) {
+                    let src = replicas[s].parameters[i].gradient.storage
+                    for e in 0..<count { out[e] += src[e] }
+                }
+            }
+        }
+    }
+}
+
+/// Values handed to concurrent workers that each touch disjoint parts of them (their own replica, tensor or range).
+struct WorkerShared<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// A raw pointer handed to concurrent workers that write disjoint ranges of it.
+struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ p: UnsafeMutablePointer<Float>) { pointer = p }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import NeymanCore
+import Testing
+@testable import NeymanNN
+
+/// Data-parallel training (`TrainerSettings.threads > 1`, ``DataParallelStep``): one step's outputs and gradients
+/// against the single-thread computation, and whole trainings repeatable bit for bit for a given thread count.
+@Suite("Data-parallel training")
+struct DataParallelTests {
+    static func batch(_ n: Int, _ k: Int, seed: UInt64, padding: Bool = false) -> Tensor {
+        let rng = RandomStream(seed: seed)
+        return Tensor(shape: [n, k], values: (0..<(n * k)).map { i in padding && (i / 3) % 5 == 4 ? 0 : Float(rng.normal()) })
+    }
+
+    /// Shard outputs and summed gradients equal one forward/backward pass over the whole batch (to float rounding),
+    /// for a dense network and a PFN, with shards of unequal size (n = 37 on 3 threads).
+    @Test(arguments: ["dense", "pfn"])
+    func oneStepMatchesTheSingleThreadPass(_ kind: String) throws {
+        let net = kind == "dense"
+            ? try Network.dense(inputs: 6, hidden: [16, 8], seed: 3)
+            : try Network.pfn(particles: 6, features: 3, phi: [12, 8], f: [8], seed: 3)
+        let k = net.inputSize, n = 37
+        let x = Self.batch(n, k, seed: 4, padding: kind == "pfn")
+        let rng = RandomStream(seed: 5)
+        let dz = Tensor(shape: [n, 1], values: (0..<n).map { _ in Float(rng.normal()) })
+
+        net.zeroGradients()
+        let z1 = net.forward(x, training: true).array
+        net.backward(dz)
+        let single = net.parameters.map(\.gradient.array)
+
+        let step = try DataParallelStep(master: net, threads: 3)
+        #expect(step.shards(n).map(\.count) == [13, 12, 12])
+        let z3 = step.forward(x, rows: n, width: k).array
+        step.backward(dz, rows: n)
+        let parallel = net.parameters.map(\.gradient.array)
+
+        try #require(z1.count == n && z3.count == n)
+        for i in 0..<n { #expect(abs(z1[i] - z3[i]) <= 1e-5 * max(1, abs(z1[i])), "output \(i): \(z1[i]) vs \(z3[i])") }
+        try #require(single.count == parallel.count && !single.isEmpty)
+        for (a, b) in zip(single, parallel) {
+            try #require(a.count == b.count)
+            let scale = a.map { abs($0) }.max() ?? 1
+            for i in a.indices { #expect(abs(a[i] - b[i]) <= 1e-5 * max(scale, 1e-3), "gradient \(i): \(a[i]) vs \(b[i])") }
+        }
+    }
+
+    /// A training on 2 threads gives the same weights every time, and a loss close to the one-thread training.
+    @Test func trainingIsRepeatableForAGivenThreadCount() throws {
+        let rng = RandomStream(seed: 11)
+        var x: [Float] = [], y: [Float] = []
+        for i in 0..<3000 {
+            let label: Float = i % 2 == 0 ? 1 : 0
+            x += [Float(rng.normal(mean: label == 1 ? 0.7 : -0.7)), Float(rng.normal())]
+            y.append(label)
+        }
+        let data = try LabelledEvents(features: x, labels: y, featureCount: 2)
+        func train(_ threads: Int) throws -> (weights: [[Float]], loss: Double) {
+            let net = try Network.dense(inputs: 2, hidden: [16, 16], dropout: 0.1, seed: 2)
+            var o = TrainerSettings()
+            o.epochs = 4; o.batchSize = 64; o.seed = 3; o.threads = threads
+            let h = try Trainer(network: net, options: o).train(data)
+            return (net.parameters.map(\.value.array), h.last?.validationLoss ?? .nan)
+        }
+        let a = try train(2), b = try train(2), one = try train(1)
+        #expect(a.weights == b.weights)
+        #expect(a.weights != one.weights)
+        #expect(abs(a.loss - one.loss) < 0.02, "2 threads \(a.loss), 1 thread \(one.loss)")
+    }
+}
