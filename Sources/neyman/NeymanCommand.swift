@@ -12,6 +12,6 @@ struct NeymanCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [ClsCommand.self, UpperLimitCommand.self, SignificanceCommand.self, FitCommand.self,
                       TrainCommand.self, PredictCommand.self, StudyCommand.self, SWeightsCommand.self, AUCCommand.self, ADOCommand.self, EFPCommand.self, IsolationCommand.self, GenerateCommand.self, DcorCommand.self,
-                      ReweightCommand.self]
+                      ReweightCommand.self, EfficiencyCommand.self, ImportanceCommand.self]
     )
 }
