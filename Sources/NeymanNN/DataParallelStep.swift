@@ -12,7 +12,7 @@ import NeymanCore
 /// Everything but the order of the gradient sums is the one-thread computation, so a training with `T` threads gives
 /// the same weights for the same seed on every run and every machine with the same BLAS kernels, and differs from
 /// one thread only by rounding (and by the dropout masks, which each replica draws from its own stream). Layers
-/// that need the whole batch at once (none of Neyman's current layers) would need more than this.
+/// that need the whole batch at once (``BatchNormalization``) are refused.
 final class DataParallelStep {
     let master: Network
     let replicas: [Network]
@@ -23,6 +23,10 @@ final class DataParallelStep {
 
     /// Replicas of `master` (architecture, standardisation and weights, through its saved form).
     init(master: Network, threads: Int) throws {
+        if master.layers.contains(where: { $0 is BatchNormalization }) {
+            throw NeymanError.invalid("batch normalisation takes its statistics over the whole batch; data-parallel training "
+                                      + "(threads = \(threads)) would take them per shard: use threads = 1 with batch_norm", parameter: "threads")
+        }
         self.master = master
         self.threads = threads
         let meta = try master.metadata()

@@ -25,6 +25,9 @@ public protocol Layer: AnyObject {
     var kind: String { get }
     /// Trainable parameters (empty for activations).
     var parameters: [Parameter] { get }
+    /// Non-trainable tensors the layer updates itself and that are saved with the model (``BatchNormalization``'s
+    /// running mean and variance); empty by default. Their `gradient` is unused.
+    var state: [Parameter] { get }
     /// The shape of one input row (without the batch dimension).
     var inputShape: [Int] { get }
     /// The shape of one output row.
@@ -37,6 +40,7 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     public var parameters: [Parameter] { [] }
+    public var state: [Parameter] { [] }
     public var configuration: [String: Double] { [:] }
     /// Number of elements of one input row.
     public var inputSize: Int { inputShape.reduce(1, *) }

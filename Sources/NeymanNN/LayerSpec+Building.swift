@@ -16,8 +16,10 @@ extension LayerSpec {
                            kernelHeight: c.kernelHeight, kernelWidth: c.kernelWidth)
         case let d as Dropout:
             self = .dropout(rate: Double(d.rate), shape: d.inputShape)
+        case let b as BatchNormalization:
+            self = .batchNorm(features: b.features, momentum: b.momentum, epsilon: b.epsilon)
         default:
-            guard LayerSpec.kinds.contains(layer.kind), !["conv2d", "dropout", "pfn", "efn"].contains(layer.kind) else {
+            guard LayerSpec.kinds.contains(layer.kind), !["conv2d", "dropout", "batchnorm", "pfn", "efn"].contains(layer.kind) else {
                 throw NeymanError.invalid("a layer of kind '\(layer.kind)' (\(type(of: layer))) cannot be saved", key: "layers")
             }
             self.init(kind: layer.kind, inputShape: layer.inputShape, outputShape: layer.outputShape)
@@ -38,6 +40,9 @@ extension LayerSpec {
         case "dropout":
             guard let rate else { throw missing("a rate") }
             return Dropout(rate: Float(rate), shape: inputShape)
+        case "batchnorm":
+            guard inputShape.count == 1, let momentum, let epsilon else { throw missing("a shape [features], momentum and epsilon") }
+            return BatchNormalization(features: inputShape[0], momentum: momentum, epsilon: epsilon, name: name)
         case "conv2d":
             guard inputShape.count == 3, let filters, let kernelHeight, let kernelWidth else {
                 throw missing("[height, width, channels], filters, kernel_h and kernel_w")
@@ -68,13 +73,17 @@ extension LayerSpec {
         }
     }
 
-    /// The shapes of the layer's parameters in the order ``Layer/parameters`` lists them (`weight`, then `bias`), with
-    /// their names for a layer called `name`: what a saved model must hold.
+    /// The shapes of the layer's tensors in the order ``Network/savedTensors`` lists them (`weight`, then `bias`;
+    /// batchnorm: `gamma`, `beta`, `running_mean`, `running_var`), with their names for a layer called `name`: what a
+    /// saved model must hold.
     public func parameterShapes(name: String) -> [(name: String, shape: [Int])] {
         switch kind {
         case "dense":
             guard inputShape.count == 1, outputShape.count == 1 else { return [] }
             return [("\(name).weight", [inputShape[0], outputShape[0]]), ("\(name).bias", [outputShape[0]])]
+        case "batchnorm":
+            guard inputShape.count == 1 else { return [] }
+            return ["gamma", "beta", "running_mean", "running_var"].map { ("\(name).\($0)", [inputShape[0]]) }
         case "conv2d":
             guard inputShape.count == 3, let filters, let kernelHeight, let kernelWidth,
                   let k = MemoryBudget.product([kernelHeight, kernelWidth, inputShape[2]]) else { return [] }

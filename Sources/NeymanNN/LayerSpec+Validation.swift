@@ -41,6 +41,17 @@ extension LayerSpec {
         case "dense":
             guard inputShape.count == 1 else { throw bad("input_shape", "a dense layer takes a vector [inputs] (got \(inputShape))") }
             guard outputShape.count == 1 else { throw bad("output_shape", "a dense layer gives a vector [outputs] (got \(outputShape))") }
+        case "batchnorm":
+            guard inputShape.count == 1 else { throw bad("input_shape", "a batchnorm layer takes a vector [features] (got \(inputShape))") }
+            guard outputShape == inputShape else {
+                throw bad("output_shape", "a batchnorm layer keeps its shape: \(outputShape) differs from the input shape \(inputShape)")
+            }
+            guard let m = momentum, m.isFinite, m >= 0, m < 1 else {
+                throw bad("momentum", "must be in [0, 1) (got \(momentum.map { "\($0)" } ?? "none"))")
+            }
+            guard let e = epsilon, e.isFinite, Float(e) > 0 else {
+                throw bad("epsilon", "must be positive and finite (got \(epsilon.map { "\($0)" } ?? "none"))")
+            }
         case "dropout", _ where ActivationKind(rawValue: kind) != nil:
             guard outputShape == inputShape else {
                 throw bad("output_shape", "a \(kind) layer keeps its shape: \(outputShape) differs from the input shape \(inputShape)")
@@ -114,13 +125,16 @@ extension LayerSpec {
         }
     }
 
-    /// The trainable parameters: `i o + o` (dense), `kh kw C F + F` (conv2d), Phi's (pfn/efn), 0 otherwise; `nil` when
+    /// The parameters held: `i o + o` (dense), `kh kw C F + F` (conv2d), `4 n` (batchnorm: gamma, beta and the
+    /// running mean and variance, which are saved and held like parameters), Phi's (pfn/efn), 0 otherwise; `nil` when
     /// the count does not fit in `Int` or the shapes do not fit the kind.
     public var parameterCount: Int? {
         switch kind {
         case "dense":
             let i = MemoryBudget.product(inputShape), o = MemoryBudget.product(outputShape)
             return CheckedCount.add(CheckedCount.product([i, o]), o)
+        case "batchnorm":
+            return CheckedCount.product([4, MemoryBudget.product(inputShape)])
         case "conv2d":
             guard inputShape.count == 3 else { return nil }
             return CheckedCount.add(CheckedCount.product([kernelHeight, kernelWidth, inputShape[2], filters]), filters)
@@ -136,6 +150,7 @@ extension LayerSpec {
     /// ```
     ///   dense          i + o                       activation, flatten   2 n
     ///   dropout        3 n   (output, mask, input gradient)
+    ///   batchnorm      3 n   (output, normalised input, input gradient)
     ///   conv2d         H W F + H W C + H W kh kw C   (output, input gradient, im2col columns)
     ///   maxpool2d      H W C + 3 (H/2)(W/2) C        (input gradient, output, argmax as 8-byte Ints)
     ///   pfn/efn        P (k + sum of Phi's per-row floats + l + 3) + l + P f   (Phi runs on up to P rows per event)
@@ -145,7 +160,7 @@ extension LayerSpec {
         let n = MemoryBudget.product(inputShape), out = MemoryBudget.product(outputShape)
         switch kind {
         case "dense": return CheckedCount.add(n, out)
-        case "dropout": return CheckedCount.product([3, n])
+        case "dropout", "batchnorm": return CheckedCount.product([3, n])
         case "conv2d":
             guard inputShape.count == 3 else { return nil }
             let hw = CheckedCount.product([inputShape[0], inputShape[1]])

@@ -9,6 +9,7 @@ import NeymanCore
 ///   {"kind": "dense", "input_shape": [i], "output_shape": [o]}
 ///   {"kind": "relu" | "elu" | "sigmoid" | "tanh", "input_shape": s, "output_shape": s}
 ///   {"kind": "dropout", "input_shape": s, "output_shape": s, "rate": r}                       0 <= r < 1
+///   {"kind": "batchnorm", "input_shape": [n], "output_shape": [n], "momentum": m, "epsilon": e}  0 <= m < 1, e > 0
 ///   {"kind": "conv2d", "input_shape": [H, W, C], "output_shape": [H, W, F], "kernel_h": kh, "kernel_w": kw, "filters": F}
 ///   {"kind": "maxpool2d", "input_shape": [H, W, C], "output_shape": [H/2, W/2, C]}           (floor division)
 ///   {"kind": "flatten", "input_shape": s, "output_shape": [product of s]}
@@ -19,9 +20,9 @@ import NeymanCore
 /// missing key, a size that is not an integral number (`3` and `3.0` are both 3) or a value of the wrong type is an
 /// error whose key path names it (`layers[2].kernel_h`). ``validate(at:)`` then checks the values: every size at
 /// least 1, shapes consistent with the kind (a dense layer maps `[i]` to `[o]`, an activation keeps its shape, ...),
-/// a dropout rate in `[0, 1)`, a Phi stack whose sizes chain, standard deviations finite and positive (as `Float`).
+/// a dropout rate in `[0, 1)`, a batch-normalisation momentum in `[0, 1)` and epsilon positive, a Phi stack whose sizes chain, standard deviations finite and positive (as `Float`).
 public struct LayerSpec: Codable, Sendable, Equatable {
-    /// `dense`, an ``ActivationKind``, `dropout`, `conv2d`, `maxpool2d`, `flatten`, `pfn` or `efn`.
+    /// `dense`, an ``ActivationKind``, `dropout`, `batchnorm`, `conv2d`, `maxpool2d`, `flatten`, `pfn` or `efn`.
     public var kind: String
     /// The shape of one input row (without the batch dimension).
     public var inputShape: [Int]
@@ -33,6 +34,9 @@ public struct LayerSpec: Codable, Sendable, Equatable {
     public var filters: Int?
     /// dropout: the rate.
     public var rate: Double?
+    /// batchnorm: the momentum of the running statistics and the epsilon added to the variance (``BatchNormalization``).
+    public var momentum: Double?
+    public var epsilon: Double?
     /// pfn/efn: particle slots `P`, features per particle `f`, whether it is an EFN, the Phi stack, and the optional
     /// standardisation of Phi's inputs.
     public var particles: Int?
@@ -44,7 +48,7 @@ public struct LayerSpec: Codable, Sendable, Equatable {
 
     /// Every kind a saved model may hold.
     public static let kinds: [String] = ["dense"] + ActivationKind.allCases.map(\.rawValue)
-        + ["dropout", "conv2d", "maxpool2d", "flatten"] + DeepSetsKind.allCases.map(\.rawValue)
+        + ["dropout", "batchnorm", "conv2d", "maxpool2d", "flatten"] + DeepSetsKind.allCases.map(\.rawValue)
 
     /// A layer of `kind` with the given shapes and no settings (use the static constructors for the others).
     public init(kind: String, inputShape: [Int], outputShape: [Int]) {
@@ -67,6 +71,15 @@ public struct LayerSpec: Codable, Sendable, Equatable {
     public static func dropout(rate: Double, shape: [Int]) -> LayerSpec {
         var s = LayerSpec(kind: "dropout", inputShape: shape, outputShape: shape)
         s.rate = rate
+        return s
+    }
+
+    /// Batch normalisation of rows of `features` values (``BatchNormalization``; Keras' defaults).
+    public static func batchNorm(features: Int, momentum: Double = BatchNormalization.defaultMomentum,
+                                 epsilon: Double = BatchNormalization.defaultEpsilon) -> LayerSpec {
+        var s = LayerSpec(kind: "batchnorm", inputShape: [features], outputShape: [features])
+        s.momentum = momentum
+        s.epsilon = epsilon
         return s
     }
 
@@ -122,6 +135,7 @@ public struct LayerSpec: Codable, Sendable, Equatable {
         switch kind {
         case "conv2d": keys.formUnion(["kernel_h", "kernel_w", "filters"])
         case "dropout": keys.insert("rate")
+        case "batchnorm": keys.formUnion(["momentum", "epsilon"])
         case "pfn", "efn": keys.formUnion(["particles", "features", "efn", "phi", "phi_input_mean", "phi_input_std"])
         default: break
         }
@@ -145,6 +159,9 @@ public struct LayerSpec: Codable, Sendable, Equatable {
             filters = try StrictJSON.integer(c, "filters")
         case "dropout":
             rate = try c.decode(Double.self, forKey: Key("rate"))
+        case "batchnorm":
+            momentum = try c.decode(Double.self, forKey: Key("momentum"))
+            epsilon = try c.decode(Double.self, forKey: Key("epsilon"))
         case "pfn", "efn":
             particles = try StrictJSON.integer(c, "particles")
             features = try StrictJSON.integer(c, "features")
@@ -169,6 +186,8 @@ public struct LayerSpec: Codable, Sendable, Equatable {
         try c.encodeIfPresent(kernelWidth, forKey: Key("kernel_w"))
         try c.encodeIfPresent(filters, forKey: Key("filters"))
         try c.encodeIfPresent(rate, forKey: Key("rate"))
+        try c.encodeIfPresent(momentum, forKey: Key("momentum"))
+        try c.encodeIfPresent(epsilon, forKey: Key("epsilon"))
         try c.encodeIfPresent(particles, forKey: Key("particles"))
         try c.encodeIfPresent(features, forKey: Key("features"))
         try c.encodeIfPresent(efn.map { $0 ? 1 : 0 }, forKey: Key("efn"))

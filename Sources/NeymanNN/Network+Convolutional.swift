@@ -7,7 +7,7 @@ extension Network {
     /// 2x2 max pooling, then Flatten, the dense layers `dense` (each with the activation and optional dropout), and
     /// `Dense(-> 1)`.
     ///
-    /// Layers are named by their index (as ``Network/dense(inputs:hidden:activation:dropout:initializer:seed:lossKind:)``
+    /// Layers are named by their index (as ``Network/dense(inputs:hidden:activation:dropout:batchNorm:initializer:seed:lossKind:)``
     /// does), so saved models reload. Conv and dense weights come from `RandomStream(seed, task: k)`, `k` counting the
     /// weighted layers in order; He initialisation for the convolutions (ReLU networks), `initializer` for the dense
     /// layers.

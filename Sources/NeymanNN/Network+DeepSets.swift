@@ -24,7 +24,7 @@ extension Network {
     /// Layers: ``DeepSets`` named `"0"` (Phi: `Dense(phi[k]) -> activation` for each width, weights of Phi's Dense `k`
     /// from `RandomStream(seed, task: k)`), then for each width of `f` a Dense named by its layer index followed by the
     /// activation (tasks `phi.count + k`), then `Dense(-> 1)` with `glorot_normal` weights (task `phi.count + f.count`),
-    /// as ``Network/dense(inputs:hidden:activation:dropout:initializer:seed:lossKind:)`` does. Biases start at 0.
+    /// as ``Network/dense(inputs:hidden:activation:dropout:batchNorm:initializer:seed:lossKind:)`` does. Biases start at 0.
     /// `f` may be empty (the latent sum goes straight to the output unit).
     /// - Throws: ``NeymanError`` if `particles < 1`, `features < 1`, `phi` is empty, a width is not positive, or the
     ///   network would not fit in memory (``NetworkMemory``, naming `particles`, `phi` or `f`).

@@ -2,7 +2,7 @@ import Foundation
 import NeymanCore
 
 /// Saving and loading a ``Network`` as `.safetensors`: the weights as `F32` tensors named `<layer>.weight` /
-/// `<layer>.bias`, and in `__metadata__` the architecture, the input shape, the standardisation, the loss and the
+/// `<layer>.bias` (batch normalisation: `<layer>.gamma`, `<layer>.beta`, `<layer>.running_mean`, `<layer>.running_var`), and in `__metadata__` the architecture, the input shape, the standardisation, the loss and the
 /// training class weights (``ModelMetadata``), so that a loaded model predicts on raw inputs and converts scores to
 /// ratios by itself.
 extension Network {
@@ -15,13 +15,13 @@ extension Network {
     /// - Throws: if a weight is not finite (such a model could not be loaded again), a layer cannot be saved, or the
     ///   file cannot be written.
     public func save(to path: String) throws {
-        for p in parameters {
+        for p in savedTensors {
             let values = p.value.array
             if let i = values.firstIndex(where: { !$0.isFinite }) {
                 throw NeymanError.numericalFailure("cannot save the model: weight \(i) of tensor '\(p.name)' is \(values[i])", parameter: p.name)
             }
         }
-        let entries = parameters.map { SafeTensors.Entry(name: $0.name, shape: $0.value.shape, values: $0.value.array) }
+        let entries = savedTensors.map { SafeTensors.Entry(name: $0.name, shape: $0.value.shape, values: $0.value.array) }
         do {
             try SafeTensors.write(entries, metadata: try metadata(), to: path)
         } catch let e as NeymanError { throw e.inFile(path) }
@@ -85,7 +85,7 @@ extension Network {
         net.ratioAlpha = m.ratioAlpha
         net.featureNames = m.features
         let values = Dictionary(entries.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a })
-        for p in net.parameters {
+        for p in net.savedTensors {
             guard let v = values[p.name], v.count == p.value.count else {
                 throw NeymanError.invalid("tensor '\(p.name)' does not match the architecture", key: p.name)
             }

@@ -44,14 +44,18 @@ public final class Network {
     }
 
     /// A dense network `inputs -> hidden[0] -> ... -> 1`, with `activation` after every hidden layer and optional
-    /// dropout after each activation. Weights from `initializer` with `RandomStream(seed, task: layer index)`.
+    /// dropout after each activation; with `batchNorm`, a ``BatchNormalization`` after each hidden `Dense` and before
+    /// its activation (`Dense -> BatchNorm -> activation [-> Dropout]`, the network of the ATLAS prompt-vs-tau-muon
+    /// talk). Weights from `initializer` with `RandomStream(seed, task: k)` for hidden layer `k` (the output layer:
+    /// `k = hidden.count`); layers are named by their index in ``layers``.
     /// - Throws: ``NeymanError`` if `inputs` or a width is below 1, if the network would not fit in memory
     ///   (``NetworkMemory``, parameter `hidden`), or if the initializer fails.
     public static func dense(inputs: Int, hidden: [Int], activation: ActivationKind = .relu, dropout: Float = 0,
-                             initializer: Initializer = .glorotNormal, seed: UInt64 = 0, lossKind: LossKind = .bce) throws -> Network {
+                             batchNorm: Bool = false, initializer: Initializer = .glorotNormal, seed: UInt64 = 0,
+                             lossKind: LossKind = .bce) throws -> Network {
         guard inputs >= 1 else { throw NeymanError.invalid("a dense network needs at least one input (got \(inputs))", parameter: "inputs") }
         guard hidden.allSatisfy({ $0 >= 1 }) else { throw NeymanError.invalid("layer widths must be positive (got \(hidden))", parameter: "hidden") }
-        let specs = denseSpecs(inputs: inputs, hidden: hidden, activation: activation, dropout: dropout)
+        let specs = denseSpecs(inputs: inputs, hidden: hidden, activation: activation, dropout: dropout, batchNorm: batchNorm)
         try NetworkMemory(parts: [.init(key: "hidden", setting: "\(hidden)", layers: specs)])
             .check(batch: 1, batchKey: "hidden", floatsPerParameter: NetworkMemory.inferenceFloatsPerParameter, isParameter: true)
         var layers: [Layer] = []
@@ -60,6 +64,7 @@ public final class Network {
             let d = Dense(inputs: width, outputs: h, name: "\(layers.count)")
             try initializer.fill(d.weight.value, fanIn: width, fanOut: h, rng: RandomStream(seed: seed, task: UInt64(k)))
             layers.append(d)
+            if batchNorm { layers.append(BatchNormalization(features: h, name: "\(layers.count)")) }
             layers.append(Activation(activation, shape: [h]))
             if dropout > 0 { layers.append(Dropout(rate: dropout, shape: [h], seed: seed &+ UInt64(k) &+ 1000)) }
             width = h
@@ -70,13 +75,15 @@ public final class Network {
         return Network(layers: layers, inputShape: [inputs], lossKind: lossKind)
     }
 
-    /// The layers of ``dense(inputs:hidden:activation:dropout:initializer:seed:lossKind:)`` as specs (sizes only,
-    /// nothing allocated): for each width `Dense -> activation [-> dropout]`, then `Dense(-> 1)`.
-    public static func denseSpecs(inputs: Int, hidden: [Int], activation: ActivationKind, dropout: Float) -> [LayerSpec] {
+    /// The layers of ``dense(inputs:hidden:activation:dropout:batchNorm:initializer:seed:lossKind:)`` as specs (sizes
+    /// only, nothing allocated): for each width `Dense [-> batchnorm] -> activation [-> dropout]`, then `Dense(-> 1)`.
+    public static func denseSpecs(inputs: Int, hidden: [Int], activation: ActivationKind, dropout: Float,
+                                  batchNorm: Bool = false) -> [LayerSpec] {
         var specs: [LayerSpec] = []
         var width = inputs
         for h in hidden {
             specs.append(.dense(inputs: width, outputs: h))
+            if batchNorm { specs.append(.batchNorm(features: h)) }
             specs.append(.activation(activation, shape: [h]))
             if dropout > 0 { specs.append(.dropout(rate: Double(dropout), shape: [h])) }
             width = h
@@ -87,6 +94,10 @@ public final class Network {
 
     /// All trainable parameters in layer order.
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// Every tensor a saved model holds, in layer order: each layer's trainable parameters, then its state
+    /// (``Layer/state``, e.g. batch normalisation's running statistics).
+    public var savedTensors: [Parameter] { layers.flatMap { $0.parameters + $0.state } }
 
     /// Number of features per event.
     public var inputSize: Int { inputShape.reduce(1, *) }

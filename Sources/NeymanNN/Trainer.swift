@@ -51,7 +51,7 @@ public final class Trainer {
     }
 
     /// Trains on `data` and returns the history; the network ends with the weights of the best validation epoch
-    /// (or the last epoch without validation).
+    /// (or the last epoch without validation), batch normalisation's running statistics included.
     /// - Throws: options out of their domain (``TrainerSettings/validate(keyPrefix:file:)``), data that do not fit the
     ///   network, a batch whose training memory exceeds ``MemoryBudget/limit`` (``NetworkMemory``, parameter
     ///   `batch_size`), classes without positive weight, or a training loss that becomes non-finite.
@@ -272,10 +272,10 @@ public final class Trainer {
         }
     }
 
-    private func snapshot() -> [[Float]] { network.parameters.map(\.value.array) }
+    private func snapshot() -> [[Float]] { network.savedTensors.map(\.value.array) }
 
     private func restore(_ weights: [[Float]]) {
-        for (p, w) in zip(network.parameters, weights) {
+        for (p, w) in zip(network.savedTensors, weights) {
             w.withUnsafeBufferPointer { p.value.storage.update(from: $0.firstAddress, count: w.count) }
         }
     }

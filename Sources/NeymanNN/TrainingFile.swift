@@ -22,6 +22,7 @@ import NeymanCore
 /// filters = 48
 /// activation = "relu"          # relu | elu | sigmoid | tanh
 /// dropout = 0.0
+/// batch_norm = false           # dense only: BatchNormalization after each hidden Dense, before its activation
 /// initializer = "glorot_normal" # glorot_normal | he | orthogonal
 /// [training]
 /// loss = "bce"                 # bce | mse | ratio
@@ -85,6 +86,8 @@ public struct TrainingFile {
     public var filters = 48
     public var activation: ActivationKind
     public var dropout: Float
+    /// `[network] batch_norm` (dense networks only): `Dense -> BatchNorm -> activation` in every hidden layer.
+    public var batchNorm = false
     public var initializer: Initializer
     public var options: TrainerSettings
     /// The DisCo penalty, when `[training.disco]` is present.
@@ -170,6 +173,10 @@ public struct TrainingFile {
         }
         let dropout = try network?.double("dropout") ?? 0
         guard dropout >= 0 && dropout < 1 else { throw invalid("network.dropout", "must be in [0, 1)") }
+        let batchNorm = try network?.bool("batch_norm") ?? false
+        guard !batchNorm || kind == .dense else {
+            throw invalid("network.batch_norm", "batch normalisation is available for dense networks only (network.kind = \"\(kind.rawValue)\")")
+        }
         let initName = try network?.string("initializer") ?? "glorot_normal"
         guard let initializer = Initializer(rawValue: initName) else {
             throw invalid("network.initializer", "unknown initializer '\(initName)' (glorot_normal, he, orthogonal)")
@@ -224,7 +231,8 @@ public struct TrainingFile {
                                            floatsPerEvent: CheckedCount.add(CheckedCount.product([2, features.count]), 3))
             memory = NetworkMemory(parts: [input, .init(key: "network.layers", setting: "\(layers)",
                                                         layers: Network.denseSpecs(inputs: features.count, hidden: layers,
-                                                                                   activation: activation, dropout: Float(dropout)))])
+                                                                                   activation: activation, dropout: Float(dropout),
+                                                                                   batchNorm: batchNorm))])
         case .pfn, .efn:
             memory = Network.deepSetsMemory(kind == .efn ? .efn : .pfn, particles: particles, features: particleNames.count, phi: phi,
                                             f: layers, activation: activation,
@@ -250,6 +258,7 @@ public struct TrainingFile {
         }
         var cfg = TrainingFile(trainPath: trainPath, features: features, label: label, weight: weight, kind: kind, layers: layers,
                                  activation: activation, dropout: Float(dropout), initializer: initializer, options: o)
+        cfg.batchNorm = batchNorm
         cfg.phi = phi
         cfg.particles = particles
         cfg.particleFeatures = particleNames.count
@@ -310,7 +319,7 @@ public struct TrainingFile {
         switch kind {
         case .dense:
             return try Network.dense(inputs: features.count, hidden: layers, activation: activation, dropout: dropout,
-                                 initializer: initializer, seed: options.seed, lossKind: options.loss)
+                                 batchNorm: batchNorm, initializer: initializer, seed: options.seed, lossKind: options.loss)
         case .pfn:
             return try Network.pfn(particles: particles, features: particleFeatures, phi: phi, f: layers, activation: activation,
                                    initializer: initializer, seed: options.seed, lossKind: options.loss)

@@ -2,12 +2,14 @@ import Foundation
 import NeymanCore
 import NeymanNN
 
-/// The network and training settings of a study: `[network]` (`layers`, `activation`, `dropout`) and `[training]`
+/// The network and training settings of a study: `[network]` (`layers`, `activation`, `dropout`, `batch_norm`) and `[training]`
 /// (the keys of ``TrainerSettings/init(config:file:)``, plus `events_per_class`, scale-dependent).
 public struct StudyNetworkSettings: Sendable {
     public var layers: [Int]
     public var activation: ActivationKind
     public var dropout: Float
+    /// `[network] batch_norm`: a ``BatchNormalization`` after each hidden `Dense`, before its activation.
+    public var batchNorm = false
     public var options: TrainerSettings
     /// Training events of each class.
     public var eventsPerClass: Int
@@ -38,6 +40,7 @@ public struct StudyNetworkSettings: Sendable {
         let d = try network?.double("dropout") ?? 0
         guard d >= 0, d < 1 else { throw NeymanError.invalid("must be in [0, 1)", file: root.file, key: "network.dropout") }
         dropout = Float(d)
+        batchNorm = try network?.bool("batch_norm") ?? false
         eventsPerClass = try training?.scaledInt("events_per_class", scale) ?? 100_000
         guard eventsPerClass >= 100 else {
             throw NeymanError.invalid("must be at least 100", file: root.file, key: "training.events_per_class")
@@ -55,14 +58,16 @@ public struct StudyNetworkSettings: Sendable {
     func memory(inputs: Int) -> NetworkMemory {
         let input = NetworkMemory.Part(key: "inputs", setting: "\(inputs)", floatsPerEvent: inputs > Int.max / 4 ? nil : 2 * inputs + 3)
         return NetworkMemory(parts: [input, .init(key: "network.layers", setting: "\(layers)",
-                                                  layers: Network.denseSpecs(inputs: inputs, hidden: layers, activation: activation, dropout: dropout))])
+                                                  layers: Network.denseSpecs(inputs: inputs, hidden: layers, activation: activation, dropout: dropout,
+                                                                             batchNorm: batchNorm))])
     }
 
     /// A fresh dense network with `inputs` features, initialised from `seed`.
     /// - Throws: if the network and a batch would not fit in memory (``NetworkMemory``), or the initializer fails.
     public func makeNetwork(inputs: Int, seed: UInt64) throws -> Network {
         try memory(inputs: inputs).check(batch: options.batchSize, batchKey: "training.batch_size")
-        return try Network.dense(inputs: inputs, hidden: layers, activation: activation, dropout: dropout, seed: seed, lossKind: options.loss)
+        return try Network.dense(inputs: inputs, hidden: layers, activation: activation, dropout: dropout, batchNorm: batchNorm,
+                                 seed: seed, lossKind: options.loss)
     }
 
     /// Trains a network to separate class A (label 1) from class B; returns it with its history.

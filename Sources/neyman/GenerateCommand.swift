@@ -8,7 +8,7 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate event samples (muons with their surroundings).",
-        subcommands: [GenerateMuonsCommand.self]
+        subcommands: [GenerateMuonsCommand.self, GenerateTauMuonsCommand.self]
     )
 }
 

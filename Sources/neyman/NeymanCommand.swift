@@ -13,6 +13,6 @@ struct NeymanCommand: ParsableCommand {
         version: NeymanVersion.string,
         subcommands: [ClsCommand.self, UpperLimitCommand.self, SignificanceCommand.self, FitCommand.self,
                       TrainCommand.self, PredictCommand.self, StudyCommand.self, MergeCommand.self, SubmitCommand.self, SWeightsCommand.self, AUCCommand.self, ADOCommand.self, EFPCommand.self, IsolationCommand.self, GenerateCommand.self, DcorCommand.self,
-                      ReweightCommand.self, ExportCommand.self]
+                      ReweightCommand.self, ExportCommand.self, EfficiencyCommand.self, ImportanceCommand.self]
     )
 }
