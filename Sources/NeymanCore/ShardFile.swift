@@ -109,9 +109,26 @@ public struct ShardFile: Sendable {
     // MARK: - Writing
 
     /// `x`'s bit pattern, 16 lowercase hex digits.
-    public static func hex(_ x: Double) -> String {
-        let s = String(x.bitPattern, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+    public static func hex(_ x: Double) -> String { String(decoding: hexBytes([x], quoted: false), as: UTF8.self) }
+
+    /// The bit patterns of `values` as 16 hex digits each, separated by `", "` and in double quotes (a JSON array's
+    /// body) when `quoted`, else by one space (what ``digest(_:)`` hashes). Written byte by byte: a shard holds
+    /// tens of thousands of numbers, and a String per number would cost more than the shard's own bookkeeping should.
+    static func hexBytes(_ values: [Double], quoted: Bool) -> [UInt8] {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * (quoted ? 20 : 17))
+        for (i, v) in values.enumerated() {
+            if i > 0 {
+                if quoted { out.append(0x2C) }
+                out.append(0x20)
+            }
+            if quoted { out.append(0x22) }
+            let bits = v.bitPattern
+            for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((bits >> UInt64(shift)) & 15)]) }
+            if quoted { out.append(0x22) }
+        }
+        return out
     }
 
     /// The double whose bit pattern `s` is (exactly 16 hex digits), or nil.
@@ -123,8 +140,14 @@ public struct ShardFile: Sendable {
 
     /// The JSON text of the file.
     public func serialized() -> String {
-        func hexes(_ pairs: [(String, [Double])]) -> JSONValue {
-            .object(pairs.map { ($0.0, .array($0.1.map { .string(Self.hex($0)) })) })
+        func hexes(_ pairs: [(String, [Double])]) -> String {
+            guard !pairs.isEmpty else { return "{}" }
+            var out = "{"
+            for (k, (name, values)) in pairs.enumerated() {
+                out += (k > 0 ? "," : "") + "\n    " + JSONValue.quoted(name) + ": ["
+                out += String(decoding: Self.hexBytes(values, quoted: true), as: UTF8.self) + "]"
+            }
+            return out + "\n  }"
         }
         let r = toyRange
         let doc = JSONValue.object([
@@ -133,9 +156,11 @@ public struct ShardFile: Sendable {
             ("hash", .string(hash)), ("seed", .unsigned(seed)), ("shard", .integer(shard.index)), ("shards", .integer(shard.count)),
             ("toys", .integer(toys)), ("toy_range", .array([.integer(r.lowerBound), .integer(r.upperBound)])),
             ("encoding", .string(Self.encoding)), ("payload_sha256", .string(Self.digest(payload))),
-            ("common", hexes(payload.common)), ("columns", hexes(payload.columns)),
         ])
-        return doc.serialized(pretty: true) + "\n"
+        // The header's pretty form ends "\n}": the two number tables follow its last member.
+        let head = doc.serialized(pretty: true)
+        return String(head.dropLast(2)) + ",\n  \"common\": " + hexes(payload.common) + ",\n  \"columns\": " + hexes(payload.columns)
+            + "\n}\n"
     }
 
     /// SHA-256 of the payload: for each common value, then each column, sorted by name, the entry
@@ -144,7 +169,7 @@ public struct ShardFile: Sendable {
     public static func digest(_ payload: ShardPayload) -> String {
         var f = ShardFingerprint()
         for (group, pairs) in [("common", payload.common), ("columns", payload.columns)] {
-            for (name, values) in pairs.sorted(by: { $0.0 < $1.0 }) { f.add(group + "." + name, values.map(hex).joined(separator: " ")) }
+            for (name, values) in pairs.sorted(by: { $0.0 < $1.0 }) { f.add(group + "." + name, hexBytes(values, quoted: false)) }
         }
         return f.finalize()
     }
