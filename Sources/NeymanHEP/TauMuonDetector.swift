@@ -20,6 +20,7 @@ import NeymanCore
 /// ```
 ///   |d0|, |d0| / sigma(d0)      d0 of the straight track from its origin, to the beam spot, smeared
 ///   Delta z0 = |z0 - z_pv|      z0 at the transverse point of closest approach, smeared; z_pv measured
+///   |z0 sin theta|              Delta z0 sin(theta)
 ///   Delta pT / pT               s_CB / pT_CB * max(1, sqrt(chi2_match))  (the combined fit's error, scaled by a bad match)
 ///   rho' = (pT_ID - pT_MS) / pT_CB
 /// ```
@@ -81,6 +82,8 @@ public struct TauMuonDetector: Sendable, Equatable {
         public var absEta: Double
         public var d0: Double, sigmaD0: Double
         public var deltaZ0: Double
+        /// `|z0 - z_pv| sin(theta)`: the longitudinal impact parameter projected perpendicular to the track.
+        public var z0SinTheta: Double
         public var ptUncertainty: Double
         public var rhoPrime: Double
     }
@@ -115,7 +118,7 @@ public struct TauMuonDetector: Sendable, Equatable {
         let sCB = 1 / (wID + wMS).squareRoot()
         let chi2 = (ptID - ptMS) * (ptID - ptMS) / (sID * sID + sMS * sMS)
         return Measurement(ptID: ptID, ptMS: ptMS, ptCB: ptCB, absEta: abs(id.eta), d0: d0, sigmaD0: sd0,
-                           deltaZ0: abs(z0 - zpvMeasured), ptUncertainty: sCB / abs(ptCB) * max(1, chi2.squareRoot()),
+                           deltaZ0: abs(z0 - zpvMeasured), z0SinTheta: abs(z0 - zpvMeasured) * sinTheta, ptUncertainty: sCB / abs(ptCB) * max(1, chi2.squareRoot()),
                            rhoPrime: (ptID - ptMS) / ptCB)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// The built-in tau-muon generator: tau, prompt and fake muons of a process with the eight features of the ATLAS
+/// The built-in tau-muon generator: tau, prompt and fake muons of a process with the features of the ATLAS
 /// prompt-vs-tau-muon talk (``TauMuonSample``), made from explicit decay kinematics (``TauMuonKinematics``) and a
 /// detector model (``TauMuonDetector``); every shape is stated in docs/tau-muons.md. Fast enough for tests and the
 /// quick `make run` (about a million muons a second per core); not a substitute for Pythia 8 + a detector simulation.
