@@ -25,8 +25,9 @@ import NeymanCore
 /// Muon `i` of class `c` of process `p` comes from `RandomStream(mixSeed(seed, 16 p + c), task: i)`: a sample is the
 /// same for any thread count, and the first `n` muons of a class are the same in any larger sample.
 public enum TauMuonGenerator {
-    /// Lower pT and upper |eta| of the selection.
+    /// The selection's lower pT (GeV).
     public static let minimumPt = 5.0
+    /// The selection's upper |eta|.
     public static let maximumAbsEta = 2.5
 
     /// `tau`, `prompt` and `fake` muons of `process` (in that order).

@@ -3,12 +3,15 @@ import NeymanCore
 
 /// One reconstructed muon of the tau-muon samples: its measurements, calorimeter isolation and truth.
 public struct TauMuon: Sendable, Equatable {
+    /// What the detector measured.
     public var measurement: TauMuonDetector.Measurement
     /// `E_T(cone 0.2) / pT_CB` (topoetcone20 / pT).
     public var caloIsolation: Double
     /// The true muon pT.
     public var truePt: Double
+    /// The truth class (the label).
     public var truthClass: TauMuonClass
+    /// The muon's source.
     public var origin: TauMuonOrigin
     /// A uniform number in [0, 1) that carries no information: a control feature for permutation importance.
     public var random: Double
@@ -63,14 +66,18 @@ public struct TauMuonSample: Sendable, Equatable {
     /// Memory per muon in a sample and its tables (bytes), for ``MemoryBudget`` checks.
     public static let bytesPerMuon = 256
 
+    /// The process the muons come from.
     public let process: TauMuonProcess
+    /// The muons: tau, then prompt, then fake as generated.
     public let muons: [TauMuon]
 
+    /// A sample of `muons` of `process`.
     public init(process: TauMuonProcess, muons: [TauMuon]) {
         self.process = process
         self.muons = muons
     }
 
+    /// The number of muons.
     public var count: Int { muons.count }
     /// The label column: 1 tau, 0 prompt, 2 fake.
     public var labels: [Double] { muons.map { Double($0.truthClass.rawValue) } }
