@@ -4,11 +4,13 @@ import NeymanCore
 /// A four-momentum `(E, px, py, pz)` in GeV, with the collider coordinates (pT, eta, phi) and the Lorentz boost the
 /// tau-muon generator's decays need (``TauMuonKinematics``). Metric `(+, -, -, -)`.
 public struct FourMomentum: Sendable, Equatable {
+    /// Energy and momentum components (GeV).
     public var e: Double
     public var px: Double
     public var py: Double
     public var pz: Double
 
+    /// From the components.
     public init(e: Double, px: Double, py: Double, pz: Double) {
         self.e = e
         self.px = px

@@ -20,6 +20,7 @@ import NeymanCore
 /// ```
 ///   |d0|, |d0| / sigma(d0)      d0 of the straight track from its origin, to the beam spot, smeared
 ///   Delta z0 = |z0 - z_pv|      z0 at the transverse point of closest approach, smeared; z_pv measured
+///   |z0 sin theta|              Delta z0 sin(theta)
 ///   Delta pT / pT               s_CB / pT_CB * max(1, sqrt(chi2_match))  (the combined fit's error, scaled by a bad match)
 ///   rho' = (pT_ID - pT_MS) / pT_CB
 /// ```
@@ -27,23 +28,32 @@ import NeymanCore
 /// below 1 µm). A track with a kink (a pion or kaon decaying in flight) is fitted with errors scaled by
 /// `fitDegradation`.
 public struct TauMuonDetector: Sendable, Equatable {
+    /// `a_d0`, `b_d0` (mm, mm GeV).
     public var d0Constant = 0.010, d0MultipleScattering = 0.070
+    /// `a_z0`, `b_z0` (mm, mm GeV).
     public var z0Constant = 0.030, z0MultipleScattering = 0.100
+    /// Beam-spot width in x and y, the vertex's z spread, the vertex z resolution (mm).
     public var beamSpotWidth = 0.010, vertexLength = 45.0, vertexResolution = 0.020
+    /// ID relative pT resolution: constant and slope (per GeV).
     public var idConstant = 0.01, idSlope = 0.000_5
+    /// MS relative pT resolution: constant and slope (per GeV).
     public var msConstant = 0.03, msSlope = 0.000_1
+    /// Energy loss: most probable value and Moyal width (GeV).
     public var energyLossPeak = 2.6, energyLossWidth = 0.25
 
+    /// The default (ATLAS-like) detector.
     public init() {}
 
     /// The mean of the energy loss, `peak + width (gamma_E + ln 2)` (the Moyal mean), which the MS measurement adds back.
     public var meanEnergyLoss: Double { energyLossPeak + energyLossWidth * (0.577_215_664_901_532_9 + log(2.0)) }
 
+    /// `sigma(d0) = a_d0 (+) b_d0 / (pT sqrt(sin theta))` (mm).
     public func sigmaD0(pt: Double, sinTheta: Double) -> Double {
         let ms = d0MultipleScattering / (pt * sinTheta.squareRoot())
         return (d0Constant * d0Constant + ms * ms).squareRoot()
     }
 
+    /// `sigma(z0) = a_z0 (+) b_z0 / (pT sin(theta)^1.5)` (mm).
     public func sigmaZ0(pt: Double, sinTheta: Double) -> Double {
         let ms = z0MultipleScattering / (pt * pow(sinTheta, 1.5))
         return (z0Constant * z0Constant + ms * ms).squareRoot()
@@ -62,11 +72,16 @@ public struct TauMuonDetector: Sendable, Equatable {
     /// The true track at production: the point it starts from and the momentum the ID sees, and the muon that reaches
     /// the MS (the same particle unless a hadron decayed in flight).
     public struct Track: Sendable {
+        /// Where the ID track starts (mm).
         public var origin: (x: Double, y: Double, z: Double)
+        /// The momentum the ID measures (the muon's, or a hadron's that decays in flight).
         public var idMomentum: FourMomentum
+        /// The muon that reaches the calorimeter and the spectrometer.
         public var muonMomentum: FourMomentum
+        /// The factor on the ID errors (1; 1.3 for a kinked track).
         public var fitDegradation: Double
 
+        /// A track from its parts.
         public init(origin: (x: Double, y: Double, z: Double), idMomentum: FourMomentum, muonMomentum: FourMomentum, fitDegradation: Double = 1) {
             self.origin = origin
             self.idMomentum = idMomentum
@@ -77,11 +92,19 @@ public struct TauMuonDetector: Sendable, Equatable {
 
     /// The reconstructed muon's measurements.
     public struct Measurement: Sendable, Equatable {
+        /// ID, MS and combined transverse momenta (GeV).
         public var ptID: Double, ptMS: Double, ptCB: Double
+        /// `|eta|` of the ID track.
         public var absEta: Double
+        /// Signed measured `d0` and its error `sigma(d0)` (mm).
         public var d0: Double, sigmaD0: Double
+        /// `|z0 - z_pv|` (mm).
         public var deltaZ0: Double
+        /// `|z0 - z_pv| sin(theta)`: the longitudinal impact parameter projected perpendicular to the track.
+        public var z0SinTheta: Double
+        /// `Delta pT / pT` (see the type's documentation).
         public var ptUncertainty: Double
+        /// `rho' = (pT_ID - pT_MS) / pT_CB`.
         public var rhoPrime: Double
     }
 
@@ -115,7 +138,7 @@ public struct TauMuonDetector: Sendable, Equatable {
         let sCB = 1 / (wID + wMS).squareRoot()
         let chi2 = (ptID - ptMS) * (ptID - ptMS) / (sID * sID + sMS * sMS)
         return Measurement(ptID: ptID, ptMS: ptMS, ptCB: ptCB, absEta: abs(id.eta), d0: d0, sigmaD0: sd0,
-                           deltaZ0: abs(z0 - zpvMeasured), ptUncertainty: sCB / abs(ptCB) * max(1, chi2.squareRoot()),
+                           deltaZ0: abs(z0 - zpvMeasured), z0SinTheta: abs(z0 - zpvMeasured) * sinTheta, ptUncertainty: sCB / abs(ptCB) * max(1, chi2.squareRoot()),
                            rhoPrime: (ptID - ptMS) / ptCB)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import NeymanCore
 
-/// The built-in tau-muon generator: tau, prompt and fake muons of a process with the eight features of the ATLAS
+/// The built-in tau-muon generator: tau, prompt and fake muons of a process with the features of the ATLAS
 /// prompt-vs-tau-muon talk (``TauMuonSample``), made from explicit decay kinematics (``TauMuonKinematics``) and a
 /// detector model (``TauMuonDetector``); every shape is stated in docs/tau-muons.md. Fast enough for tests and the
 /// quick `make run` (about a million muons a second per core); not a substitute for Pythia 8 + a detector simulation.
@@ -25,8 +25,9 @@ import NeymanCore
 /// Muon `i` of class `c` of process `p` comes from `RandomStream(mixSeed(seed, 16 p + c), task: i)`: a sample is the
 /// same for any thread count, and the first `n` muons of a class are the same in any larger sample.
 public enum TauMuonGenerator {
-    /// Lower pT and upper |eta| of the selection.
+    /// The selection's lower pT (GeV).
     public static let minimumPt = 5.0
+    /// The selection's upper |eta|.
     public static let maximumAbsEta = 2.5
 
     /// `tau`, `prompt` and `fake` muons of `process` (in that order).

@@ -5,20 +5,26 @@ import NeymanCore
 /// two-body decay of a boson, the Michel spectrum of the muon in a three-body decay, and decay lengths. Lengths in mm,
 /// momenta and masses in GeV.
 public enum TauMuonKinematics {
+    /// Muon mass (GeV).
     public static let muonMass = 0.105_66
+    /// Tau mass (GeV).
     public static let tauMass = 1.776_86
     /// `c tau` of the tau lepton: 87.03 µm.
     public static let tauDecayLength = 0.087_03
+    /// W and Z masses (GeV).
     public static let wMass = 80.377
     public static let zMass = 91.1876
     /// B mesons (B0 and B+ averaged): mass 5.279 GeV, `c tau` = 0.470 mm (455 and 491 µm).
     public static let bMass = 5.279
+    /// `c tau` of the B mesons (mm).
     public static let bDecayLength = 0.470
     /// D mesons: D+ (1.870 GeV, `c tau` 0.312 mm) and D0 (1.865 GeV, 0.123 mm), drawn half and half.
     public static let dPlus = (mass: 1.8697, decayLength: 0.3118)
+    /// D0: mass (GeV) and `c tau` (mm).
     public static let dZero = (mass: 1.8648, decayLength: 0.1229)
     /// Charged pion and kaon: masses and `c tau` (7.80 m, 3.71 m).
     public static let pion = (mass: 0.139_57, decayLength: 7_804.5)
+    /// Charged kaon: mass (GeV) and `c tau` (mm).
     public static let kaon = (mass: 0.493_68, decayLength: 3_711.0)
 
     /// The momentum of each daughter of a two-body decay `M -> m1 m2` in the parent's rest frame:

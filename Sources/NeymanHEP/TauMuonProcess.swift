@@ -9,6 +9,7 @@ public enum TauMuonClass: Int, Sendable, CaseIterable {
     /// Non-prompt: a heavy-flavour hadron decay or a pion or kaon decaying in flight: label 2.
     case fake = 2
 
+    /// `prompt`, `tau`, `fake`.
     public var name: String {
         switch self {
         case .prompt: "prompt"

@@ -3,12 +3,15 @@ import NeymanCore
 
 /// One reconstructed muon of the tau-muon samples: its measurements, calorimeter isolation and truth.
 public struct TauMuon: Sendable, Equatable {
+    /// What the detector measured.
     public var measurement: TauMuonDetector.Measurement
     /// `E_T(cone 0.2) / pT_CB` (topoetcone20 / pT).
     public var caloIsolation: Double
     /// The true muon pT.
     public var truePt: Double
+    /// The truth class (the label).
     public var truthClass: TauMuonClass
+    /// The muon's source.
     public var origin: TauMuonOrigin
     /// A uniform number in [0, 1) that carries no information: a control feature for permutation importance.
     public var random: Double
@@ -22,6 +25,7 @@ public struct TauMuon: Sendable, Equatable {
         case "abs_d0": return abs(m.d0)
         case "d0_significance": return abs(m.d0) / m.sigmaD0
         case "delta_z0": return m.deltaZ0
+        case "z0_sin_theta": return m.z0SinTheta
         case "pt_uncertainty": return m.ptUncertainty
         case "rho_prime": return m.rhoPrime
         case "calo_isolation": return caloIsolation
@@ -31,7 +35,9 @@ public struct TauMuon: Sendable, Equatable {
     }
 }
 
-/// A sample of one process from ``TauMuonGenerator``: muons with the talk's eight features and their truth.
+/// A sample of one process from ``TauMuonGenerator``: muons with the talk's features and their truth. The talk's eight
+/// (its N-1 trainings list them) are ``talkFeatures``; ``featureNames`` adds `d0_significance`, which the issue lists.
+/// (`d0_significance` repeats `abs_d0` given pT and |eta|, since sigma(d0) is a function of them.)
 ///
 /// Columns (``dataset()``), units GeV and mm:
 /// ```
@@ -40,6 +46,7 @@ public struct TauMuon: Sendable, Equatable {
 ///   abs_d0           |d0| (mm), to the beam line
 ///   d0_significance  |d0| / sigma(d0)
 ///   delta_z0         |z0 - z_pv| (mm)
+///   z0_sin_theta     |z0 - z_pv| sin(theta) (mm)
 ///   pt_uncertainty   Delta pT / pT, the combined fit's relative error scaled by the ID-MS match (TauMuonDetector)
 ///   rho_prime        rho' = (pT_ID - pT_MS) / pT_CB
 ///   calo_isolation   E_T(cone 0.2) / pT_CB
@@ -49,21 +56,28 @@ public struct TauMuon: Sendable, Equatable {
 ///   true_pt          the muon's true pT
 /// ```
 public struct TauMuonSample: Sendable, Equatable {
-    /// The talk's eight features, in the order networks take them.
-    public static let featureNames = ["pt", "abs_eta", "abs_d0", "d0_significance", "delta_z0", "pt_uncertainty", "rho_prime", "calo_isolation"]
+    /// Every feature, in column order.
+    public static let featureNames = ["pt", "abs_eta", "abs_d0", "d0_significance", "delta_z0", "z0_sin_theta", "pt_uncertainty",
+                                      "rho_prime", "calo_isolation"]
+    /// The talk's eight: pT, |z0 sin theta|, |eta|, rho', |d0|, Delta z0, Delta pT / pT, calorimeter isolation.
+    public static let talkFeatures = ["pt", "abs_eta", "abs_d0", "delta_z0", "z0_sin_theta", "pt_uncertainty", "rho_prime", "calo_isolation"]
     /// The uninformative control feature.
     public static let controlFeature = "random"
     /// Memory per muon in a sample and its tables (bytes), for ``MemoryBudget`` checks.
     public static let bytesPerMuon = 256
 
+    /// The process the muons come from.
     public let process: TauMuonProcess
+    /// The muons: tau, then prompt, then fake as generated.
     public let muons: [TauMuon]
 
+    /// A sample of `muons` of `process`.
     public init(process: TauMuonProcess, muons: [TauMuon]) {
         self.process = process
         self.muons = muons
     }
 
+    /// The number of muons.
     public var count: Int { muons.count }
     /// The label column: 1 tau, 0 prompt, 2 fake.
     public var labels: [Double] { muons.map { Double($0.truthClass.rawValue) } }

@@ -30,6 +30,7 @@ import Foundation
 /// `<name>.running_mean`, `<name>.running_var`. Summations run in a fixed order in `Double`, so the same inputs give
 /// the same bits.
 public final class BatchNormalization: Layer {
+    /// `"batchnorm"` in saved models (``LayerSpec``).
     public let kind = "batchnorm"
     /// Features per row.
     public let features: Int
@@ -37,19 +38,26 @@ public final class BatchNormalization: Layer {
     public let momentum: Double
     /// The `eps` added to the variance, positive.
     public let epsilon: Double
+    /// The learnable scale `gamma` (starts at 1) and shift `beta` (starts at 0), one per feature.
     public let gamma: Parameter
     public let beta: Parameter
     /// Running mean and variance: the statistics used in inference.
     public let runningMean: Parameter
     public let runningVariance: Parameter
+    /// `gamma`, `beta` (trained).
     public var parameters: [Parameter] { [gamma, beta] }
+    /// The running mean and variance (saved, not trained).
     public var state: [Parameter] { [runningMean, runningVariance] }
+    /// `[features]`.
     public var inputShape: [Int] { [features] }
+    /// `[features]`.
     public var outputShape: [Int] { [features] }
+    /// `momentum` and `epsilon`.
     public var configuration: [String: Double] { ["momentum": momentum, "epsilon": epsilon] }
 
-    /// Keras' defaults.
+    /// Keras' default momentum, 0.99 (PyTorch's `momentum = 0.1`).
     public static let defaultMomentum = 0.99
+    /// Keras' default epsilon, 1e-3 (PyTorch: 1e-5).
     public static let defaultEpsilon = 1e-3
 
     private let output = Tensor(shape: [1, 1])
@@ -75,6 +83,8 @@ public final class BatchNormalization: Layer {
         inverseScale = [Float](repeating: 1, count: features)
     }
 
+    /// Normalises with the batch's statistics (and updates the running ones) when `training`, with the running
+    /// statistics otherwise (see the type's documentation).
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         let b = input.shape[0], n = features
         output.reshape([b, n])
@@ -111,6 +121,7 @@ public final class BatchNormalization: Layer {
         return output
     }
 
+    /// `dL/dx` for the last forward (its mode), adding `dL/dgamma` and `dL/dbeta` (see the type's documentation).
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let b = outputGradient.shape[0], n = features
         inputGradient.reshape([b, n])

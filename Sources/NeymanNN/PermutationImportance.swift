@@ -8,13 +8,20 @@ import NeymanStats
 /// ```
 ///   AUC                 the AUC of the unshuffled events (weighted, ROC.auc)
 ///   d_jr = AUC - AUC_jr the drop when feature j is shuffled with permutation r = 1..K
-///   D_j  = mean_r d_jr, with error  sigma_j = sd_r(d_jr) / sqrt(K)       (sd with K - 1)
+///   D_j  = mean_r d_jr, with error  sigma_j = sd_r(d_jr) sqrt(1 + 1/K)   (sd with K - 1)
 ///   Dbar = (1/F) sum_j D_j                                               (the mean drop of the F features)
 ///   importance_j = D_j / Dbar,   importance_error_j = sigma_j / Dbar
 /// ```
 /// The normalisation is the talk's: "AUC unshuffled - AUC_j shuffled, normalized by the mean of all eight feature
-/// importances", so the importances average 1 (Dbar's own fluctuation is not propagated into the errors). A feature
-/// the classifier ignores has `d_jr = 0` exactly; one it uses weakly has drops compatible with 0 within errors.
+/// importances", so the importances average 1 (Dbar's own fluctuation is not propagated into the errors).
+///
+/// The error: if feature `j` carries no information (independent of the label and of the other features),
+/// shuffling it leaves the distribution of the events unchanged, so the unshuffled AUC is one more draw from the
+/// distribution of the shuffled ones: `D_j = AUC - mean_r AUC_jr` has variance `s^2 (1 + 1/K)`, `s^2` the variance
+/// of the shuffled AUCs (estimated by the spread of the drops). The standard error of the mean alone, `s / sqrt(K)`,
+/// would miss the fluctuation of the unshuffled AUC, and a network that has learned a little noise from such a
+/// feature would show a "significant" drop of either sign. (scikit-learn's `importances_std` is `s`.) A feature the
+/// classifier ignores has `d_jr = 0` exactly; an uninformative one it uses a little has drops compatible with 0.
 ///
 /// Determinism: the permutation of feature `j` in repeat `r` (0-based) is `RandomStream(seed, task: r F + j)
 /// .permutation(n)`, applied as `x'_ij = x_{perm[i], j}`; features and repeats are scored in that order, so the
@@ -26,7 +33,7 @@ public struct PermutationImportance: Sendable, Equatable {
     public let drops: [[Double]]
     /// `D_j`, the mean drop of each feature.
     public let meanDrop: [Double]
-    /// `sigma_j`, the standard error of `D_j` over the repeats.
+    /// `sigma_j = sd_r(d_jr) sqrt(1 + 1/K)`, the error of `D_j` (see the type's documentation).
     public let meanDropError: [Double]
     /// `Dbar`, the mean of `D_j` over the features.
     public let normalisation: Double
@@ -64,7 +71,7 @@ public struct PermutationImportance: Sendable, Equatable {
         }
         let k = Double(repeats)
         let mean = drops.map { $0.reduce(0, +) / k }
-        let error = zip(drops, mean).map { d, m in (d.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (k - 1) / k).squareRoot() }
+        let error = zip(drops, mean).map { d, m in (d.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (k - 1) * (1 + 1 / k)).squareRoot() }
         return PermutationImportance(auc: auc, drops: drops, meanDrop: mean, meanDropError: error,
                                      normalisation: mean.reduce(0, +) / Double(f))
     }

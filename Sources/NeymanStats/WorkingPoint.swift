@@ -59,6 +59,7 @@ public enum WorkingPoint {
         public var passWeightSquared = 0.0
         public var failWeightSquared = 0.0
 
+        /// No events.
         public init() {}
 
         /// Counts one event of weight `w`.

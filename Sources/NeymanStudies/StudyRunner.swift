@@ -20,7 +20,8 @@ public enum StudyRunner {
     public static let studies: [any Study.Type] = [BumpHuntPowerStudy.self, LearnedRatioStudy.self, NuisanceFeatureStudy.self,
                                                     ParameterizedNetworkStudy.self, BumpHuntLimitsStudy.self, SPlotStudy.self,
                                                     DisCoStudy.self, CWoLaStudy.self, MuonSampleStudy.self,
-                                                    MuonIsolationStudy.self, MuonDataStudy.self, ClassifierReweightingStudy.self]
+                                                    MuonIsolationStudy.self, MuonDataStudy.self, ClassifierReweightingStudy.self,
+                                                    TauMuonStudy.self]
 
     /// The accepted `[study] kind` values.
     public static var kinds: [String] { studies.map { $0.kind } }

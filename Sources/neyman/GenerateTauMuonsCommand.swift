@@ -8,9 +8,9 @@ import NeymanHEP
 struct GenerateTauMuonsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tau-muons",
-        abstract: "Tau, prompt and fake muons of one process with the ATLAS tau-muon talk's eight features (built-in generator).",
+        abstract: "Tau, prompt and fake muons of one process with the ATLAS tau-muon talk's features (built-in generator).",
         discussion: """
-        Columns: pt, abs_eta, abs_d0, d0_significance, delta_z0, pt_uncertainty, rho_prime, calo_isolation, random (no
+        Columns: pt, abs_eta, abs_d0, d0_significance, delta_z0, z0_sin_theta, pt_uncertainty, rho_prime, calo_isolation, random (no
         information), label (1 tau, 0 prompt, 2 fake), origin, true_pt (docs/tau-muons.md). Muon i of a class is the same
         for any --threads and in any larger sample. JSON keys: out, process, n_tau, n_prompt, n_fake, seed, status.
         Example: neyman generate tau-muons --process ttbar --tau 20000 --prompt 10000 --fake 10000 --seed 1 --out ttbar.csv

@@ -11,8 +11,9 @@ struct ImportanceCommand: ParsableCommand {
         abstract: "Permutation feature importance of a saved model: the AUC drop when one feature is shuffled, normalised as the ATLAS tau-muon talk.",
         discussion: """
         Each feature of the model is shuffled across the input events in turn (the others kept), --repeats K times
-        with permutations from --seed; the drop AUC - AUC_shuffled is averaged over the repeats (D_j, with the
-        standard error of the mean as its error) and normalised by the mean drop of all features (the talk's
+        with permutations from --seed; the drop AUC - AUC_shuffled is averaged over the repeats (D_j, with the error
+        sd(drops) sqrt(1 + 1/K): the unshuffled AUC fluctuates like a shuffled one when the feature carries no
+        information) and normalised by the mean drop of all features (the talk's
         normalisation: the importances average 1). Signal is --signal-label (default 1), every other label background.
         JSON keys: features (the model's names, in its order), importance, importance_error (lists in that order),
         auc (unshuffled), auc_drop and auc_drop_error (D_j and its error, before normalising), normalisation (the mean

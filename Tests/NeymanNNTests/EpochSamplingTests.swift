@@ -46,6 +46,33 @@ struct EpochSamplingTests {
         #expect(cw.a == 4 * 2 + 4 * 2 && cw.b == 3 * 3 * 1)
     }
 
+    /// Groups: class B made of group 0 (bins 0 and 1) and group 5 (bins 1 and 2); its 6 per bin are split 3 + 3
+    /// among the two groups, so bin 1 holds both halves and bins 0 and 2 one half each. Class A (one group) as before.
+    @Test func groupsSplitTheClassCountEqually() throws {
+        let (plain, _, labels) = try example(a: 4, b: 6)
+        var g = [Int](repeating: 0, count: 27)
+        for i in 17..<19 { g[i] = 5 }          // 2 of the 5 class-B events of bin 1
+        for i in 22..<27 { g[i] = 5 }          // all of bin 2
+        let s = try EpochSampling(variable: plain.variable, edges: plain.edges, classAPerBin: 4, classBPerBin: 6, groups: g)
+        let strata = s.strata(rows: Array(0..<27), labels: labels)
+        #expect(strata[1].map(\.count) == [10, 2, 0])
+        #expect(strata[0].map(\.count) == [5, 3, 0, 0, 2, 5])   // group 0: bins 0, 1, 2; group 5: bins 0, 1, 2
+        #expect(s.perStratum(0, strata: strata) == 3 && s.perStratum(1, strata: strata) == 4)
+        let drawn = s.draw(strata: strata, epoch: 0, seed: 3)
+        #expect(drawn.count == 8 + 4 * 3)
+        #expect(drawn.filter { (12..<17).contains($0) }.count == 3)
+        #expect(drawn.filter { (17..<19).contains($0) }.count == 3 && drawn.filter { (19..<22).contains($0) }.count == 3)
+        #expect(drawn.filter { (22..<27).contains($0) }.count == 3)
+        let w = [Float](repeating: 1, count: 27)
+        #expect(s.expectedClassWeights(strata: strata, weights: w).b == 4 * 3)
+        // Without groups (or one group for everything) the draws are those of the plain sampling.
+        let one = try EpochSampling(variable: plain.variable, edges: plain.edges, classAPerBin: 4, classBPerBin: 6, groups: [Int](repeating: 2, count: 27))
+        let plainStrata = plain.strata(rows: Array(0..<27), labels: labels)
+        #expect(one.draw(strata: one.strata(rows: Array(0..<27), labels: labels), epoch: 2, seed: 9) == plain.draw(strata: plainStrata, epoch: 2, seed: 9))
+        #expect(throws: NeymanError.self) { try EpochSampling(variable: [1, 2], edges: [0], classAPerBin: 1, classBPerBin: 1, groups: [0]) }
+        #expect(throws: NeymanError.self) { try EpochSampling(variable: [1, 2], edges: [0], classAPerBin: 1, classBPerBin: 1, groups: [0, 64]) }
+    }
+
     @Test func badSettingsAreErrorsNamingTheKey() {
         func message(_ body: () throws -> Void) -> String { do { try body(); return "no error" } catch { return "\(error)" } }
         #expect(message { _ = try EpochSampling(variable: [1], edges: [], classAPerBin: 1, classBPerBin: 1) }.contains("training.sampling.edges"))

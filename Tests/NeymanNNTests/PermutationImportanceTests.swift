@@ -45,7 +45,7 @@ struct PermutationImportanceTests {
         let mean = (drops[0] + drops[1]) / 2
         #expect(abs(r.meanDrop[0] - mean) < 1e-12)
         let sd = ((drops[0] - mean) * (drops[0] - mean) + (drops[1] - mean) * (drops[1] - mean)).squareRoot()   // K - 1 = 1
-        #expect(abs(r.meanDropError[0] - sd / 2.0.squareRoot()) < 1e-12)
+        #expect(abs(r.meanDropError[0] - sd * 1.5.squareRoot()) < 1e-12)
         #expect(abs(r.normalisation - mean / 2) < 1e-12)
         #expect(mean > 0.05, "shuffling the only informative feature lowers the AUC")
         #expect(abs(r.importance[0] - 2) < 1e-12 && r.importance[1] == 0 && r.importanceError[1] == 0)
