@@ -20,6 +20,7 @@ final class DataParallelStep {
     private let gradients: [Tensor]
     private let output = Tensor(shape: [1, 1])
     let threads: Int
+    private let team: StepWorkers
 
     /// Replicas of `master` (architecture, standardisation and weights, through its saved form).
     init(master: Network, threads: Int) throws {
@@ -38,6 +39,7 @@ final class DataParallelStep {
                 throw NeymanError.invalid("this network cannot be replicated for data-parallel training (its saved form differs)", parameter: "threads")
             }
         }
+        team = StepWorkers(count: threads)
         inputs = (0..<threads).map { _ in Tensor(shape: [1, 1]) }
         gradients = (0..<threads).map { _ in Tensor(shape: [1, 1]) }
     }
@@ -65,7 +67,8 @@ final class DataParallelStep {
         let xs = SendablePointer(x.storage), z = SendablePointer(output.storage)
         // Each worker touches its own replica and input tensor only, and reads the master's weights.
         let shared = WorkerShared((replicas, inputs, weights))
-        DispatchQueue.concurrentPerform(iterations: parts.count) { s in
+        team.run { s in
+            guard s < parts.count else { return }
             let (replicas, inputs, weights) = shared.value
             let range = parts[s], m = range.count
             for (p, q) in zip(replicas[s].parameters, weights) { p.value.storage.update(from: q.value.storage, count: q.value.count) }
@@ -77,12 +80,15 @@ final class DataParallelStep {
         return output
     }
 
-    /// Backward passes of every shard with its rows of `dL/dz`, then the master's gradients = the shards' sum in order.
-    func backward(_ gradient: Tensor, rows n: Int) {
+    /// Backward passes of every shard with its rows of `dL/dz`, then the master's gradients = the shards' sum in order,
+    /// and, with `optimizer`, its update: both cut between the workers element-wise (blocks of 8 elements per worker
+    /// and tensor, see ``chunk(_:of:)``), so the result does not depend on how the elements are shared out.
+    func backward(_ gradient: Tensor, rows n: Int, optimizer: Adam? = nil) {
         let parts = shards(n)
         let g = SendablePointer(gradient.storage)
         let shared = WorkerShared((replicas, gradients))
-        DispatchQueue.concurrentPerform(iterations: parts.count) { s in
+        team.run { s in
+            guard s < parts.count else { return }
             let (replicas, gradients) = shared.value
             let range = parts[s]
             replicas[s].zeroGradients()
@@ -90,20 +96,31 @@ final class DataParallelStep {
             gradients[s].storage.update(from: g.pointer + range.lowerBound, count: range.count)
             replicas[s].backward(gradients[s])
         }
-        // Sum per parameter tensor, shards in order; the tensors are split between the workers.
-        let used = parts.count, threads = self.threads
-        let tensors = WorkerShared((master.parameters, replicas))
-        DispatchQueue.concurrentPerform(iterations: min(threads, master.parameters.count)) { w in
-            let (params, replicas) = tensors.value
-            for (i, p) in params.enumerated() where i % threads == w {
-                let out = p.gradient.storage, count = p.gradient.count
-                out.update(from: replicas[0].parameters[i].gradient.storage, count: count)
-                for s in 1..<max(used, 1) {
-                    let src = replicas[s].parameters[i].gradient.storage
+        let used = max(parts.count, 1), threads = self.threads
+        let constants = optimizer?.beginStep()
+        let tensors = WorkerShared((master.parameters, replicas, optimizer))
+        team.run { w in
+            let (params, replicas, optimizer) = tensors.value
+            for (i, p) in params.enumerated() {
+                let range = DataParallelStep.chunk(w, of: (p.gradient.count, threads))
+                guard !range.isEmpty else { continue }
+                let out = p.gradient.storage + range.lowerBound, count = range.count
+                out.update(from: replicas[0].parameters[i].gradient.storage + range.lowerBound, count: count)
+                for s in 1..<used {
+                    let src = replicas[s].parameters[i].gradient.storage + range.lowerBound
                     for e in 0..<count { out[e] += src[e] }
                 }
+                if let optimizer, let constants { optimizer.apply(constants, parameter: i, range: range) }
             }
         }
+    }
+
+    /// Worker `w`'s part of a tensor of `count` elements shared by `workers`: contiguous blocks, whole multiples of 8
+    /// elements except the last, in worker order.
+    static func chunk(_ w: Int, of split: (count: Int, workers: Int)) -> Range<Int> {
+        let blocks = (split.count + 7) / 8, per = blocks / split.workers, extra = blocks % split.workers
+        let first = w * per + min(w, extra), size = per + (w < extra ? 1 : 0)
+        return min(first * 8, split.count)..<min((first + size) * 8, split.count)
     }
 }
 

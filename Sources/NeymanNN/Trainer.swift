@@ -169,8 +169,12 @@ public final class Trainer {
                         for i in 0..<n { grad[i] += extra[i] }
                     }
                 }
-                if let parallel { parallel.backward(grad, rows: n) } else { network.backward(grad) }
-                optimizer.update()
+                if let parallel {
+                    parallel.backward(grad, rows: n, optimizer: optimizer)
+                } else {
+                    network.backward(grad)
+                    optimizer.update()
+                }
                 epochLoss += loss * wsum
                 epochWeight += wsum
                 start += n

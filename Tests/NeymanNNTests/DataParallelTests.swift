@@ -67,4 +67,62 @@ struct DataParallelTests {
         #expect(a.weights != one.weights)
         #expect(abs(a.loss - one.loss) < 0.02, "2 threads \(a.loss), 1 thread \(one.loss)")
     }
+
+    /// The element-wise split of a tensor between workers covers every element once, in order, in blocks of 8.
+    @Test(arguments: [(0, 2), (1, 2), (8, 2), (9, 2), (197, 2), (38809, 2), (100, 3), (5, 4), (64, 7)])
+    func chunksCoverEveryElementOnce(_ split: (Int, Int)) {
+        let (count, workers) = split
+        let ranges = (0..<workers).map { DataParallelStep.chunk($0, of: (count, workers)) }
+        #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count, "\(ranges)")
+        for w in 1..<workers { #expect(ranges[w].lowerBound == ranges[w - 1].upperBound, "\(ranges)") }
+        for r in ranges.dropLast() { #expect(r.count % 8 == 0, "\(ranges)") }
+        let sizes = ranges.map(\.count)
+        #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 8, "\(sizes)")
+    }
+
+    /// Adam cut into element ranges (any order) gives bit for bit the weights of whole-tensor updates.
+    @Test func adamInPiecesEqualsTheWholeUpdate() throws {
+        func run(pieces: Bool) throws -> [[Float]] {
+            let net = try Network.dense(inputs: 5, hidden: [19, 11], seed: 8)
+            let adam = Adam(parameters: net.parameters, learningRate: 0.01)
+            adam.weightDecay = 0.05
+            let rng = RandomStream(seed: 9)
+            for _ in 0..<5 {
+                for p in net.parameters { for i in 0..<p.gradient.count { p.gradient[i] = Float(rng.normal()) } }
+                if pieces {
+                    let c = adam.beginStep()
+                    for (i, count) in adam.parameterCounts.enumerated().reversed() {
+                        for w in [2, 0, 1] { adam.apply(c, parameter: i, range: DataParallelStep.chunk(w, of: (count, 3))) }
+                    }
+                } else {
+                    adam.update()
+                }
+            }
+            return net.parameters.map(\.value.array)
+        }
+        let whole = try run(pieces: false), cut = try run(pieces: true)
+        try #require(whole.count == 6)
+        #expect(whole == cut)
+    }
+
+    /// The data-parallel step with the optimizer fused into the gradient sum updates the weights exactly as the
+    /// summed gradients followed by a separate Adam step do.
+    @Test func fusedUpdateEqualsSumThenUpdate() throws {
+        func step(fused: Bool) throws -> [[Float]] {
+            let net = try Network.dense(inputs: 4, hidden: [24, 12], seed: 6)
+            let adam = Adam(parameters: net.parameters, learningRate: 0.01)
+            let parallel = try DataParallelStep(master: net, threads: 2)
+            for t in 0..<3 {
+                let x = Self.batch(29, 4, seed: UInt64(20 + t))
+                let rng = RandomStream(seed: UInt64(40 + t))
+                let dz = Tensor(shape: [29, 1], values: (0..<29).map { _ in Float(rng.normal()) })
+                _ = parallel.forward(x, rows: 29, width: 4)
+                if fused { parallel.backward(dz, rows: 29, optimizer: adam) } else { parallel.backward(dz, rows: 29); adam.update() }
+            }
+            return net.parameters.map(\.value.array)
+        }
+        let a = try step(fused: true), b = try step(fused: false)
+        try #require(a.count == 6)
+        #expect(a == b)
+    }
 }
