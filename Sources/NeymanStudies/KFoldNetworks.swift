@@ -36,6 +36,9 @@ struct NetworkRecipe: Sendable {
 
     var architecture: Architecture
     var training: TrainerSettings
+    /// Features per particle of the deep-sets kinds (3: `(z, d_eta, d_phi)`; more when a study adds per-particle
+    /// features such as a category code). Feature 0 is always the energy fraction the EFN weights by.
+    var particleFeatures = 3
 
     /// Reads `table`; `expected` is the kind the study uses the network for (an error names the key otherwise).
     init(table t: ConfigTable, expected: String) throws {
@@ -68,14 +71,17 @@ struct NetworkRecipe: Sendable {
         training = try TrainerSettings(config: try t.table("training"), file: t.file)
     }
 
-    /// A fresh network for events of `features` values (`particles` x 3 for the deep-sets kinds, a square image for
+    /// A fresh network for events of `features` values (`particles` x ``particleFeatures`` for the deep-sets kinds, a square image for
     /// the CNN), initialised from `seed`.
     func makeNetwork(features: Int, seed: UInt64) throws -> Network {
         switch architecture {
         case let .dense(layers, dropout):
             return try Network.dense(inputs: features, hidden: layers, dropout: dropout, seed: seed)
         case let .deepSets(kind, phi, f):
-            return try Network.deepSets(kind, particles: features / 3, features: 3, phi: phi, f: f, seed: seed)
+            guard particleFeatures > 0, features % particleFeatures == 0 else {
+                throw NeymanError.invalid("\(features) inputs are not whole particles of \(particleFeatures) features")
+            }
+            return try Network.deepSets(kind, particles: features / particleFeatures, features: particleFeatures, phi: phi, f: f, seed: seed)
         case let .cnn(blocks, convs, filters, dense, dropout):
             let side = Int(Double(features).squareRoot().rounded())
             return try Network.cnn(height: side, width: side, channels: 1, blocks: blocks, convsPerBlock: convs, filters: filters,

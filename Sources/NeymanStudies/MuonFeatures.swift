@@ -10,7 +10,9 @@ import NeymanNN
 ///   normalised EFPs (paper §4.2);
 /// - the image's non-empty cells as particles: `(pT_cell, d_eta, d_phi)` at the cell centres, highest pT first, at
 ///   most `maxCells` of them (the PFN/EFN input and the EFPs' particles: the paper computes both on calorimeter cells);
-/// - the image itself, `E_T` per cell (the CNN's input).
+/// - the image itself, `E_T` per cell (the CNN's input);
+/// - the deposits themselves as particles with their category (``particlesWithCategories()``), for a PFN that sees
+///   what the calorimeter image drops: which deposits are charged, neutral hadrons, photons or charged pileup.
 ///
 /// Labels are 1 for prompt muons, 0 for non-prompt ones; weights are the sample's (pT, eta) flattening weights (1
 /// when the sample has none).
@@ -21,6 +23,9 @@ struct MuonFeatures: Sendable {
     let sumPt: [Double]
     /// The non-empty cells of each muon (pT in GeV; eta, phi relative to the muon), highest pT first, at most `maxCells`.
     let cells: [ParticleEvent]
+    /// The deposits of each muon within the image (`|d_eta|, |d_phi| < 0.45`), highest pT first, at most `maxCells`:
+    /// pT (GeV), eta and phi relative to the muon, and category.
+    let deposits: [[Particle]]
     /// `E_T` per cell, 1024 per muon, row-major `[d_eta][d_phi]`.
     let images: [Float]
     let muonPt: [Double]
@@ -39,7 +44,8 @@ struct MuonFeatures: Sendable {
         }
         let size = CalorimeterImage.size
         radii = IsolationCones.defaultRadii
-        let perMuon = deterministicParallelMap(count: sample.count, threads: threads) { k -> ([Double], Double, ParticleEvent, [Float]) in
+        let half = CalorimeterImage.halfWidth
+        let perMuon = deterministicParallelMap(count: sample.count, threads: threads) { k -> ([Double], Double, ParticleEvent, [Float], [Particle]) in
             let image = sample.image(k)
             let m = sample.muons[k]
             let cones = IsolationCones.fromImage(image, muonPt: m.pt, radii: IsolationCones.defaultRadii)
@@ -49,8 +55,11 @@ struct MuonFeatures: Sendable {
             } }
             cells.sort { $0.pt > $1.pt }
             let kept = cells.prefix(maxCells)
+            let relative = sample.deposits[k].map { Particle(pt: $0.pt, eta: $0.eta - m.eta, phi: deltaPhi($0.phi, m.phi), category: $0.category) }
+                .filter { abs($0.eta) < half && abs($0.phi) < half && $0.pt > 0 }
+                .sorted { $0.pt > $1.pt }
             return (cones, image.reduce(0, +), ParticleEvent(pt: kept.map(\.pt), eta: kept.map(\.eta), phi: kept.map(\.phi)),
-                    image.map(Float.init))
+                    image.map(Float.init), Array(relative.prefix(maxCells)))
         }
         var coneColumns = [[Double]](repeating: [Double](repeating: 0, count: sample.count), count: radii.count)
         for (k, m) in perMuon.enumerated() { for c in radii.indices { coneColumns[c][k] = m.0[c] } }
@@ -58,6 +67,7 @@ struct MuonFeatures: Sendable {
         sumPt = perMuon.map(\.1)
         cells = perMuon.map(\.2)
         images = perMuon.flatMap(\.3)
+        deposits = perMuon.map(\.4)
         muonPt = sample.muons.map(\.pt)
         self.labels = y
         weights = sample.weights ?? [Double](repeating: 1, count: sample.count)
@@ -91,6 +101,33 @@ struct MuonFeatures: Sendable {
         }
         return try LabelledEvents(features: x, labels: labels.map(Float.init), weights: weights.map(Float.init), featureCount: slot)
     }
+
+    /// Particle-level PFN inputs (a PFN with particle identification, Komiske, Metodiev & Thaler, arXiv:1810.05165
+    /// §5): `maxCells` slots of `(pT / pT_mu, d_eta, d_phi, charged, neutral, photon, pileup)`, the last four a
+    /// one-hot code of the deposit's ``ParticleCategory`` (all zero for `unknown`), zero-padded. Unlike the cells, the
+    /// deposits keep what a particle-flow reconstruction knows: a charged hadron from the primary vertex and a photon of
+    /// the same pT are different inputs.
+    func particlesWithCategories() throws -> LabelledEvents {
+        let n = count, width = MuonFeatures.particleWidth, slot = maxCells * width
+        var x = [Float](repeating: 0, count: n * slot)
+        for i in 0..<n {
+            for (p, d) in deposits[i].enumerated() {
+                let base = i * slot + p * width
+                x[base] = Float(d.pt / muonPt[i]); x[base + 1] = Float(d.eta); x[base + 2] = Float(d.phi)
+                switch d.category {
+                case .chargedHadron: x[base + 3] = 1
+                case .neutralHadron: x[base + 4] = 1
+                case .photon: x[base + 5] = 1
+                case .pileup: x[base + 6] = 1
+                case .unknown: break
+                }
+            }
+        }
+        return try LabelledEvents(features: x, labels: labels.map(Float.init), weights: weights.map(Float.init), featureCount: slot)
+    }
+
+    /// Features per slot of ``particlesWithCategories()``.
+    static let particleWidth = 7
 
     /// CNN inputs: the images, 1024 values per muon (standardised per pixel by the trainer, as the paper does).
     func imageInputs() throws -> LabelledEvents {

@@ -30,7 +30,9 @@ extension MuonIsolationStudy {
         let results: [(String, JSONValue)] = [
             ("sample", .object([("generator", .string(source.generator.rawValue)), ("muons", .integer(features.count)),
                                 ("prompt", .integer(prompt)), ("non_prompt", .integer(features.count - prompt)),
-                                ("max_cells", .integer(maxCells)), ("folds", .integer(folds))])),
+                                ("max_cells", .integer(maxCells)), ("folds", .integer(folds)),
+                                ("charged_pileup", .string(source.removeChargedPileup ? "removed" : "kept")),
+                                ("pfn_inputs", .string(pfnInputs.rawValue))])),
             ("auc", object { $0.result.auc }), ("auc_error", object { $0.result.aucError }), ("ado_pfn", object { $0.ado }),
             ("auc_folds", .object(keys.map { ($0.0, .array($0.1.result.foldAUCs.map { .number($0) })) })),
             ("inputs", .object(keys.map { ($0.0, .integer($0.1.inputs)) })),

@@ -33,6 +33,11 @@ public struct MuonIsolationStudy: Study {
     let isolation: NetworkRecipe
     /// `[networks.pfn]`, `[networks.efn]`, `[networks.cnn]`: the networks on the cells.
     let cells: (pfn: NetworkRecipe, efn: NetworkRecipe, cnn: NetworkRecipe)
+    /// `[networks.pfn] inputs`: what the PFN sees.
+    let pfnInputs: PFNInputs
+    /// The PFN's inputs: the image's non-empty cells (the paper's choice: `(z, d_eta, d_phi)`), or the deposits with
+    /// their particle category (``MuonFeatures/particlesWithCategories()``), what particle flow would hand it.
+    enum PFNInputs: String, Sendable { case cells, particles }
     let search: GuidedSearchSettings
 
     public init(config root: ConfigTable, scale: StudyScale) throws {
@@ -51,7 +56,13 @@ public struct MuonIsolationStudy: Study {
         }
         cones = (maxCones, selectionEpochs)
         isolation = try recipe("isolation", "dense")
-        cells = (try recipe("pfn", "pfn"), try recipe("efn", "efn"), try recipe("cnn", "cnn"))
+        let pfnTable = try networks.require("pfn") { try networks.table($0) }
+        cells = (try NetworkRecipe(table: pfnTable, expected: "pfn"), try recipe("efn", "efn"), try recipe("cnn", "cnn"))
+        let inputs = try pfnTable.scaledString("inputs", scale) ?? "cells"
+        guard let chosen = PFNInputs(rawValue: inputs) else {
+            throw pfnTable.invalid("inputs", "must be \"cells\" or \"particles\" (got \"\(inputs)\")")
+        }
+        pfnInputs = chosen
         search = try GuidedSearchSettings(config: root, scale: scale)
     }
 
@@ -83,7 +94,20 @@ public struct MuonIsolationStudy: Study {
 
         // Cell networks: the guide of the search and the reference lines of the cone curve.
         let particles = try features.particles()
-        var pfnNet = try train("pfn", "Particle-Flow Network (cells)", cells.pfn, particles, task: 1)
+        var pfnNet: Trained
+        switch pfnInputs {
+        case .cells:
+            pfnNet = try train("pfn", "Particle-Flow Network (cells)", cells.pfn, particles, task: 1)
+        case .particles:
+            guard features.deposits.contains(where: { $0.contains { $0.category != .unknown } }) else {
+                throw NeymanError.invalid("[networks.pfn] inputs = \"particles\" needs deposits with categories; this sample has none "
+                                          + "(a file with its own images and no categorised deposits): use inputs = \"cells\"")
+            }
+            var recipe = cells.pfn
+            recipe.particleFeatures = MuonFeatures.particleWidth
+            pfnNet = try train("pfn", "Particle-Flow Network (particles with their category)", recipe,
+                               try features.particlesWithCategories(), task: 1)
+        }
         var efnNet = try train("efn", "Energy-Flow Network (cells)", cells.efn, particles, task: 2)
         var cnnNet = try train("cnn", "CNN (32 x 32 image)", cells.cnn, try features.imageInputs(), task: 3)
 

@@ -68,16 +68,19 @@ struct DataParallelTests {
         #expect(abs(a.loss - one.loss) < 0.02, "2 threads \(a.loss), 1 thread \(one.loss)")
     }
 
-    /// The element-wise split of a tensor between workers covers every element once, in order, in blocks of 8.
+    /// The element-wise split of a tensor between workers covers every element once, in order, in whole blocks of 8
+    /// (but the tensor's last block).
     @Test(arguments: [(0, 2), (1, 2), (8, 2), (9, 2), (197, 2), (38809, 2), (100, 3), (5, 4), (64, 7)])
     func chunksCoverEveryElementOnce(_ split: (Int, Int)) {
         let (count, workers) = split
         let ranges = (0..<workers).map { DataParallelStep.chunk($0, of: (count, workers)) }
         #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count, "\(ranges)")
         for w in 1..<workers { #expect(ranges[w].lowerBound == ranges[w - 1].upperBound, "\(ranges)") }
-        for r in ranges.dropLast() { #expect(r.count % 8 == 0, "\(ranges)") }
+        for r in ranges where r.upperBound < count { #expect(r.count % 8 == 0, "\(ranges)") }
+        // Whole blocks are shared out evenly (at most one block apart); only the last block may be partial.
         let sizes = ranges.map(\.count)
-        #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 8, "\(sizes)")
+        #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) < 16, "\(sizes)")
+        #expect(sizes.reduce(0, +) == count)
     }
 
     /// Adam cut into element ranges (any order) gives bit for bit the weights of whole-tensor updates.
