@@ -134,6 +134,7 @@ struct MuonIsolationStudyTests {
             ("muons = 1000", "muons = 1000\nfolds = 1", "samples.folds"),
             ("muons = 1000", "muons = 1000\ngenerator = { quick = \"builtin\", full = \"delphes\" }", "samples.generator"),
             ("kind = \"pfn\"", "kind = \"efn\"", "networks.pfn.kind"),
+            ("kind = \"pfn\"", "kind = \"pfn\"\ninputs = \"tracks\"", "networks.pfn.inputs"),
             ("kind = \"pfn\"", "kind = \"pfn\"\ntraining = { epochs = 0 }", "networks.pfn.training.epochs"),
             ("kind = \"dense\"", "kind = \"dense\"\nlayers = [0]", "networks.isolation.layers"),
             ("beta = [1.0]", "beta = [-1.0]", "search.irc_safe.beta"),
@@ -143,5 +144,34 @@ struct MuonIsolationStudyTests {
             let e = #expect(throws: NeymanError.self) { try MuonIsolationStudy(config: try ConfigFile.parse(text, file: "m.toml"), scale: .quick) }
             #expect(e?.location.key == key, "\(key): \(e?.description ?? "")")
         }
+    }
+
+    /// The particle-level PFN inputs: each deposit inside the image, relative to the muon, highest pT first, with its
+    /// category one-hot; deposits outside the image dropped; at most `max_cells` slots, zero-padded.
+    @Test func particleInputsCarryTheCategory() throws {
+        let muons = [MuonSample.Muon(pt: 20, eta: 1.0, phi: 3.1, charge: 1), MuonSample.Muon(pt: 10, eta: -0.5, phi: 0, charge: -1)]
+        let deposits: [[Particle]] = [
+            [Particle(pt: 1, eta: 1.1, phi: -3.1, category: .photon),            // d_phi wraps: 2 pi - 6.2
+             Particle(pt: 4, eta: 0.9, phi: 3.0, category: .chargedHadron),
+             Particle(pt: 2, eta: 1.6, phi: 3.1, category: .neutralHadron),      // d_eta 0.6: outside the image
+             Particle(pt: 0.5, eta: 1.0, phi: 3.2, category: .pileup)],
+            [Particle(pt: 3, eta: -0.4, phi: 0.2, category: .unknown)],
+        ]
+        let sample = MuonSample(muons: muons, deposits: deposits, labels: [1, 0])
+        let f = try MuonFeatures(sample: sample, maxCells: 2, threads: 1)
+        let x = try f.particlesWithCategories()
+        let w = MuonFeatures.particleWidth
+        try #require(x.featureCount == 2 * w && x.count == 2)
+        func slot(_ i: Int, _ p: Int) -> [Float] { Array(x.features[(i * 2 * w + p * w)..<(i * 2 * w + (p + 1) * w)]) }
+        // Muon 0: the charged hadron (z = 0.2), then the photon; the pileup deposit is third and does not fit.
+        let first = slot(0, 0), second = slot(0, 1)
+        #expect(abs(first[0] - 0.2) < 1e-6 && abs(first[1] - (-0.1)) < 1e-6 && abs(first[2] - (-0.1)) < 1e-6)
+        #expect(Array(first[3...]) == [1, 0, 0, 0])
+        let wrapped = Float(-3.1 - 3.1 + 2 * Double.pi)
+        #expect(abs(second[0] - 0.05) < 1e-6 && abs(second[1] - 0.1) < 1e-6 && abs(second[2] - wrapped) < 1e-5)
+        #expect(Array(second[3...]) == [0, 0, 1, 0])
+        // Muon 1: one deposit of unknown category (no code), then padding.
+        #expect(abs(slot(1, 0)[0] - 0.3) < 1e-6 && Array(slot(1, 0)[3...]) == [0, 0, 0, 0])
+        #expect(slot(1, 1) == [Float](repeating: 0, count: w))
     }
 }
