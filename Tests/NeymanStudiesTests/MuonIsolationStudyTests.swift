@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import NeymanCore
 import NeymanStats
+import NeymanHEP
 @testable import NeymanStudies
 
 /// The muon paper's supervised study at a small scale (built-in generator): the orderings the paper reports, the
@@ -162,12 +163,16 @@ struct MuonIsolationStudyTests {
         let x = try f.particlesWithCategories()
         let w = MuonFeatures.particleWidth
         try #require(x.featureCount == 2 * w && x.count == 2)
-        func slot(_ i: Int, _ p: Int) -> [Float] { Array(x.features[(i * 2 * w + p * w)..<(i * 2 * w + (p + 1) * w)]) }
+        let values = x.features
+        func slot(_ i: Int, _ p: Int) -> [Float] {
+            let start = i * 2 * w + p * w
+            return Array(values[start..<(start + w)])
+        }
         // Muon 0: the charged hadron (z = 0.2), then the photon; the pileup deposit is third and does not fit.
         let first = slot(0, 0), second = slot(0, 1)
         #expect(abs(first[0] - 0.2) < 1e-6 && abs(first[1] - (-0.1)) < 1e-6 && abs(first[2] - (-0.1)) < 1e-6)
         #expect(Array(first[3...]) == [1, 0, 0, 0])
-        let wrapped = Float(-3.1 - 3.1 + 2 * Double.pi)
+        let wrapped = Float(2 * Double.pi - 6.2)
         #expect(abs(second[0] - 0.05) < 1e-6 && abs(second[1] - 0.1) < 1e-6 && abs(second[2] - wrapped) < 1e-5)
         #expect(Array(second[3...]) == [0, 0, 1, 0])
         // Muon 1: one deposit of unknown category (no code), then padding.
