@@ -118,8 +118,9 @@ extension TauMuonStudy {
     func htmlReport(_ outcomes: [Outcome], training: TauMuonSample) -> HTMLReport {
         var report = HTMLReport(title: "Tau muons")
         let colors = PlotSeries.palette
-        report.paragraph("Tau muons (signal, label 1) against prompt (0) and fake (2) muons of the built-in generator "
-                         + "(docs/tau-muons.md), in kind the ATLAS prompt-vs-tau-muon talk: a network with layers \(network.layers) "
+        report.paragraph("Tau muons (signal, label 1) against prompt (0) and fake (2) muons of the "
+                         + (source.generator == .builtin ? "built-in generator" : "Pythia 8 samples (tools/pythia/generate_tau_muons.py)")
+                         + " (docs/tau-muons.md), in kind the ATLAS prompt-vs-tau-muon talk: a network with layers \(network.layers) "
                          + "(batch normalisation: \(network.batchNorm ? "yes" : "no"), dropout \(fmt(Double(network.dropout)))) on "
                          + "\(features.joined(separator: ", ")), trained on \(training.count) t tbar muons with four strategies; "
                          + "efficiencies on \(source.evaluation.total) independent t tbar muons. Errors are binomial.")
