@@ -75,8 +75,19 @@ extension MuonIsolationStudy {
                       + "log colour scale over one decade).")
         // Fig. 3.
         var conePlot = Plot(title: "AUC against the number of isolation cones", xLabel: "number of cones (greedy set)", yLabel: "AUC")
-        conePlot.legend = .bottomRight
         let ns = curve.map { Double($0.n) }
+        // The legend goes in headroom above every line (the reference lines can sit anywhere against the curves).
+        let lows = curve.flatMap { [$0.plain.result.auc - $0.plain.result.aucError, $0.withSum.result.auc - $0.withSum.result.aucError] }
+            + (cells + [final]).map(\.result.auc)
+        let highs = curve.flatMap { [$0.plain.result.auc + $0.plain.result.aucError, $0.withSum.result.auc + $0.withSum.result.aucError] }
+            + (cells + [final]).map(\.result.auc)
+        if let lo = lows.filter(\.isFinite).min(), let hi = highs.filter(\.isFinite).max(), hi > lo {
+            let span = hi - lo
+            conePlot.yRange = (lo - 0.05 * span)...(hi + 0.6 * span)
+            conePlot.legend = .topRight
+        } else {
+            conePlot.legend = .bottomRight
+        }
         conePlot.add(PlotSeries(name: "cones", style: .line, x: ns, y: curve.map { $0.plain.result.auc }, yError: curve.map { $0.plain.result.aucError }))
         conePlot.add(PlotSeries(name: "cones + Σ pT", style: .line, x: ns, y: curve.map { $0.withSum.result.auc },
                                 yError: curve.map { $0.withSum.result.aucError }))

@@ -105,7 +105,7 @@ public struct MuonIsolationStudy: Study {
             }
             var recipe = cells.pfn
             recipe.particleFeatures = MuonFeatures.particleWidth
-            pfnNet = try train("pfn", "Particle-Flow Network (particles with their category)", recipe,
+            pfnNet = try train("pfn", "PFN (particles with category)", recipe,
                                try features.particlesWithCategories(), task: 1)
         }
         var efnNet = try train("efn", "Energy-Flow Network (cells)", cells.efn, particles, task: 2)
