@@ -24,6 +24,8 @@ import argparse, hashlib, json, math, multiprocessing as mp, os, sys, time, toml
 
 import numpy as np
 
+from sample_files import cached, write_npz_atomically
+
 CATEGORY = {"charged_hadron": 1, "neutral_hadron": 2, "photon": 3, "pileup": 4}
 FORCED = [511, 521, 531, 5122]
 PYTHIA_VERSION = "8.317"
@@ -224,14 +226,8 @@ def main():
     a = ap.parse_args()
     s = settings_from(a.config, a.events, a.seed, a.workers)
     h = settings_hash(s)
-    if not a.force and os.path.exists(a.out):
-        try:
-            meta = json.loads(bytes(np.load(a.out)["metadata"]).decode())
-            if meta.get("settings_hash") == h:
-                print(json.dumps({"out": a.out, "cached": True, "settings_hash": h}))
-                return
-        except Exception:
-            pass
+    if cached(a.out, h, a.force):
+        return
     per = s["chunk"]
     chunks = [(s, k, min(per, s["muons"] - k * per)) for k in range((s["muons"] + per - 1) // per)]
     fn = chunk_isolation if s["kind"] == "isolation" else chunk_dimuon
@@ -280,9 +276,7 @@ def main():
         "muons_per_second": n / seconds if seconds > 0 else None,
     }
     members["metadata"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    tmp = a.out + ".tmp.npz"
-    np.savez(tmp, **members)
-    os.replace(tmp, a.out)
+    write_npz_atomically(a.out, members)
     print(json.dumps({"out": a.out, "cached": False, "settings_hash": h, "n_muons": n,
                       "n_signal": int(labels.sum()), "n_background": int(n - labels.sum()),
                       "rate_per_second": n / seconds if seconds > 0 else None}))

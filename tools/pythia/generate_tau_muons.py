@@ -52,6 +52,8 @@ import argparse, hashlib, json, math, multiprocessing as mp, os, sys, time
 
 import numpy as np
 
+from sample_files import cached, write_npz_atomically
+
 PYTHIA_VERSION = "8.317"
 SCRIPT_VERSION = "1"
 PROCESSES = ("ttbar", "w", "z", "wprime")
@@ -307,14 +309,8 @@ def main():
         ap.error("--out must be a .npz file")
     s = {"process": a.process, "tau": a.tau, "prompt": a.prompt, "fake": a.fake, "seed": a.seed, "chunk": a.chunk}
     h = settings_hash(s)
-    if not a.force and os.path.exists(a.out):
-        try:
-            meta = json.loads(bytes(np.load(a.out)["metadata"]).decode())
-            if meta.get("settings_hash") == h:
-                print(json.dumps({"out": a.out, "cached": True, "settings_hash": h}))
-                return
-        except Exception:
-            pass
+    if cached(a.out, h, a.force):
+        return
     jobs, k = [], 0
     for cls, label in CLASSES:
         n = s[cls]
@@ -347,9 +343,7 @@ def main():
     }
     members = {c: table[:, j].copy() for j, c in enumerate(COLUMNS)}
     members["metadata"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    tmp = a.out + ".tmp.npz"
-    np.savez(tmp, **members)
-    os.replace(tmp, a.out)
+    write_npz_atomically(a.out, members)
     print(json.dumps({"out": a.out, "cached": False, "settings_hash": h, "n_muons": len(table),
                       "n_tau": a.tau, "n_prompt": a.prompt, "n_fake": a.fake, "seconds": seconds,
                       "rate_per_second": len(table) / seconds if seconds > 0 else None}))
