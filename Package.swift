@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CLibZ", path: "Sources/CLibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // C helpers: the load-time OpenBLAS thread pin (NeymanCore/BLASThreads.swift), renameat2 (StudyOutputDirectory).
         .target(name: "CNeymanSystem", dependencies: ["CBLAS"]),
+        .target(name: "CNeymanKernels"),
         .target(
             name: "NeymanCore",
             dependencies: [
@@ -43,7 +44,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "NeymanStats", dependencies: ["NeymanCore", "CGSL", "CBLAS"], exclude: ["README.md"]),
-        .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL"], exclude: ["README.md"]),
+        .target(name: "NeymanNN", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL", "CNeymanKernels"], exclude: ["README.md"]),
         .target(name: "NeymanSPlot", dependencies: ["NeymanCore", "NeymanStats", "CGSL", "CCerf"], exclude: ["README.md"]),
         .target(name: "NeymanReport", dependencies: ["NeymanCore"], exclude: ["README.md"]),
         .target(name: "NeymanHEP", dependencies: ["NeymanCore", "NeymanStats", "CBLAS", "CGSL", "CHDF5"], exclude: ["README.md"]),

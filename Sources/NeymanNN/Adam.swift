@@ -1,3 +1,4 @@
+import CNeymanKernels
 import Foundation
 
 /// Adam (Kingma & Ba, arXiv:1412.6980) with bias correction:
@@ -54,28 +55,25 @@ public final class Adam {
         if c.shrink != 1 && p.name.hasSuffix(".weight") {
             for i in range { w[i] *= c.shrink }
         }
-        let b1 = c.b1, b2 = c.b2, lr = c.lr, eps = c.eps
-        // SIMD by hand (the four buffers cannot be proven not to alias, so the compiler would not vectorise).
-        var i = range.lowerBound
-        let vb1 = SIMD8<Float>(repeating: b1), vb2 = SIMD8<Float>(repeating: b2)
-        let c1m = SIMD8<Float>(repeating: 1 - b1), c2m = SIMD8<Float>(repeating: 1 - b2)
-        let vlr = SIMD8<Float>(repeating: lr), veps = SIMD8<Float>(repeating: eps)
-        while i + 8 <= range.upperBound {
-            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-            let mi = vb1 * UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self) + c1m * gi
-            let vi = vb2 * UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self) + c2m * gi * gi
-            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self) - vlr * mi / (vi.squareRoot() + veps)
-            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: SIMD8<Float>.self)
-            i += 8
+        // The C kernel (CNeymanKernels): Swift compiles SIMD8<Float>.squareRoot() to eight branchy scalar roots.
+        neyman_adam_update(w + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound,
+                           range.count, c.b1, c.b2, c.lr, c.eps)
+    }
+
+    /// ``apply(_:parameter:range:)`` with the gradient summed from `partials` in order (`partials[0] + partials[1] + ...`,
+    /// each a whole gradient tensor of this parameter's size) in the same pass; the sum is also stored as the
+    /// parameter's gradient. The same bits as summing into the gradient first and then calling `apply`.
+    func apply(_ c: StepConstants, parameter index: Int, range: Range<Int>, summing partials: [UnsafePointer<Float>]) {
+        guard !partials.isEmpty else { return }
+        let p = parameters[index], mv = moments[index]
+        let w = p.value.storage, g = p.gradient.storage, m = mv.m.storage, v = mv.v.storage
+        if c.shrink != 1 && p.name.hasSuffix(".weight") {
+            for i in range { w[i] *= c.shrink }
         }
-        while i < range.upperBound {
-            let gi = g[i]
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-            w[i] -= lr * m[i] / (v[i].squareRoot() + eps)
-            i += 1
+        let lo = range.lowerBound
+        let parts: [UnsafePointer<Float>?] = partials.map { $0 + lo }
+        parts.withUnsafeBufferPointer { pp in
+            neyman_adam_update_summed(w + lo, g + lo, pp.baseAddress, pp.count, m + lo, v + lo, range.count, c.b1, c.b2, c.lr, c.eps)
         }
     }
 

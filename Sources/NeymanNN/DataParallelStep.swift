@@ -2,8 +2,9 @@ import Foundation
 import NeymanCore
 
 /// Data-parallel training steps on `T` threads (``TrainerSettings/threads`` `> 1`): every mini-batch is cut into `T`
-/// contiguous shards of (nearly) equal size, each run forward and backward on its own replica of the network, one
-/// BLAS thread per worker, and the parameter gradients are summed in shard order:
+/// contiguous shards of (nearly) equal size, each run forward and backward on its own replica of the network (which
+/// shares the master's weight tensors and has gradients of its own), one BLAS thread per worker, and the parameter
+/// gradients are summed in shard order:
 /// ```
 ///   z = [f(X_1); ...; f(X_T)]                    forward, shard s on replica s (the master's weights)
 ///   dL/dz from the whole batch                   loss and penalties exactly as with one thread
@@ -39,6 +40,11 @@ final class DataParallelStep {
                 throw NeymanError.invalid("this network cannot be replicated for data-parallel training (its saved form differs)", parameter: "threads")
             }
         }
+        // Every replica reads the master's weight tensors themselves: the optimizer's update is seen by all workers
+        // without a copy per step (each worker's gradients stay its own).
+        for r in replicas {
+            for (p, q) in zip(r.parameters, master.parameters) { p.value = q.value }
+        }
         team = StepWorkers(count: threads)
         inputs = (0..<threads).map { _ in Tensor(shape: [1, 1]) }
         gradients = (0..<threads).map { _ in Tensor(shape: [1, 1]) }
@@ -63,15 +69,13 @@ final class DataParallelStep {
     func forward(_ x: Tensor, rows n: Int, width k: Int) -> Tensor {
         let parts = shards(n)
         output.reshape([n, 1])
-        let weights = master.parameters
         let xs = SendablePointer(x.storage), z = SendablePointer(output.storage)
-        // Each worker touches its own replica and input tensor only, and reads the master's weights.
-        let shared = WorkerShared((replicas, inputs, weights))
+        // Each worker touches its own replica and input tensor only, and reads the master's weights (shared tensors).
+        let shared = WorkerShared((replicas, inputs))
         team.run { s in
             guard s < parts.count else { return }
-            let (replicas, inputs, weights) = shared.value
+            let (replicas, inputs) = shared.value
             let range = parts[s], m = range.count
-            for (p, q) in zip(replicas[s].parameters, weights) { p.value.storage.update(from: q.value.storage, count: q.value.count) }
             inputs[s].reshape([m, k])
             inputs[s].storage.update(from: xs.pointer + range.lowerBound * k, count: m * k)
             let y = replicas[s].forward(inputs[s], training: true)
@@ -104,13 +108,18 @@ final class DataParallelStep {
             for (i, p) in params.enumerated() {
                 let range = DataParallelStep.chunk(w, of: (p.gradient.count, threads))
                 guard !range.isEmpty else { continue }
-                let out = p.gradient.storage + range.lowerBound, count = range.count
-                out.update(from: replicas[0].parameters[i].gradient.storage + range.lowerBound, count: count)
-                for s in 1..<used {
-                    let src = replicas[s].parameters[i].gradient.storage + range.lowerBound
-                    for e in 0..<count { out[e] += src[e] }
+                let partials = (0..<used).map { UnsafePointer(replicas[$0].parameters[i].gradient.storage) }
+                if let optimizer, let constants {
+                    // Sum and update in one pass over the elements (the same bits as summing first).
+                    optimizer.apply(constants, parameter: i, range: range, summing: partials)
+                } else {
+                    let out = p.gradient.storage + range.lowerBound, count = range.count
+                    out.update(from: partials[0] + range.lowerBound, count: count)
+                    for s in 1..<used {
+                        let src = partials[s] + range.lowerBound
+                        for e in 0..<count { out[e] += src[e] }
+                    }
                 }
-                if let optimizer, let constants { optimizer.apply(constants, parameter: i, range: range) }
             }
         }
     }

@@ -4,7 +4,9 @@ import Foundation
 /// name used in saved models (`"0.weight"`, `"0.bias"`).
 public final class Parameter {
     public let name: String
-    public let value: Tensor
+    /// The values. Module-internal setter: data-parallel replicas (``DataParallelStep``) point theirs at the master's
+    /// tensors, so that every worker reads the weights the optimizer last wrote, with no copy per step.
+    public internal(set) var value: Tensor
     public let gradient: Tensor
 
     public init(name: String, shape: [Int]) {
