@@ -128,4 +128,47 @@ struct DataParallelTests {
         try #require(a.count == 6)
         #expect(a == b)
     }
+
+    /// Adam's update is the formula of Kingma & Ba element by element, checked against the same arithmetic written
+    /// out in Swift in Float for three steps (bias corrections folded into the learning rate and epsilon), over a
+    /// tensor whose length is not a multiple of the kernel's vector width, with gradients of both signs and zeros.
+    @Test func adamKernelIsTheScalarFormula() throws {
+        let count = 23
+        let parameter = Parameter(name: "layer.bias", shape: [count])
+        let rng = RandomStream(seed: 12)
+        for i in 0..<count { parameter.value[i] = Float(rng.normal()) }
+        let adam = Adam(parameters: [parameter], learningRate: 0.003)
+        var w = parameter.value.array, m = [Float](repeating: 0, count: count), v = m
+        for t in 1...3 {
+            for i in 0..<count { parameter.gradient[i] = i % 7 == 0 ? 0 : Float(rng.normal(mean: 0, sigma: 2)) }
+            adam.update()
+            let c1 = 1 - pow(Float(0.9), Float(t)), c2 = 1 - pow(Float(0.999), Float(t))
+            let lr = Float(0.003) * c2.squareRoot() / c1, eps = Float(1e-7) * c2.squareRoot()
+            for i in 0..<count {
+                let g = parameter.gradient[i]
+                m[i] = 0.9 * m[i] + (1 - 0.9) * g
+                let b2: Float = 0.999, b2c: Float = 1 - 0.999
+                v[i] = b2 * v[i] + b2c * g * g
+                w[i] = w[i] - lr * m[i] / (v[i].squareRoot() + eps)
+            }
+            #expect(parameter.value.array == w, "step \(t)")
+        }
+        // Far from rounding: the first step moves every weight with a non-zero gradient by about lr against its sign.
+        #expect(w.indices.contains { w[$0] != 0 })
+    }
+
+    /// The replicas read the master's weights themselves: after the master's weights change (as the optimizer
+    /// changes them), the data-parallel forward pass equals the master's own forward pass.
+    @Test func replicasSeeTheMastersCurrentWeights() throws {
+        let net = try Network.dense(inputs: 5, hidden: [9], seed: 4)
+        let parallel = try DataParallelStep(master: net, threads: 2)
+        let rng = RandomStream(seed: 13)
+        for p in net.parameters { for i in 0..<p.value.count { p.value[i] = Float(rng.normal()) } }
+        let x = Self.batch(10, 5, seed: 14)
+        let direct = net.forward(x, training: false).array
+        let sharded = parallel.forward(x, rows: 10, width: 5).array
+        try #require(direct.count == 10 && sharded.count == 10)
+        for i in 0..<10 { #expect(abs(direct[i] - sharded[i]) <= 1e-5 * max(1, abs(direct[i])), "row \(i)") }
+        #expect(parallel.replicas.allSatisfy { zip($0.parameters, net.parameters).allSatisfy { $0.value === $1.value } })
+    }
 }
