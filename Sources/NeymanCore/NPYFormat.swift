@@ -113,6 +113,7 @@ public enum NPYFormat {
         }
         // Written once, straight into uninitialised storage (no zero fill first: the arrays are large).
         return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            HugePages.advise(out.baseAddress, bytes: count * MemoryLayout<Double>.stride)
             switch dtype {
             case .float64: for i in 0..<count { out[i] = Double(bitPattern: load(UInt64.self, i)) }
             case .float32: for i in 0..<count { out[i] = Double(Float(bitPattern: load(UInt32.self, i))) }

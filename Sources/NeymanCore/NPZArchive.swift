@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ZIPFoundation
 
 /// Reads and writes NumPy's `.npz` archives: a ZIP file whose members are `.npy` files (``NPYFormat``), one per named
@@ -74,11 +75,14 @@ public enum NPZArchive {
                 NeymanError.invalid("cannot extract member '\(member.name)': \(reason)", file: source, column: name)
             }
             let array = try withMemberBytes(member, in: bytes, fail: fail) { content in
-                if CRC32Checksum.of(content) != member.crc32 {
+                // A large member's CRC is computed on a second thread while it is decoded (its bytes are only
+                // read by both); a mismatch is reported before anything the decoding found.
+                let (crc, decoded) = checksumWhileDecoding(content)
+                if crc != member.crc32 {
                     throw fail("CRC-32 mismatch (the archive is corrupt)")
                 }
                 do {
-                    return try NPYFormat.decode(content, source: nil)
+                    return try decoded.get()
                 } catch let e as NeymanError {
                     throw NeymanError.invalid("member '\(member.name)': \(e.message)", file: source, column: name)
                 }
@@ -93,6 +97,34 @@ public enum NPZArchive {
                     + "\(listing.members.count) could be read", file: source)
         }
         return result
+    }
+
+    /// Members from this size on have their CRC-32 computed on a second thread while they are decoded.
+    static let concurrentChecksumBytes = 1 << 20
+
+    /// The CRC-32 of `content` and its decoding as an `.npy` file, on two threads at once for a large member (the CRC
+    /// is a quarter to a third of reading a stored member); the result is the same either way.
+    private static func checksumWhileDecoding(_ content: UnsafeRawBufferPointer) -> (UInt32, Result<NPYArray, Error>) {
+        guard content.count >= concurrentChecksumBytes, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return (CRC32Checksum.of(content), Result { try NPYFormat.decode(content, source: nil) })
+        }
+        let crc = Atomic<UInt32>(0)
+        nonisolated(unsafe) var decoded: Result<NPYArray, Error> = .failure(CancellationError())
+        let bytes = SendableBytes(content)
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 {
+                crc.store(CRC32Checksum.of(bytes.buffer), ordering: .relaxed)
+            } else {
+                decoded = Result { try NPYFormat.decode(bytes.buffer, source: nil) }
+            }
+        }
+        return (crc.load(ordering: .relaxed), decoded)
+    }
+
+    /// Read-only bytes shared by the two tasks of ``checksumWhileDecoding(_:)``.
+    private struct SendableBytes: @unchecked Sendable {
+        let buffer: UnsafeRawBufferPointer
+        init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
     }
 
     /// Call `body` with the uncompressed bytes of `member`: a stored member's bytes where they lie in `archive`, a

@@ -36,9 +36,10 @@ public enum ROC {
     /// ``auc(scores:signalWeights:backgroundWeights:)`` with `wS_i = w_i [label_i > 0.5]`, `wB_i = w_i [label_i <= 0.5]`,
     /// bit for bit (the same nonzero terms summed in the same order; a skipped term was +0.0, which leaves a sum as it
     /// is), without building those two arrays: the two classes are sorted apart, each score with its weight
-    /// (``RadixSort``), and one pass merges them.
+    /// (``RadixSort``), and one pass merges them. With `threads > 1` the two classes' sorts share two threads (from
+    /// 65,536 events); the value is the same bits whatever `threads` is.
     /// - Throws: if the arrays differ in length, and as ``auc(scores:signalWeights:backgroundWeights:)``.
-    public static func auc(scores: [Double], labels: [Double], weights: [Double]? = nil) throws -> Double {
+    public static func auc(scores: [Double], labels: [Double], weights: [Double]? = nil, threads: Int = 1) throws -> Double {
         let n = scores.count
         guard labels.count == n, weights.map({ $0.count == n }) ?? true else {
             throw NeymanError.invalid("scores, labels and weights differ in length")
@@ -63,7 +64,8 @@ public enum ROC {
                 // Background and signal sorted apart, each event's weight carried with its score: the sweep merges
                 // the two sorted runs, a group of tied scores being the run of one key in either, and looks nothing up.
                 let area = try RadixSort.withSortedPairs(scores, inSecondClass: { labels[$0] > 0.5 },
-                                                         payload: { w[$0].bitPattern }) { background, signal in
+                                                         payload: { w[$0].bitPattern },
+                                                         classesInParallel: threads > 1) { background, signal in
                     let nB = background.count, nS = signal.count
                     var below = 0.0, area = 0.0
                     var b = 0, s = 0

@@ -64,6 +64,16 @@ public enum RadixSort {
         }
     }
 
+    /// Values from which sorting the two classes on two threads pays (below it, a thread's start costs more).
+    static let parallelThreshold = 1 << 16
+
+    /// The sort's counters and buffers, handed to the two class workers, which touch disjoint parts of them.
+    private struct SortParts: @unchecked Sendable {
+        let counts: UnsafeMutablePointer<Int>
+        let bufferA: UnsafeMutablePointer<Pair>
+        let bufferB: UnsafeMutablePointer<Pair>
+    }
+
     /// A key and 64 bits that travel with it through the sort (the value's index, or what a caller would otherwise
     /// look up by index in sorted order): one 16-byte element, so each scatter writes one stream per bucket.
     struct Pair {
@@ -91,8 +101,11 @@ public enum RadixSort {
     /// skipped only when its digit is single-valued in both classes.
     ///
     /// - Throws: as ``ascendingOrder(_:)``; whatever `body` throws.
+    /// With `classesInParallel`, the passes after the first run for the two classes on two threads at once (each
+    /// class's part of the buffers is its own from the first scatter on); the result is the same either way.
     @inline(__always)
     static func withSortedPairs<R>(_ values: [Double], inSecondClass: (Int) -> Bool, payload: (Int) -> UInt64,
+                                   classesInParallel: Bool = false,
                                    _ body: (UnsafeBufferPointer<Pair>, UnsafeBufferPointer<Pair>) throws -> R)
         throws -> R {
         let n = values.count
@@ -147,6 +160,8 @@ public enum RadixSort {
         let bufferA = UnsafeMutablePointer<Pair>.allocate(capacity: n)
         let bufferB = UnsafeMutablePointer<Pair>.allocate(capacity: active.count > 1 ? n : 0)
         defer { bufferA.deallocate(); bufferB.deallocate() }
+        HugePages.advise(bufferA, bytes: n * MemoryLayout<Pair>.stride)
+        HugePages.advise(bufferB, bytes: (active.count > 1 ? n : 0) * MemoryLayout<Pair>.stride)
         values.withUnsafeBufferPointer { v in
             if active.isEmpty {
                 var next = (0, firstCount)
@@ -157,31 +172,41 @@ public enum RadixSort {
                 return
             }
             let digitMask = UInt64(buckets - 1)
-            var source = bufferB
-            for (j, p) in active.enumerated() {
-                let shift = UInt64(p * digitBits)
-                let target = (active.count - j) % 2 == 1 ? bufferA : bufferB
-                if j == 0 {
-                    let firstSlots = counts + p * buckets, secondSlots = firstSlots + perClass
-                    for i in 0..<n {
-                        let k = orderKey(v[i])
-                        let d = Int(truncatingIfNeeded: (k >> shift) & digitMask)
-                        let slot = inSecondClass(i) ? secondSlots : firstSlots
-                        target[slot[d]] = Pair(key: k, payload: payload(i))
+            // Pass j writes bufferA when active.count - j is odd, so the last pass writes bufferA.
+            func target(_ j: Int) -> UnsafeMutablePointer<Pair> { (active.count - j) % 2 == 1 ? bufferA : bufferB }
+            // The first pass: from the values, each into its class's part.
+            let p0 = active[0], shift0 = UInt64(p0 * digitBits), first = target(0)
+            let firstSlots = counts + p0 * buckets, secondSlots = firstSlots + perClass
+            for i in 0..<n {
+                let k = orderKey(v[i])
+                let d = Int(truncatingIfNeeded: (k >> shift0) & digitMask)
+                let slot = inSecondClass(i) ? secondSlots : firstSlots
+                first[slot[d]] = Pair(key: k, payload: payload(i))
+                slot[d] += 1
+            }
+            // The later passes, one class at a time: each scatters within its own part of the two buffers.
+            let parts = SortParts(counts: counts, bufferA: bufferA, bufferB: bufferB)
+            let classRanges = [0..<firstCount, firstCount..<n], passOrder = active
+            let sortClass: @Sendable (Int) -> Void = { c in
+                let range = classRanges[c]
+                for j in 1..<passOrder.count {
+                    let p = passOrder[j], shift = UInt64(p * digitBits)
+                    let source = (passOrder.count - j + 1) % 2 == 1 ? parts.bufferA : parts.bufferB
+                    let target = (passOrder.count - j) % 2 == 1 ? parts.bufferA : parts.bufferB
+                    let slot = parts.counts + c * perClass + p * buckets
+                    for i in range {
+                        let e = source[i]
+                        let d = Int(truncatingIfNeeded: (e.key >> shift) & digitMask)
+                        target[slot[d]] = e
                         slot[d] += 1
                     }
-                } else {
-                    for (c, range) in [(0, 0..<firstCount), (1, firstCount..<n)] {
-                        let slot = counts + c * perClass + p * buckets
-                        for i in range {
-                            let e = source[i]
-                            let d = Int(truncatingIfNeeded: (e.key >> shift) & digitMask)
-                            target[slot[d]] = e
-                            slot[d] += 1
-                        }
-                    }
                 }
-                source = target
+            }
+            if classesInParallel && active.count > 1 && n >= RadixSort.parallelThreshold {
+                DispatchQueue.concurrentPerform(iterations: 2) { c in sortClass(c) }
+            } else {
+                sortClass(0)
+                sortClass(1)
             }
         }
         return try body(UnsafeBufferPointer(start: bufferA, count: firstCount),

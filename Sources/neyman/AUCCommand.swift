@@ -53,7 +53,8 @@ struct AUCCommand: ParsableCommand {
         let (scores, classes) = try columns()
         let central: Double
         switch classes {
-        case .labelled(let labels, let w): central = try ROC.auc(scores: scores, labels: labels, weights: w)
+        case .labelled(let labels, let w):
+            central = try ROC.auc(scores: scores, labels: labels, weights: w, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         case .sweighted(let wS, let wB): central = try ROC.auc(scores: scores, signalWeights: wS, backgroundWeights: wB)
         }
         guard bootstrap > 0 || roc != nil else {

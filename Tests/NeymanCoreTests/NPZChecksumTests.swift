@@ -47,4 +47,26 @@ struct NPZChecksumTests {
         bytes[at + 3] ^= 0x10
         try Self.expectMismatch(bytes, "stored-bit")
     }
+
+    /// A member large enough (over ``NPZArchive/concurrentChecksumBytes`` and ``HugePages/threshold``) that its CRC is
+    /// computed on a second thread while it is decoded into huge-page-advised memory: read back exactly, and one
+    /// flipped bit is still the CRC error, not whatever the decoding made of the bytes.
+    @Test func aLargeMemberIsCheckedWhileItIsDecoded() throws {
+        let n = 700_000   // 5.6 MB of float64
+        let big: [(String, NPYArray)] = [("pt", NPYArray((0..<n).map { Double($0) * 0.5 - 3 })),
+                                         ("eta", NPYArray((0..<n).map { cos(Double($0)) }))]
+        var bytes = Array(try NPZArchive.encode(big))
+        #expect(try NPZArchive.decode(Data(bytes)).map(\.1) == big.map(\.1))
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("big.npz")
+        try writeFixture(bytes, to: path)
+        #expect(try NPZArchive.read(path: path).map(\.1) == big.map(\.1))
+        let value = cos(Double(654_321)).bitPattern   // an element of eta, found in the archive
+        let at = try #require(bytes.withUnsafeBytes { raw in
+            (0..<(raw.count - 8)).first { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0, as: UInt64.self)) == value }
+        })
+        bytes[at + 6] ^= 0x01
+        try Self.expectMismatch(bytes, "large-stored-bit")
+    }
 }

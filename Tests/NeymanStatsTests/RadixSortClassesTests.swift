@@ -14,8 +14,9 @@ struct RadixSortClassesTests {
             .map { UInt64($0) }
     }
 
-    static func check(_ xs: [Double], _ second: [Bool], _ label: String) throws {
-        try RadixSort.withSortedPairs(xs, inSecondClass: { second[$0] }, payload: { UInt64($0) * 3 }) { first, other in
+    static func check(_ xs: [Double], _ second: [Bool], _ label: String, parallel: Bool = false) throws {
+        try RadixSort.withSortedPairs(xs, inSecondClass: { second[$0] }, payload: { UInt64($0) * 3 },
+                                      classesInParallel: parallel) { first, other in
             #expect(first.map { $0.payload / 3 } == Self.expected(xs, second, false), "\(label): first class")
             #expect(other.map { $0.payload / 3 } == Self.expected(xs, second, true), "\(label): second class")
             #expect(first.allSatisfy { $0.key == RadixSort.orderKey(xs[Int($0.payload / 3)]) }, "\(label)")
@@ -31,6 +32,31 @@ struct RadixSortClassesTests {
             i % 13 == 0 ? (i % 2 == 0 ? 0.0 : -0.0) : (i % 5 == 0 ? Double(rng.integer(below: 9)) : rng.normal(mean: 0.5))
         }
         try Self.check(xs, second, "random")
+    }
+
+    /// The two classes sorted on two threads (above ``RadixSort/parallelThreshold``): the same pairs as each class
+    /// sorted alone, with ties, both zeros, one class much smaller and one class empty.
+    @Test func classesSortedOnTwoThreads() throws {
+        let rng = RandomStream(seed: 52)
+        let n = RadixSort.parallelThreshold * 2 + 37
+        let xs = (0..<n).map { i -> Double in i % 11 == 0 ? (i % 2 == 0 ? 0.0 : -0.0) : (i % 7 == 0 ? 3.5 : rng.normal()) }
+        try Self.check(xs, (0..<n).map { _ in rng.uniform() < 0.4 }, "40 % second, two threads", parallel: true)
+        try Self.check(xs, (0..<n).map { $0 % 97 == 0 }, "1 % second, two threads", parallel: true)
+        try Self.check(xs, [Bool](repeating: true, count: n), "first class empty, two threads", parallel: true)
+    }
+
+    /// ROC's AUC from labels is the same bits on one thread and on two.
+    @Test func aucIsTheSameOnOneAndTwoThreads() throws {
+        let rng = RandomStream(seed: 53)
+        let n = 200_000
+        let labels = (0..<n).map { _ in rng.uniform() < 0.3 ? 1.0 : 0.0 }
+        let scores = labels.map { rng.normal(mean: $0, sigma: 1) }
+        let weights = (0..<n).map { _ in rng.uniform() * 2 + 0.1 }
+        let one = try ROC.auc(scores: scores, labels: labels, weights: weights, threads: 1)
+        let two = try ROC.auc(scores: scores, labels: labels, weights: weights, threads: 2)
+        #expect(one.bitPattern == two.bitPattern, "\(one) vs \(two)")
+        // and the value is the weighted AUC of two unit-variance normals one apart, Phi(1/sqrt 2) = 0.7602...
+        #expect(abs(one - 0.760249938) < 0.005, "\(one)")
     }
 
     @Test("a class empty, a class of one value, classes whose digits differ only in one class, no pass at all")
