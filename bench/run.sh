@@ -10,6 +10,10 @@
 #   BENCH_ASYM_INVOCATIONS=M  neyman asymptotic invocations per batch (default 20; 3 batches, median)
 #   BENCH_NEYMAN=path      the neyman binary (default .build/release/neyman)
 #   BENCH_DOC=path         where to write the table (default docs/benchmarks.md; "-" = do not write)
+#   BENCH_ISA=avx2         limit both sides to AVX2 + FMA kernels on a CPU that has AVX-512, to measure what most
+#                          users' machines run (OPENBLAS_CORETYPE=Haswell for Neyman and numpy, numpy's AVX-512
+#                          dispatch off, numba's target haswell, MKL/oneDNN/ATen capped at AVX2 for torch);
+#                          default native: every tool at its best on this CPU. The machine line says which.
 #   BENCH_NN=0             skip the neural-network epoch rows (Neyman vs PyTorch) and the torch venv
 #                          (default 1; .venv-bench-torch is ~5.4 GiB: PyPI's torch brings its CUDA libraries)
 set -euo pipefail
@@ -76,6 +80,28 @@ TPY = os.environ.get("BENCH_TORCH_PY", "")
 EPOCH_EVENTS = 100_000
 LOAD_START = open("/proc/loadavg").read().split()[0]
 
+# --- which vector kernels run (BENCH_ISA) -------------------------------------------------------
+ISA = os.environ.get("BENCH_ISA", "native").strip().lower() or "native"
+_cpu_flags = set(next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), []))
+if ISA not in ("native", "avx2"):
+    sys.exit(f"bench: BENCH_ISA must be native or avx2, got {ISA!r}")
+if ISA == "avx2" and not {"avx2", "fma"} <= _cpu_flags:
+    sys.exit("bench: BENCH_ISA=avx2 needs a CPU with AVX2 and FMA")
+# Every tool's switch to its AVX2 kernels (each is read when the library loads).
+AVX2_ENV = {
+    "OPENBLAS_CORETYPE": "Haswell",                      # OpenBLAS (Neyman's and numpy's): the Haswell kernels
+    "NPY_DISABLE_CPU_FEATURES": "AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR",
+    "NUMBA_CPU_NAME": "haswell",                         # dcor's numba JIT
+    "MKL_ENABLE_INSTRUCTIONS": "AVX2",                   # torch's MKL
+    "ONEDNN_MAX_CPU_ISA": "AVX2",                        # torch's oneDNN
+    "ATEN_CPU_CAPABILITY": "avx2",                       # torch's own kernels
+}
+if ISA == "avx2":
+    # Neyman and neyman-bench inherit it (neyman keeps a kernel family set in OPENBLAS_CORETYPE).
+    os.environ["OPENBLAS_CORETYPE"] = "Haswell"
+ISA_PEER = [f"{k}={v}" for k, v in AVX2_ENV.items()] if ISA == "avx2" else []
+BENCH_CMD = "make bench" + (" BENCH_ISA=avx2" if ISA == "avx2" else "")
+
 def log(msg):
     print(f"bench: {msg}", file=sys.stderr, flush=True)
 
@@ -107,7 +133,7 @@ def last_json(out):
 # --- peer command prefix: OpenBLAS at its best (see the machine notes) --------------------
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this machine for old OpenBLAS builds;
 # they slow a current numpy, so they are unset for the peer's command alone.
-PEER = ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE"]
+PEER = ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", *ISA_PEER]
 if PEER_THREADS:
     PEER += [f"OMP_NUM_THREADS={PEER_THREADS}", f"OPENBLAS_NUM_THREADS={PEER_THREADS}"]
 PEER.append(VPY)
@@ -213,7 +239,7 @@ p_toys = last_json(out)
 # torch's command: like the pyhf peer's, and with no inherited OMP/MKL thread counts (torch_epoch.py
 # sets its threads itself with torch.set_num_threads).
 TORCH = ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", "-u", "OMP_NUM_THREADS",
-         "-u", "MKL_NUM_THREADS", TPY]
+         "-u", "MKL_NUM_THREADS", *ISA_PEER, TPY]
 NN_JOBS = (("dense", "epoch-dense", "one epoch, dense 11-197-197-1, 10^5 events, batch 128"),
            ("pfn", "epoch-pfn", "one epoch, PFN Phi 3x100 / F 3x100, 10^5 events x 64 particles, batch 128"))
 TORCH_THREADS = (1, 2)
@@ -487,6 +513,14 @@ _flags = set(next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if 
 vec = ", ".join(f for f in ["sse4_2", "avx", "avx2", "fma"] if f in _flags)
 _avx512 = sorted(f for f in _flags if f.startswith("avx512"))
 vec += ("; AVX-512: " + " ".join(_avx512)) if _avx512 else "; no AVX-512"
+if ISA == "avx2":
+    kernels = ("**kernels limited to AVX2 + FMA on both sides** (`BENCH_ISA=avx2`"
+               + (", although this CPU has AVX-512" if _avx512 else "") + "): "
+               + ", ".join(f"{k}={v}" for k, v in AVX2_ENV.items() if k != "NPY_DISABLE_CPU_FEATURES")
+               + ", numpy's AVX-512 dispatch off (NPY_DISABLE_CPU_FEATURES)")
+else:
+    kernels = "every tool at its best on this CPU (`BENCH_ISA=native`" + ("; OpenBLAS picks its AVX-512 kernels" if _avx512 else "") + ")"
+kernels += ". Neyman's own loops are compiled for the x86-64 baseline (SSE2) in either case; its Adam step is C (CNeymanKernels), the rest Swift"
 mhz = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("cpu MHz")), "?")
 mem_kb = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
 pkgs = sh([VPY, "-c", "import importlib.metadata as m; print(' '.join(f'{p}=={m.version(p)}' for p in ('pyhf','numpy','scipy','dcor','numba')))"])
@@ -519,9 +553,11 @@ a_row = (f"weighted AUC, {AUC_NPZ_EVENTS:,} labelled events from a .npz (stored 
 lines = [
     "# Benchmarks: Neyman vs pyhf" + (", PyTorch" if nn else "") + ", iminuit + sweights, scikit-learn, dcor and energyflow",
     "",
-    f"Generated by `make bench` (bench/run.sh) on {now}. Do not edit by hand: run `make bench` again.{toys_note}",
+    f"Generated by `{BENCH_CMD}` (bench/run.sh) on {now}. Do not edit by hand: run `{BENCH_CMD}` again.{toys_note}",
     "",
     f"Every figure below was measured on this CPU: {cpu}, {sh(['nproc'])} cores; vector extensions: {vec}.",
+    "",
+    f"Kernels: {kernels}.",
     "",
     "Model: the pyhf README two-bin model, `uncorrelated_background(signal=[12, 11], bkg=[50, 52], "
     "bkg_uncertainty=[3, 7])`, observed [51, 48], hypothesis mu = 1, test statistic q~mu.",
