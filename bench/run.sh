@@ -531,7 +531,8 @@ commit = sh(["git", "rev-parse", "--short", "HEAD"]) or "?"
 if sh(["git", "status", "--porcelain", "--untracked-files=no"]):
     commit += " (with uncommitted changes)"
 neyman_v = (sh([NEYMAN, "--version"]) if neyman_ok else "") or f"commit {commit}"
-peer_env = "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; " + (
+peer_env = ("OPENBLAS_L2_SIZE unset, OPENBLAS_CORETYPE=Haswell and the other AVX2 switches of the Kernels line; "
+            if ISA == "avx2" else "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; ") + (
     f"OMP_NUM_THREADS=OPENBLAS_NUM_THREADS={PEER_THREADS}" if PEER_THREADS else "thread counts left at OpenBLAS's default (1 thread measured no faster here: bench/README.md)")
 torch_pkgs = sh([TPY, "-c", "import importlib.metadata as m; print(' '.join(f'{p}=={m.version(p)}' for p in ('torch','numpy')))"]) if (TPY and nn) else ""
 torch_par = sh([TPY, "-c", "import torch; print(torch.__config__.parallel_info())"]) if (TPY and nn) else ""

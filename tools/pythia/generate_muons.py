@@ -24,6 +24,7 @@ import argparse, hashlib, json, math, multiprocessing as mp, os, sys, time, toml
 
 import numpy as np
 
+from pythia_setup import make_pythia
 from sample_files import cached, write_npz_atomically
 
 CATEGORY = {"charged_hadron": 1, "neutral_hadron": 2, "photon": 3, "pileup": 4}
@@ -57,17 +58,6 @@ def settings_from(config_path, events, seed, workers):
 def settings_hash(s):
     text = "\n".join(f"{k}={s[k]}" for k in sorted(s)) + f"\npythia={PYTHIA_VERSION}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def make_pythia(lines, seed):
-    import pythia8mc
-    py = pythia8mc.Pythia("", False)
-    for line in ["Beams:eCM = 13000.", "Random:setSeed = on", f"Random:seed = {seed}", "Next:numberCount = 0",
-                 "Print:quiet = on"] + lines:
-        py.readString(line)
-    if not py.init():
-        raise RuntimeError("Pythia failed to initialise")
-    return py
 
 
 def process_lines(name, s):

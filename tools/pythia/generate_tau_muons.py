@@ -52,6 +52,7 @@ import argparse, hashlib, json, math, multiprocessing as mp, os, sys, time
 
 import numpy as np
 
+from pythia_setup import SHARED, make_pythia
 from sample_files import cached, write_npz_atomically
 
 PYTHIA_VERSION = "8.317"
@@ -101,21 +102,9 @@ def process_lines(process, cls):
              f"34:onIfAny = {lep}"] + extra, f"W' -> {'tau' if tau else 'mu'} nu only" + forced_tau)
 
 
-COMMON = ["Beams:eCM = 13000.", "Random:setSeed = on", "Next:numberCount = 0", "Print:quiet = on",
-          "ParticleDecays:limitTau0 = off", "Fragmentation:setVertices = on", "PartonVertex:setVertex = on",
+COMMON = ["ParticleDecays:limitTau0 = off", "Fragmentation:setVertices = on", "PartonVertex:setVertex = on",
           "211:mayDecay = on", "321:mayDecay = on", "130:mayDecay = on", "ParticleDecays:limitCylinder = on",
           "ParticleDecays:xyMax = 1000.", "ParticleDecays:zMax = 2700."]
-
-
-def make_pythia(lines, seed):
-    import pythia8mc
-    py = pythia8mc.Pythia("", False)
-    for line in COMMON + [f"Random:seed = {seed}"] + lines:
-        if not py.readString(line):
-            raise RuntimeError(f"Pythia rejected the setting '{line}'")
-    if not py.init():
-        raise RuntimeError("Pythia failed to initialise")
-    return py
 
 
 def quark_content(a):
@@ -239,7 +228,7 @@ def chunk(args):
     process, cls, label, k, count, seed = args
     number = (seed * 1000 + k + 1) % 900_000_000
     rng = np.random.default_rng(number)
-    py = make_pythia(process_lines(process, cls)[0], number)
+    py = make_pythia(COMMON + process_lines(process, cls)[0], number)
     rows, events, failures = [], 0, 0
     while len(rows) < count:
         if not py.next():
@@ -335,7 +324,7 @@ def main():
         "process": a.process, "seed": a.seed, "settings_hash": h, "settings": {k: str(v) for k, v in s.items()},
         "pythia_settings": {cls: process_lines(a.process, cls)[0] for cls, _ in CLASSES},
         "forced_decays": {cls: process_lines(a.process, cls)[1] for cls, _ in CLASSES},
-        "common_settings": COMMON,
+        "common_settings": SHARED + COMMON,
         "vertex": "primary vertex x, y ~ N(0, 0.010 mm), z ~ N(0, 45 mm) added to Pythia's production vertices",
         "detector": "TauMuonDetector.swift's model re-implemented in numpy with the same constants",
         "events_generated": events, "pythia_failures": sum(r[2] for r in results), "seconds": seconds,
