@@ -24,8 +24,11 @@ struct MuonFeatures: Sendable {
     /// The non-empty cells of each muon (pT in GeV; eta, phi relative to the muon), highest pT first, at most `maxCells`.
     let cells: [ParticleEvent]
     /// The deposits of each muon within the image (`|d_eta|, |d_phi| < 0.45`), highest pT first, at most `maxCells`:
-    /// pT (GeV), eta and phi relative to the muon, and category.
+    /// pT (GeV), eta and phi relative to the muon, and category. Empty lists unless made `withDeposits` (at the full
+    /// scale's 400,000 muons and 64 slots they take about 2 GB).
     let deposits: [[Particle]]
+    /// Whether ``deposits`` were made (``init(sample:maxCells:labels:withDeposits:threads:)``).
+    let hasDeposits: Bool
     /// `E_T` per cell, 1024 per muon, row-major `[d_eta][d_phi]`.
     let images: [Float]
     let muonPt: [Double]
@@ -36,8 +39,9 @@ struct MuonFeatures: Sendable {
     var count: Int { labels.count }
     var isSignal: [Bool] { labels.map { $0 == 1 } }
 
+    /// With `withDeposits`, also each muon's categorised deposits (``deposits``, for ``particlesWithCategories()``).
     /// - Throws: if the sample has no labels where `labelled` is required, or a label is not 0 or 1.
-    init(sample: MuonSample, maxCells: Int, labels: [Double]? = nil, threads: Int?) throws {
+    init(sample: MuonSample, maxCells: Int, labels: [Double]? = nil, withDeposits: Bool = false, threads: Int?) throws {
         guard let y = labels ?? sample.labels else { throw NeymanError.invalid("the muon sample has no truth labels") }
         guard y.count == sample.count, y.allSatisfy({ $0 == 0 || $0 == 1 }) else {
             throw NeymanError.invalid("muon labels must be 0 or 1, one per muon")
@@ -55,6 +59,10 @@ struct MuonFeatures: Sendable {
             } }
             cells.sort { $0.pt > $1.pt }
             let kept = cells.prefix(maxCells)
+            guard withDeposits else {
+                return (cones, image.reduce(0, +), ParticleEvent(pt: kept.map(\.pt), eta: kept.map(\.eta), phi: kept.map(\.phi)),
+                        image.map(Float.init), [])
+            }
             let relative = sample.deposits[k].map { Particle(pt: $0.pt, eta: $0.eta - m.eta, phi: deltaPhi($0.phi, m.phi), category: $0.category) }
                 .filter { abs($0.eta) < half && abs($0.phi) < half && $0.pt > 0 }
                 .sorted { $0.pt > $1.pt }
@@ -68,6 +76,7 @@ struct MuonFeatures: Sendable {
         cells = perMuon.map(\.2)
         images = perMuon.flatMap(\.3)
         deposits = perMuon.map(\.4)
+        hasDeposits = withDeposits
         muonPt = sample.muons.map(\.pt)
         self.labels = y
         weights = sample.weights ?? [Double](repeating: 1, count: sample.count)
@@ -107,7 +116,11 @@ struct MuonFeatures: Sendable {
     /// one-hot code of the deposit's ``ParticleCategory`` (all zero for `unknown`), zero-padded. Unlike the cells, the
     /// deposits keep what a particle-flow reconstruction knows: a charged hadron from the primary vertex and a photon of
     /// the same pT are different inputs.
+    /// - Throws: if the features were made without their deposits.
     func particlesWithCategories() throws -> LabelledEvents {
+        guard hasDeposits else {
+            throw NeymanError.invalid("the muon features were made without their deposits (withDeposits: false)")
+        }
         let n = count, width = MuonFeatures.particleWidth, slot = maxCells * width
         var x = [Float](repeating: 0, count: n * slot)
         for i in 0..<n {

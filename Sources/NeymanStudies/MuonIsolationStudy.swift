@@ -78,7 +78,8 @@ public struct MuonIsolationStudy: Study {
 
     public func run(seed: UInt64, context: StudyContext) throws -> StudyResult {
         let sample = try source.sample(seed: seed, context: context)
-        let features = try MuonFeatures(sample: sample, maxCells: maxCells, threads: context.threads)
+        let features = try MuonFeatures(sample: sample, maxCells: maxCells, withDeposits: pfnInputs == .particles,
+                                        threads: context.threads)
         let kfold = try KFoldTraining(labels: features.labels, weights: features.weights, k: folds, seed: RandomStream.mixSeed(seed, 1))
         context.log("\(features.count) muons (\(features.labels.filter { $0 == 1 }.count) prompt), \(folds)-fold trainings")
 

@@ -159,7 +159,12 @@ struct MuonIsolationStudyTests {
             [Particle(pt: 3, eta: -0.4, phi: 0.2, category: .unknown)],
         ]
         let sample = MuonSample(muons: muons, deposits: deposits, labels: [1, 0])
-        let f = try MuonFeatures(sample: sample, maxCells: 2, threads: 1)
+        // Without deposits (the default, what cell-only studies use) the lists are not made, and asking for them is
+        // an error rather than empty inputs.
+        let cellsOnly = try MuonFeatures(sample: sample, maxCells: 2, threads: 1)
+        #expect(cellsOnly.deposits.allSatisfy(\.isEmpty) && !cellsOnly.hasDeposits)
+        #expect(throws: NeymanError.self) { try cellsOnly.particlesWithCategories() }
+        let f = try MuonFeatures(sample: sample, maxCells: 2, withDeposits: true, threads: 1)
         let x = try f.particlesWithCategories()
         let w = MuonFeatures.particleWidth
         try #require(x.featureCount == 2 * w && x.count == 2)
