@@ -179,7 +179,8 @@ struct ModelOptions: ParsableArguments {
     /// closure test on the background sample (mean of r more than 3 Monte Carlo errors from 1).
     func unbinned() throws -> UnbinnedAnalysis? {
         guard let model else { return nil }
-        var others = [("workspace", workspace), ("n", observed), ("s", signal), ("b", background), ("b-uncertainty", backgroundUncertainty)]
+        var others = [("workspace", workspace), ("measurement", measurement), ("n", observed), ("s", signal), ("b", background),
+                      ("b-uncertainty", backgroundUncertainty)]
         others.append(("profile-gammas", profileGammas?.rawValue))
         if let clash = others.first(where: { $0.1 != nil }) {
             throw NeymanError.invalid("give either --model or --\(clash.0), not both", parameter: "model")
@@ -224,6 +225,9 @@ struct ModelOptions: ParsableArguments {
             var model = ws.model
             if let bounds { model = model.withPOIBounds(lower: bounds.lower, upper: bounds.upper) }
             return (model, ws.data)
+        }
+        if measurement != nil {
+            throw NeymanError.invalid("--measurement names a measurement of a workspace: it goes with --workspace", parameter: "measurement")
         }
         guard let observed, let signal, let background else {
             let missing = [("n", observed), ("s", signal), ("b", background)].filter { $0.1 == nil }.map { "--\($0.0)" }

@@ -103,14 +103,16 @@ struct ReweightCommand: ParsableCommand {
         let x = try names.map { name in try Self.column(data, name, file: input) }
         let w = try weightColumn.map { try Self.weights(data, $0, file: input) }
 
+        // The target sample, read once: by the method and again by the closure table.
+        let targetSample = kind == .flatten ? nil : try target.map { try loadTarget($0, names) }
+
         var members: [(String, JSONValue)] = []
         let newWeights: [Double]
         var summary: [String] = []
         switch kind {
         case .flatten, .histogram:
             var targetColumns: [[Double]]? = nil, targetWeights: [Double]? = nil
-            if kind == .histogram, let target {
-                let t = try loadTarget(target, names)
+            if kind == .histogram, let t = targetSample {
                 targetColumns = t.columns
                 targetWeights = t.weights
             }
@@ -139,8 +141,7 @@ struct ReweightCommand: ParsableCommand {
                 }
             }
         case .classifier:
-            guard let target else { throw NeymanError.invalid("--method classifier needs --target FILE", parameter: "target") }
-            let t = try loadTarget(target, names)
+            guard let target, let t = targetSample else { throw NeymanError.invalid("--method classifier needs --target FILE", parameter: "target") }
             let settings = try classifier.settings()   // checked before any file was read, see above
             let r: ClassifierReweighting
             do {
@@ -156,11 +157,10 @@ struct ReweightCommand: ParsableCommand {
             summary.append("  classifier ratio (\(settings.folds) folds), held-out AUC target vs input "
                            + r.foldAUC.map { fmt($0) }.joined(separator: ", ") + (settings.maxRatio == nil ? "" : ", \(r.clippedCount) ratio(s) clipped"))
         case .kde:
-            guard let target else { throw NeymanError.invalid("--method kde needs --target FILE", parameter: "target") }
+            guard let target, let t = targetSample else { throw NeymanError.invalid("--method kde needs --target FILE", parameter: "target") }
             guard cutoffRadius.isFinite, cutoffRadius >= 1, cutoffRadius <= 37 else {
                 throw NeymanError.invalid("must be between 1 and 37 bandwidths, got \(cutoffRadius)", parameter: "cutoff")
             }
-            let t = try loadTarget(target, names)
             let r: KernelDensityReweighting
             do {
                 r = try KernelDensityReweighting(source: x, sourceWeights: w, target: t.columns, targetWeights: t.weights,
@@ -175,8 +175,7 @@ struct ReweightCommand: ParsableCommand {
             summary.append("  Gaussian KDE ratio, bandwidth factors \(fmt(r.source.factor)) (input), \(fmt(r.target.factor)) (target)")
         }
 
-        if let target, kind != .flatten {
-            let t = try loadTarget(target, names)
+        if let t = targetSample {
             let closure = ReweightClosure(columns: names, input: x, inputWeights: w, reweighted: newWeights, target: t.columns, targetWeights: t.weights)
             members.append(("closure", closure.json))
             summary += closure.lines

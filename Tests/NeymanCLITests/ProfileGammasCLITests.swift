@@ -42,4 +42,15 @@ struct ProfileGammasCLITests {
         let unbinned = try CLI.run(["fit", "--model", "/nonexistent/model.toml", "--profile-gammas", "numeric"])
         #expect(unbinned.status == 2 && unbinned.stderr.contains("profile-gammas"), "\(unbinned.stderr)")
     }
+
+    /// `--measurement` chooses a measurement of a workspace: with an unbinned `--model` or with `--n/--s/--b` it has
+    /// nothing to choose from, and is refused by name rather than ignored.
+    @Test func measurementWithoutAWorkspaceIsRefused() throws {
+        let unbinned = try CLI.run(["fit", "--model", "/nonexistent/model.toml", "--measurement", "meas"])
+        #expect(unbinned.status == 2 && unbinned.stdout.isEmpty)
+        #expect(unbinned.stderr.contains("--measurement") && unbinned.stderr.contains("--model"), "\(unbinned.stderr)")
+        let counts = try CLI.run(["cls", "--n", "51,48", "--s", "12,11", "--b", "50,52", "--measurement", "meas"])
+        #expect(counts.status == 2 && counts.stdout.isEmpty)
+        #expect(counts.stderr.contains("measurement") && counts.stderr.contains("--workspace"), "\(counts.stderr)")
+    }
 }

@@ -78,27 +78,11 @@ struct BatchNormalizationTests {
         _ = bn.forward(x, training: training)
         let dx = bn.backward(Tensor(shape: [6, 4], values: c)).array
         let analytic = bn.parameters.map(\.gradient.array)
-        let h: Float = 1e-2
         var compared = 0
-        func compare(_ numeric: Double, _ value: Double, _ what: String) {
+        GradientCheck.centralDifferences(input: x, inputGradient: dx, parameters: bn.parameters, parameterGradients: analytic,
+                                         objective: { objective(bn, x, c, training: training) }) { numeric, value, what in
             #expect(abs(numeric - value) <= 2e-3 * abs(value) + 2e-4, "\(what): \(numeric) vs \(value)")
             compared += 1
-        }
-        for i in 0..<x.count {
-            let v = x[i]
-            x[i] = v + h; let up = objective(bn, x, c, training: training)
-            x[i] = v - h; let dn = objective(bn, x, c, training: training)
-            x[i] = v
-            compare((up - dn) / Double(2 * h), Double(dx[i]), "x[\(i)]")
-        }
-        for (p, g) in zip(bn.parameters, analytic) {
-            for i in 0..<p.value.count {
-                let v = p.value[i]
-                p.value[i] = v + h; let up = objective(bn, x, c, training: training)
-                p.value[i] = v - h; let dn = objective(bn, x, c, training: training)
-                p.value[i] = v
-                compare((up - dn) / Double(2 * h), Double(g[i]), "\(p.name)[\(i)]")
-            }
         }
         #expect(compared == 24 + 8)
         // In training mode the input gradient of each feature sums to zero (the mean is subtracted).
@@ -123,19 +107,11 @@ struct BatchNormalizationTests {
         net.zeroGradients()
         _ = net.forward(x, training: true)
         net.backward(Tensor(shape: [8, 1], values: c))
-        let h: Float = 3e-3
         var compared = 0
-        for p in net.parameters {
-            let g = p.gradient.array
-            for i in 0..<p.value.count {
-                let v = p.value[i]
-                p.value[i] = v + h; let up = objective()
-                p.value[i] = v - h; let dn = objective()
-                p.value[i] = v
-                let numeric = (up - dn) / Double(2 * h)
-                #expect(abs(numeric - Double(g[i])) < 3e-3 * abs(Double(g[i])) + 5e-4, "\(p.name)[\(i)]: \(numeric) vs \(g[i])")
-                compared += 1
-            }
+        GradientCheck.centralDifferences(parameters: net.parameters, parameterGradients: net.parameters.map(\.gradient.array),
+                                         h: 3e-3, objective: objective) { numeric, g, what in
+            #expect(abs(numeric - g) < 3e-3 * abs(g) + 5e-4, "\(what): \(numeric) vs \(g)")
+            compared += 1
         }
         #expect(compared == (3 * 6 + 6) + 12 + (6 * 4 + 4) + 8 + (4 + 1))
     }

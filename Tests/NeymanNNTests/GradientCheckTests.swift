@@ -21,6 +21,31 @@ enum GradientCheck {
         return s
     }
 
+    /// Central differences (step `h`) of `objective` with respect to every element of `input` and of each parameter,
+    /// handed to `compare(numeric, analytic, name)` with the backward pass's value: `inputGradient[i]` for `x[i]`,
+    /// `parameterGradients[p][i]` for parameter `p`'s element `i`. Every element is restored after its two evaluations.
+    /// Without `input`, the parameters alone.
+    static func centralDifferences(input x: Tensor? = nil, inputGradient dx: [Float] = [], parameters: [Parameter],
+                                   parameterGradients: [[Float]], h: Float = 1e-2, objective: () -> Double,
+                                   compare: (Double, Double, String) -> Void) {
+        if let x { for i in 0..<x.count {
+            let v = x[i]
+            x[i] = v + h; let up = objective()
+            x[i] = v - h; let dn = objective()
+            x[i] = v
+            compare((up - dn) / Double(2 * h), Double(dx[i]), "x[\(i)]")
+        } }
+        for (p, g) in zip(parameters, parameterGradients) {
+            for i in 0..<p.value.count {
+                let v = p.value[i]
+                p.value[i] = v + h; let up = objective()
+                p.value[i] = v - h; let dn = objective()
+                p.value[i] = v
+                compare((up - dn) / Double(2 * h), Double(g[i]), "\(p.name)[\(i)]")
+            }
+        }
+    }
+
     /// Returns the largest violation `|numeric - analytic| - tol` (<= 0 means the check passed).
     static func check(_ layer: Layer, batch: Int, seed: UInt64, avoidKinks: Bool = false) -> Double {
         let rng = RandomStream(seed: seed)
@@ -34,25 +59,9 @@ enum GradientCheck {
         let dx = layer.backward(dy).array
         let analyticParams = layer.parameters.map(\.gradient.array)
         var worst = -Double.infinity
-        let h: Float = 1e-2
-        func compare(_ numeric: Double, _ analytic: Double) {
+        centralDifferences(input: x, inputGradient: dx, parameters: layer.parameters, parameterGradients: analyticParams,
+                           objective: { objective(layer, x, c) }) { numeric, analytic, _ in
             worst = max(worst, abs(numeric - analytic) - (2e-3 * abs(analytic) + 2e-4))
-        }
-        for i in 0..<x.count {
-            let v = x[i]
-            x[i] = v + h; let up = objective(layer, x, c)
-            x[i] = v - h; let dn = objective(layer, x, c)
-            x[i] = v
-            compare((up - dn) / Double(2 * h), Double(dx[i]))
-        }
-        for (p, g) in zip(layer.parameters, analyticParams) {
-            for i in 0..<p.value.count {
-                let v = p.value[i]
-                p.value[i] = v + h; let up = objective(layer, x, c)
-                p.value[i] = v - h; let dn = objective(layer, x, c)
-                p.value[i] = v
-                compare((up - dn) / Double(2 * h), Double(g[i]))
-            }
         }
         return worst
     }
@@ -104,17 +113,9 @@ struct GradientCheckTests {
         net.zeroGradients()
         _ = net.forward(x, training: false)
         net.backward(Tensor(shape: [5, 1], values: c))
-        let h: Float = 3e-3
-        for p in net.parameters {
-            let g = p.gradient.array
-            for i in 0..<p.value.count {
-                let v = p.value[i]
-                p.value[i] = v + h; let up = objective()
-                p.value[i] = v - h; let dn = objective()
-                p.value[i] = v
-                let numeric = (up - dn) / Double(2 * h)
-                #expect(abs(numeric - Double(g[i])) < 3e-3 * abs(Double(g[i])) + 5e-4, "\(p.name)[\(i)]: \(numeric) vs \(g[i])")
-            }
+        GradientCheck.centralDifferences(parameters: net.parameters, parameterGradients: net.parameters.map(\.gradient.array),
+                                         h: 3e-3, objective: objective) { numeric, g, what in
+            #expect(abs(numeric - g) < 3e-3 * abs(g) + 5e-4, "\(what): \(numeric) vs \(g)")
         }
     }
 }
