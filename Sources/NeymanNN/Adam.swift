@@ -52,9 +52,7 @@ public final class Adam {
     func apply(_ c: StepConstants, parameter index: Int, range: Range<Int>) {
         let p = parameters[index], mv = moments[index]
         let w = p.value.storage, g = p.gradient.storage, m = mv.m.storage, v = mv.v.storage
-        if c.shrink != 1 && p.name.hasSuffix(".weight") {
-            for i in range { w[i] *= c.shrink }
-        }
+        shrink(c, p, range)
         // The C kernel (CNeymanKernels): Swift compiles SIMD8<Float>.squareRoot() to eight branchy scalar roots.
         neyman_adam_update(w + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound,
                            range.count, c.b1, c.b2, c.lr, c.eps)
@@ -67,14 +65,19 @@ public final class Adam {
         guard !partials.isEmpty else { return }
         let p = parameters[index], mv = moments[index]
         let w = p.value.storage, g = p.gradient.storage, m = mv.m.storage, v = mv.v.storage
-        if c.shrink != 1 && p.name.hasSuffix(".weight") {
-            for i in range { w[i] *= c.shrink }
-        }
+        shrink(c, p, range)
         let lo = range.lowerBound
         let parts: [UnsafePointer<Float>?] = partials.map { $0 + lo }
         parts.withUnsafeBufferPointer { pp in
             neyman_adam_update_summed(w + lo, g + lo, pp.baseAddress, pp.count, m + lo, v + lo, range.count, c.b1, c.b2, c.lr, c.eps)
         }
+    }
+
+    /// AdamW's decoupled decay of weight matrices (`*.weight`), elements `range`: `theta <- theta (1 - lr wd)`.
+    private func shrink(_ c: StepConstants, _ p: Parameter, _ range: Range<Int>) {
+        guard c.shrink != 1 && p.name.hasSuffix(".weight") else { return }
+        let w = p.value.storage
+        for i in range { w[i] *= c.shrink }
     }
 
     /// One update from the gradients currently stored in the parameters.

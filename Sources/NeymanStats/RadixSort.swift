@@ -100,9 +100,10 @@ public enum RadixSort {
     /// value in its class's part of the buffer, and the later passes scatter each part within itself. A pass is
     /// skipped only when its digit is single-valued in both classes.
     ///
-    /// - Throws: as ``ascendingOrder(_:)``; whatever `body` throws.
     /// With `classesInParallel`, the passes after the first run for the two classes on two threads at once (each
     /// class's part of the buffers is its own from the first scatter on); the result is the same either way.
+    ///
+    /// - Throws: as ``ascendingOrder(_:)``; whatever `body` throws.
     @inline(__always)
     static func withSortedPairs<R>(_ values: [Double], inSecondClass: (Int) -> Bool, payload: (Int) -> UInt64,
                                    classesInParallel: Bool = false,
@@ -172,10 +173,9 @@ public enum RadixSort {
                 return
             }
             let digitMask = UInt64(buckets - 1)
-            // Pass j writes bufferA when active.count - j is odd, so the last pass writes bufferA.
-            func target(_ j: Int) -> UnsafeMutablePointer<Pair> { (active.count - j) % 2 == 1 ? bufferA : bufferB }
-            // The first pass: from the values, each into its class's part.
-            let p0 = active[0], shift0 = UInt64(p0 * digitBits), first = target(0)
+            // Pass j writes bufferA when active.count - j is odd (so the last pass writes bufferA) and reads what
+            // pass j - 1 wrote. The first pass: from the values, each into its class's part.
+            let p0 = active[0], shift0 = UInt64(p0 * digitBits), first = active.count % 2 == 1 ? bufferA : bufferB
             let firstSlots = counts + p0 * buckets, secondSlots = firstSlots + perClass
             for i in 0..<n {
                 let k = orderKey(v[i])
