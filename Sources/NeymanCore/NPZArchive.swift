@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import ZIPFoundation
 
 /// Reads and writes NumPy's `.npz` archives: a ZIP file whose members are `.npy` files (``NPYFormat``), one per named
@@ -105,20 +104,21 @@ public enum NPZArchive {
     /// The CRC-32 of `content` and its decoding as an `.npy` file, on two threads at once for a large member (the CRC
     /// is a quarter to a third of reading a stored member); the result is the same either way.
     private static func checksumWhileDecoding(_ content: UnsafeRawBufferPointer) -> (UInt32, Result<NPYArray, Error>) {
-        guard content.count >= concurrentChecksumBytes, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        guard content.count >= concurrentChecksumBytes, ThreadCount.available > 1 else {
             return (CRC32Checksum.of(content), Result { try NPYFormat.decode(content, source: nil) })
         }
-        let crc = Atomic<UInt32>(0)
+        // Each task writes its own variable; both are read after concurrentPerform has joined the tasks.
+        nonisolated(unsafe) var crc: UInt32 = 0
         nonisolated(unsafe) var decoded: Result<NPYArray, Error> = .failure(CancellationError())
         let bytes = SendableBytes(content)
         DispatchQueue.concurrentPerform(iterations: 2) { task in
             if task == 0 {
-                crc.store(CRC32Checksum.of(bytes.buffer), ordering: .relaxed)
+                crc = CRC32Checksum.of(bytes.buffer)
             } else {
                 decoded = Result { try NPYFormat.decode(bytes.buffer, source: nil) }
             }
         }
-        return (crc.load(ordering: .relaxed), decoded)
+        return (crc, decoded)
     }
 
     /// Read-only bytes shared by the two tasks of ``checksumWhileDecoding(_:)``.

@@ -59,11 +59,8 @@ struct MuonFeatures: Sendable {
             } }
             cells.sort { $0.pt > $1.pt }
             let kept = cells.prefix(maxCells)
-            guard withDeposits else {
-                return (cones, image.reduce(0, +), ParticleEvent(pt: kept.map(\.pt), eta: kept.map(\.eta), phi: kept.map(\.phi)),
-                        image.map(Float.init), [])
-            }
-            let relative = sample.deposits[k].map { Particle(pt: $0.pt, eta: $0.eta - m.eta, phi: deltaPhi($0.phi, m.phi), category: $0.category) }
+            let relative = !withDeposits ? [] : sample.deposits[k]
+                .map { Particle(pt: $0.pt, eta: $0.eta - m.eta, phi: deltaPhi($0.phi, m.phi), category: $0.category) }
                 .filter { abs($0.eta) < half && abs($0.phi) < half && $0.pt > 0 }
                 .sorted { $0.pt > $1.pt }
             return (cones, image.reduce(0, +), ParticleEvent(pt: kept.map(\.pt), eta: kept.map(\.eta), phi: kept.map(\.phi)),

@@ -54,7 +54,7 @@ struct AUCCommand: ParsableCommand {
         let central: Double
         switch classes {
         case .labelled(let labels, let w):
-            central = try ROC.auc(scores: scores, labels: labels, weights: w, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            central = try ROC.auc(scores: scores, labels: labels, weights: w, threads: ThreadCount.resolve(threads))
         case .sweighted(let wS, let wB): central = try ROC.auc(scores: scores, signalWeights: wS, backgroundWeights: wB)
         }
         guard bootstrap > 0 || roc != nil else {
